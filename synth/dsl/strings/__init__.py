@@ -1,0 +1,95 @@
+"""The ``strings`` domain: BUSTLE's spreadsheet DSL plus the SMT-LIB string theory of SyGuS PBE."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+from synth.dsl.base import Const, ValueLimits
+from synth.dsl.callsyntax import CallSyntaxDomain
+from synth.dsl.strings import ops as _ops
+
+#: BUSTLE's always-present constants
+BASE_CONSTANTS = ("", 0, 1, 2, 3, 99)
+#: characters BUSTLE adds as constants when they occur in some example string
+CANDIDATE_CHARS = tuple(" ,.!?()[]<>{}-+_/$#:;@%0")
+
+
+def longest_common_substring(a: str, b: str) -> str:
+    """The longest common substring of two strings (the first one found, for ties)."""
+    best_len, best_end = 0, 0
+    prev = [0] * (len(b) + 1)
+    for i in range(1, len(a) + 1):
+        cur = [0] * (len(b) + 1)
+        ai = a[i - 1]
+        for j in range(1, len(b) + 1):
+            if ai == b[j - 1]:
+                cur[j] = prev[j - 1] + 1
+                if cur[j] > best_len:
+                    best_len, best_end = cur[j], i
+        prev = cur
+    return a[best_end - best_len:best_end]
+
+
+class StringsDomain(CallSyntaxDomain):
+    name = "strings"
+    description = ("Spreadsheet string functions (BUSTLE's 22 ops, 1-based) and the SMT-LIB string "
+                   "theory used by SyGuS PBE (0-based)")
+    types = ("String", "Int", "Bool")
+    ops = {op.name: op for op in _ops.BUSTLE_OPS + _ops.SMT_OPS}
+    op_sets = {
+        "bustle": tuple(op.name for op in _ops.BUSTLE_OPS),
+        "smt": tuple(op.name for op in _ops.SMT_OPS),
+        "all": tuple(op.name for op in _ops.BUSTLE_OPS + _ops.SMT_OPS),
+    }
+    default_op_set = "bustle"
+    aliases = _ops.ALIASES
+    grammar_file = str(Path(__file__).with_name("grammar.lark"))
+
+    def type_of(self, value: Any) -> str:
+        if isinstance(value, bool):
+            return "Bool"
+        if isinstance(value, int):
+            return "Int"
+        if isinstance(value, str):
+            return "String"
+        raise TypeError(f"the strings domain has no type for {type(value).__name__} value {value!r}")
+
+    def value_ok(self, type_: str, values: Sequence[Any], limits: ValueLimits) -> bool:
+        if type_ == "String":
+            cap = limits.max_string_len
+            return all(len(v) < cap for v in values)
+        if type_ == "Int":
+            cap = limits.max_abs_int
+            return all(-cap < v < cap for v in values)
+        return True
+
+    def constants(self, examples: Sequence, extra: Sequence = ()) -> list[Const]:
+        """BUSTLE's rule: fixed constants, delimiter characters seen in the examples, and the
+        longest common substring (>= 2 chars) of each pair of examples in each column."""
+        values: dict[Any, None] = {}
+        for v in BASE_CONSTANTS:
+            values[v] = None
+        columns: dict[str, list[str]] = {}
+        for ex in examples:
+            for k, v in ex.inputs.items():
+                if isinstance(v, str):
+                    columns.setdefault(k, []).append(v)
+            if isinstance(ex.output, str):
+                columns.setdefault("\0output", []).append(ex.output)
+        all_text = "".join(s for col in columns.values() for s in col)
+        for c in CANDIDATE_CHARS:
+            if c in all_text:
+                values[c] = None
+        for col in columns.values():
+            for i in range(len(col)):
+                for j in range(i + 1, len(col)):
+                    lcs = longest_common_substring(col[i], col[j])
+                    if len(lcs) >= 2:
+                        values[lcs] = None
+        for v in extra:
+            values[v] = None
+        # Python's dict treats 0 == False and 1 == True alike; keep ints, not bools, here.
+        return [Const(v, self.type_of(v)) for v in values]
+
+
+DOMAIN = StringsDomain()

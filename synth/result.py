@@ -1,0 +1,59 @@
+"""The result of solving one task, and its JSON record (DESIGN.md §4)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from synth.dsl.base import Program
+from synth.errors import NoProgramInDSL, SynthesisTimeout, SynthError
+
+
+@dataclass
+class Result:
+    """``status`` is solved, timeout (a budget ran out), exhausted (the DSL cannot express the
+    task up to the size limit) or error. ``stats`` says how far the search got."""
+
+    name: str
+    domain: str
+    strategy: str
+    status: str
+    program: Program | None = None
+    seconds: float = 0.0
+    candidates: int = 0
+    train_ok: bool | None = None
+    test_ok: bool | None = None
+    error: str | None = None
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def solved(self) -> bool:
+        return self.status == "solved"
+
+    @property
+    def size(self) -> int | None:
+        return None if self.program is None else self.program.size
+
+    def to_record(self) -> dict[str, Any]:
+        rec = {"name": self.name, "domain": self.domain, "strategy": self.strategy,
+               "status": self.status, "program": None if self.program is None else str(self.program),
+               "size": self.size, "seconds": round(self.seconds, 4), "candidates": self.candidates,
+               "train_ok": self.train_ok, "test_ok": self.test_ok, "error": self.error}
+        rec.update({k: v for k, v in self.stats.items() if k not in rec})
+        return rec
+
+    def raise_for_status(self) -> "Result":
+        """Raise the matching ``SynthError`` unless the task was solved; returns self otherwise."""
+        if self.status == "solved":
+            return self
+        if self.status == "timeout":
+            raise SynthesisTimeout(
+                f"task {self.name!r}: no program found within the budget "
+                f"({self.stats.get('stopped_by', 'time')} ran out after {self.candidates} candidates, "
+                f"sizes up to {self.stats.get('max_size_explored')} fully searched); raise the timeout "
+                f"or restrict the ops", result=self)
+        if self.status == "exhausted":
+            raise NoProgramInDSL(
+                f"task {self.name!r}: no program of size <= {self.stats.get('max_size_explored')} fits "
+                f"the examples; the DSL or op set cannot express this task",
+                max_size_explored=self.stats.get("max_size_explored", 0), result=self)
+        raise SynthError(f"task {self.name!r}: {self.error}")

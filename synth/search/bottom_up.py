@@ -1,0 +1,214 @@
+"""Bottom-up enumeration by cost with observational equivalence (functional hashing).
+
+Programs are built level by level (cost = number of AST nodes by default). Each new value is the
+tuple of a program's outputs on all example inputs; a value already seen for its nonterminal is
+dropped (the cheaper program that made it is kept), so the space is the set of distinct
+behaviours, not of syntax trees. The search stops at the first value equal to the target.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import islice, product
+from typing import Any, Callable, Sequence
+
+from synth.dsl.base import ERROR, Domain, Node, ValueLimits
+from synth.search.budget import Budget, Clock
+from synth.search.grammar import SearchGrammar
+
+_CHUNK = 2048  # argument tuples evaluated between two budget checks
+
+
+@dataclass
+class SearchOutcome:
+    """What a search found and how far it got. ``status``: solved, timeout or exhausted."""
+
+    status: str
+    node: Node | None = None
+    candidates: int = 0
+    values: int = 0
+    #: the largest cost level enumerated completely
+    max_size_explored: int = 0
+    seconds: float = 0.0
+    #: which budget stopped an unfinished search: time, candidates or memory
+    stopped_by: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def compositions(total: int, parts: int, allowed: Sequence[Sequence[bool]]):
+    """Ways to write ``total`` as ``parts`` positive costs where ``allowed[i][c]`` holds."""
+    if parts == 1:
+        if total < len(allowed[0]) and allowed[0][total]:
+            yield (total,)
+        return
+    for first in range(1, total - parts + 2):
+        if first < len(allowed[0]) and allowed[0][first]:
+            for rest in compositions(total - first, parts - 1, allowed[1:]):
+                yield (first, *rest)
+
+
+class BottomUpSearch:
+    """One bottom-up search over a ``SearchGrammar`` for the examples' target outputs.
+
+    ``inputs`` is one dict of input values per example; ``target`` the wanted outputs.
+    ``value_hook(nonterminal, values, node)`` (optional) sees every kept value: strategies that
+    learn or reweight plug in there.
+    """
+
+    def __init__(self, domain: Domain, grammar: SearchGrammar, inputs: Sequence[dict],
+                 target: Sequence[Any], budget: Budget = Budget(),
+                 limits: ValueLimits = ValueLimits(), concat_shortcut: bool = True,
+                 value_hook: Callable[[str, tuple, Node], None] | None = None):
+        self.domain = domain
+        self.grammar = grammar
+        self.inputs = list(inputs)
+        self.target = tuple(target)
+        self.budget = budget
+        self.limits = limits
+        self.concat_shortcut = concat_shortcut
+        self.value_hook = value_hook
+        nts = list(grammar.nonterminals)
+        # bank[nt][cost] = list of value tuples first reached at that cost
+        self.bank: dict[str, list[list[tuple]]] = {nt: [[]] for nt in nts}
+        # seen[nt] maps a value tuple to the cheapest node that computes it
+        self.seen: dict[str, dict[tuple, Node]] = {nt: {} for nt in nts}
+        self.units: dict[str, list[str]] = {}
+        for target_nt, source_nt in grammar.units:
+            self.units.setdefault(source_nt, []).append(target_nt)
+        self._concats = [p for p in grammar.productions if p.concat and p.result == grammar.start]
+        self.clock = Clock(budget)
+        self.solution: Node | None = None
+        self.nvalues = 0
+
+    # ------------------------------------------------------------------------------------
+    def _ok(self, nt: str, vals: tuple) -> bool:
+        return self.domain.value_ok(self.grammar.nonterminals[nt], vals, self.limits)
+
+    def _add(self, nt: str, cost: int, vals: tuple, node: Node) -> None:
+        """Keep a new value (known to be unseen in ``nt``) and propagate it through unit rules."""
+        self.seen[nt][vals] = node
+        level = self.bank[nt]
+        while len(level) <= cost:
+            level.append([])
+        level[cost].append(vals)
+        self.nvalues += 1
+        if self.value_hook is not None:
+            self.value_hook(nt, vals, node)
+        if nt == self.grammar.start and vals == self.target:
+            self.solution = node
+            return
+        if self._concats and self.solution is None:
+            self._try_concat(nt, vals, node)
+        for other in self.units.get(nt, ()):
+            if vals not in self.seen[other]:
+                self._add(other, cost, vals, node)
+
+    def _try_concat(self, nt: str, vals: tuple, node: Node) -> None:
+        """If ``vals`` is a prefix (suffix) of the target on every example and the remainder is
+        a known value, the concatenation of the two solves the task."""
+        target = self.target
+        for p in self._concats:
+            left_nt, right_nt = p.args
+            if nt == left_nt and all(type(v) is str and t.startswith(v) for v, t in zip(vals, target)):
+                rest = tuple(t[len(v):] for v, t in zip(vals, target))
+                other = self.seen[right_nt].get(rest)
+                if other is not None and any(vals) and any(rest):
+                    self.solution = p.make((node, other))
+                    return
+            if nt == right_nt and all(type(v) is str and t.endswith(v) for v, t in zip(vals, target)):
+                rest = tuple(t[:len(t) - len(v)] for v, t in zip(vals, target))
+                other = self.seen[left_nt].get(rest)
+                if other is not None and any(vals) and any(rest):
+                    self.solution = p.make((other, node))
+                    return
+
+    def _leaves(self) -> None:
+        for leaf in self.grammar.leaves:
+            vals = tuple(self.domain.evaluate(leaf.node, env) for env in self.inputs)
+            if ERROR in vals or vals in self.seen[leaf.result]:
+                continue
+            self._add(leaf.result, leaf.cost, vals, leaf.node)
+            if self.solution is not None:
+                return
+
+    # ------------------------------------------------------------------------------------
+    def run(self) -> SearchOutcome:
+        clock = self.clock
+        g = self.grammar
+        max_size = self.budget.max_size or 10**6
+        max_arity = max((len(p.args) for p in g.productions), default=0)
+        max_pcost = max((p.cost for p in g.productions), default=1)
+        self._leaves()
+        last_nonempty = max((c for lv in self.bank.values() for c, l in enumerate(lv) if l), default=0)
+        explored = max((lf.cost for lf in g.leaves), default=0)
+        stopped = None
+        cost = explored
+        while self.solution is None:
+            cost += 1
+            if cost > max_size:
+                break
+            if cost > max_pcost + max_arity * last_nonempty:
+                break  # no production can reach this cost from the values that exist: closed
+            before = self.nvalues
+            stopped = self._level(cost)
+            if stopped or self.solution is not None:
+                break
+            explored = cost
+            if self.nvalues > before:
+                last_nonempty = cost
+        if self.solution is not None:
+            status = "solved"
+        elif stopped:
+            status = "timeout"
+        else:
+            status = "exhausted"
+        return SearchOutcome(status=status, node=self.solution, candidates=clock.candidates,
+                             values=self.nvalues, max_size_explored=explored,
+                             seconds=clock.elapsed(), stopped_by=stopped)
+
+    def _level(self, cost: int) -> str | None:
+        """Enumerate every program of exactly ``cost``; returns the exhausted budget, if any."""
+        clock = self.clock
+        seen_all = self.seen
+        for prod in self.grammar.productions:
+            rest = cost - prod.cost
+            k = len(prod.args)
+            if rest < k or k == 0:
+                continue
+            levels = [self.bank[a] for a in prod.args]
+            allowed = [[bool(lv[c]) if c < len(lv) else False for c in range(rest + 1)] for lv in levels]
+            fn = prod.fn
+            result = prod.result
+            seen_r = seen_all[result]
+            arg_seen = [seen_all[a] for a in prod.args]
+            ok = self._ok
+            for split in compositions(rest, k, allowed):
+                lists = [levels[i][c] for i, c in enumerate(split)]
+                combos = lists[0] if k == 1 else product(*lists)
+                it = iter(combos)
+                while True:
+                    chunk = list(islice(it, _CHUNK))
+                    if not chunk:
+                        break
+                    clock.candidates += len(chunk)
+                    if k == 1:
+                        for a in chunk:
+                            out = tuple(map(fn, a))
+                            if out in seen_r or ERROR in out or not ok(result, out):
+                                continue
+                            self._add(result, cost, out, prod.make((arg_seen[0][a],)))
+                            if self.solution is not None:
+                                return None
+                    else:
+                        for args in chunk:
+                            out = tuple(map(fn, *args))
+                            if out in seen_r or ERROR in out or not ok(result, out):
+                                continue
+                            node = prod.make([s[a] for s, a in zip(arg_seen, args)])
+                            self._add(result, cost, out, node)
+                            if self.solution is not None:
+                                return None
+                    stop = clock.exceeded()
+                    if stop:
+                        return stop
+        return None
+
