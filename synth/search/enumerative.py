@@ -37,9 +37,16 @@ def default_grammar(task: Task, domain: Domain) -> SearchGrammar:
     return grammar_from_ops(domain, ops, inputs, constants, domain.type_of(first.output))
 
 
+def task_grammar(task: Task, domain: Domain) -> SearchGrammar:
+    """The grammar a task is searched in: its own (a SyGuS ``synth-fun`` grammar, kept in
+    ``task.spec["search_grammar"]``) or the domain's ops over its inputs and constants."""
+    grammar = task.spec.get("search_grammar")
+    return grammar if grammar is not None else default_grammar(task, domain)
+
+
 def solve_bottom_up(task: Task, domain: Domain, budget: Budget, grammar: SearchGrammar | None = None,
                     **options: Any) -> SearchOutcome:
-    grammar = grammar or default_grammar(task, domain)
+    grammar = grammar or task_grammar(task, domain)
     search = BottomUpSearch(domain, grammar, [dict(e.inputs) for e in task.examples],
                             [e.output for e in task.examples], budget, limits_for(task), **options)
     return search.run()
