@@ -7,15 +7,20 @@ behaviours, not of syntax trees. The search stops at the first value equal to th
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from itertools import islice, product
 from typing import Any, Callable, Sequence
 
-from synth.dsl.base import ERROR, Domain, Node, ValueLimits
+from synth.dsl.base import ERROR, Domain, Node, ValueLimits, node_size
 from synth.search.budget import Budget, Clock
 from synth.search.grammar import SearchGrammar
 
 _CHUNK = 2048  # argument tuples evaluated between two budget checks
+#: a concatenation found by the prefix/suffix shortcut is held back while the plain search looks
+#: for a smaller program, for at most max(_PENDING_MIN_S, _PENDING_FACTOR * time spent so far)
+_PENDING_MIN_S = 0.5
+_PENDING_FACTOR = 1.0
 
 
 @dataclass
@@ -77,6 +82,10 @@ class BottomUpSearch:
         self._concats = [p for p in grammar.productions if p.concat and p.result == grammar.start]
         self.clock = Clock(budget)
         self.solution: Node | None = None
+        # best shortcut solution so far, its size, and until when a smaller one is looked for
+        self.pending: Node | None = None
+        self.pending_size = 0
+        self.pending_deadline = 0.0
         self.nvalues = 0
 
     # ------------------------------------------------------------------------------------
@@ -104,22 +113,34 @@ class BottomUpSearch:
 
     def _try_concat(self, nt: str, vals: tuple, node: Node) -> None:
         """If ``vals`` is a prefix (suffix) of the target on every example and the remainder is
-        a known value, the concatenation of the two solves the task."""
+        a known value, the concatenation of the two solves the task.
+
+        Such a solution can be larger than one the level-by-level search would reach a little
+        later, and larger programs generalize worse; so it is held as ``pending`` while the
+        plain search goes on for a while (see ``_PENDING_*``), and used if nothing smaller
+        turns up."""
         target = self.target
         for p in self._concats:
             left_nt, right_nt = p.args
+            found = None
             if nt == left_nt and all(type(v) is str and t.startswith(v) for v, t in zip(vals, target)):
                 rest = tuple(t[len(v):] for v, t in zip(vals, target))
                 other = self.seen[right_nt].get(rest)
                 if other is not None and any(vals) and any(rest):
-                    self.solution = p.make((node, other))
-                    return
-            if nt == right_nt and all(type(v) is str and t.endswith(v) for v, t in zip(vals, target)):
+                    found = p.make((node, other))
+            if found is None and nt == right_nt and \
+                    all(type(v) is str and t.endswith(v) for v, t in zip(vals, target)):
                 rest = tuple(t[:len(t) - len(v)] for v, t in zip(vals, target))
                 other = self.seen[left_nt].get(rest)
                 if other is not None and any(vals) and any(rest):
-                    self.solution = p.make((other, node))
-                    return
+                    found = p.make((other, node))
+            if found is not None:
+                size = node_size(found)
+                if self.pending is None:
+                    elapsed = self.clock.elapsed()
+                    self.pending_deadline = time.perf_counter() + max(_PENDING_MIN_S, _PENDING_FACTOR * elapsed)
+                if self.pending is None or size < self.pending_size:
+                    self.pending, self.pending_size = found, size
 
     def _leaves(self) -> None:
         for leaf in self.grammar.leaves:
@@ -144,6 +165,9 @@ class BottomUpSearch:
         cost = explored
         while self.solution is None:
             cost += 1
+            if self.pending is not None and cost >= self.pending_size:
+                self.solution = self.pending  # nothing smaller exists
+                break
             if cost > max_size:
                 break
             if cost > max_pcost + max_arity * last_nonempty:
@@ -155,6 +179,8 @@ class BottomUpSearch:
             explored = cost
             if self.nvalues > before:
                 last_nonempty = cost
+        if self.solution is None and self.pending is not None:
+            self.solution, stopped = self.pending, None
         if self.solution is not None:
             status = "solved"
         elif stopped:
@@ -210,5 +236,7 @@ class BottomUpSearch:
                     stop = clock.exceeded()
                     if stop:
                         return stop
+                    if self.pending is not None and time.perf_counter() > self.pending_deadline:
+                        return "pending"
         return None
 
