@@ -54,9 +54,13 @@ def _read_all(files: tuple[str, ...], domain: str | None, ops: str | None):
     return tasks
 
 
-def _check_domains(tasks) -> None:
+def _check_domains(tasks, strategy: str = "auto") -> None:
+    """Fail early (exit 2) on an unknown domain, op or strategy, before any search starts."""
     from synth.dsl import get_domain
+    from synth.search import get_strategy
 
+    if strategy != "auto":
+        get_strategy(strategy)
     for t in tasks:
         d = get_domain(t.domain)
         if t.ops is not None:
@@ -86,7 +90,7 @@ def solve(files, domain, timeout, strategy, ops, fmt, jobs, max_candidates, max_
     from synth.bench import BenchConfig, BenchItem, run_items
 
     tasks = _read_all(files, domain, ops)
-    _check_domains(tasks)
+    _check_domains(tasks, strategy)
     options = {"max_size": max_size} if max_size else {}
     cfg = BenchConfig(timeout=timeout, strategy=strategy, jobs=jobs, max_candidates=max_candidates,
                       max_memory_mb=max_memory_mb, options=options)
@@ -255,6 +259,7 @@ def bench(suites, timeout, strategy, jobs, limit, out_dir, resume, domain, split
 
     out = Path(out_dir)
     runs = _bench_runs(suites, domain, split, ops, limit)
+    _check_domains([it.task for _, items in runs for it in items if it.task is not None], strategy)
     cfg = BenchConfig(timeout=timeout, strategy=strategy, jobs=jobs, max_candidates=max_candidates)
     all_records: list[dict] = []
     label = "-".join(r[0] for r in runs) if len(runs) <= 3 else f"{runs[0][0]}-and-{len(runs) - 1}-more"

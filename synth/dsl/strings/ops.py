@@ -84,18 +84,21 @@ def substitute(s, old, new):
 
 
 def substitute_nth(s, old, new, occurrence):
-    """Replace only the occurrence-th (1-based) occurrence of ``old``; 0 means all; error if < 0."""
+    """Replace only the occurrence-th (1-based, non-overlapping) occurrence of ``old``; 0 means
+    all; error if < 0."""
     if occurrence < 0:
         return None
     if old == "":
         return s
     if occurrence == 0:
         return s.replace(old, new)
-    i = -1
-    for _ in range(occurrence):
-        i = s.find(old, i + 1)
+    i = s.find(old)  # occurrences are counted without overlap, like replace-all's
+    for _ in range(occurrence - 1):
         if i < 0:
             return s
+        i = s.find(old, i + len(old))
+    if i < 0:
+        return s
     return s[:i] + new + s[i + len(old):]
 
 
