@@ -130,3 +130,32 @@ def test_synthesize_api_and_result_record():
                 "train_ok", "test_ok", "error"):
         assert key in rec
     assert D.parse(rec["program"]) == res.program
+
+
+def test_concat_shortcut_reaches_beyond_the_level_search():
+    # the target is one part from each input: CONCATENATE(UPPER(a), LOWER(b)) is found by the
+    # prefix/suffix shortcut with or without the wait for smaller programs
+    pairs = [({"a": "ab", "b": "CD"}, "ABcd"), ({"a": "x", "b": "YZW"}, "Xyzw")]
+    for shortcut in (True, False):
+        res = synth.solve(task(pairs), timeout=20, concat_shortcut=shortcut)
+        assert res.solved and res.program(a="q", b="R") == "Qr"
+
+
+def test_cond_shortcut_builds_if_from_test_and_branches():
+    pairs = [({"a": "x", "b": "x"}, "same"), ({"a": "x", "b": "y"}, "differ"),
+             ({"a": "pq", "b": "pq"}, "same"), ({"a": "pq", "b": "p"}, "differ")]
+    res = synth.solve(task(pairs), timeout=20)
+    assert res.solved and str(res.program) == 'IF(EXACT(a, b), "same", "differ")'
+    res2 = synth.solve(task(pairs), timeout=20, cond_shortcut=False)
+    assert res2.solved and res2.candidates > res.candidates
+
+
+def test_cond_shortcut_never_isolates_one_example():
+    from synth.search.bottom_up import BottomUpSearch
+    pairs = [({"s": "a"}, "1"), ({"s": "b"}, "2"), ({"s": "c"}, "3"), ({"s": "d"}, "4")]
+    t = task(pairs)
+    s = BottomUpSearch(D, default_grammar(t, D), [dict(e.inputs) for e in t.examples],
+                       [e.output for e in t.examples], Budget(timeout=None, max_size=4))
+    s.run()
+    for masks in s._test_masks.values():
+        assert all(bin(m).count("1") >= 2 and bin(15 ^ m).count("1") >= 2 for m in masks)

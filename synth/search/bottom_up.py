@@ -21,6 +21,9 @@ _CHUNK = 2048  # argument tuples evaluated between two budget checks
 #: for a smaller program, for at most max(_PENDING_MIN_S, _PENDING_FACTOR * time spent so far)
 _PENDING_MIN_S = 0.5
 _PENDING_FACTOR = 1.0
+#: the conditional shortcut tracks subsets of examples as bit masks; beyond this many examples
+#: there are too many subsets for it to pay. It needs 4 examples (two on each side of a test).
+_COND_MAX_EXAMPLES = 12
 
 
 @dataclass
@@ -62,7 +65,7 @@ class BottomUpSearch:
     def __init__(self, domain: Domain, grammar: SearchGrammar, inputs: Sequence[dict],
                  target: Sequence[Any], budget: Budget = Budget(),
                  limits: ValueLimits = ValueLimits(), concat_shortcut: bool = True,
-                 value_hook: Callable[[str, tuple, Node], None] | None = None):
+                 cond_shortcut: bool = True, value_hook: Callable[[str, tuple, Node], None] | None = None):
         self.domain = domain
         self.grammar = grammar
         self.inputs = list(inputs)
@@ -79,7 +82,19 @@ class BottomUpSearch:
         self.units: dict[str, list[str]] = {}
         for target_nt, source_nt in grammar.units:
             self.units.setdefault(source_nt, []).append(target_nt)
-        self._concats = [p for p in grammar.productions if p.concat and p.result == grammar.start]
+        start = grammar.start
+        self._concats = [p for p in grammar.productions
+                         if concat_shortcut and p.concat and p.result == start and len(p.args) == 2]
+        self._conds = [p for p in grammar.productions
+                       if cond_shortcut and p.cond and p.result == start and len(p.args) == 3
+                       and 4 <= len(self.target) <= _COND_MAX_EXAMPLES]
+        self._full = (1 << len(self.target)) - 1
+        # for the conditional shortcut: per branch nonterminal, the examples a value gets right
+        # (a bit mask) -> the first (cheapest) node doing so; per test nonterminal, the examples
+        # where a test is true -> its first node
+        self._branch_masks: dict[str, dict[int, Node]] = {
+            nt: {} for p in self._conds for nt in p.args[1:]}
+        self._test_masks: dict[str, dict[int, Node]] = {p.args[0]: {} for p in self._conds}
         self.clock = Clock(budget)
         self.solution: Node | None = None
         # best shortcut solution so far, its size, and until when a smaller one is looked for
@@ -107,6 +122,11 @@ class BottomUpSearch:
             return
         if self._concats and self.solution is None:
             self._try_concat(nt, vals, node)
+        if self._conds and self.solution is None:
+            if nt in self._branch_masks:
+                self._try_cond_branch(nt, vals, node)
+            if nt in self._test_masks:
+                self._try_cond_test(nt, vals, node)
         for other in self.units.get(nt, ()):
             if vals not in self.seen[other]:
                 self._add(other, cost, vals, node)
@@ -135,12 +155,66 @@ class BottomUpSearch:
                 if other is not None and any(vals) and any(rest):
                     found = p.make((other, node))
             if found is not None:
-                size = node_size(found)
-                if self.pending is None:
-                    elapsed = self.clock.elapsed()
-                    self.pending_deadline = time.perf_counter() + max(_PENDING_MIN_S, _PENDING_FACTOR * elapsed)
-                if self.pending is None or size < self.pending_size:
-                    self.pending, self.pending_size = found, size
+                self._offer(found)
+
+    def _offer(self, found: Node) -> None:
+        """A shortcut found a solution: keep it as ``pending`` (the smallest so far)."""
+        size = node_size(found)
+        if self.pending is None:
+            elapsed = self.clock.elapsed()
+            self.pending_deadline = time.perf_counter() + max(_PENDING_MIN_S, _PENDING_FACTOR * elapsed)
+        if self.pending is None or size < self.pending_size:
+            self.pending, self.pending_size = found, size
+
+    def _cover(self, nt: str, need: int) -> Node | None:
+        """The first value of ``nt`` that is right on every example in ``need``."""
+        for mask, node in self._branch_masks[nt].items():
+            if mask & need == need:
+                return node
+        return None
+
+    def _try_cond_branch(self, nt: str, vals: tuple, node: Node) -> None:
+        """A branch value right on a new set of examples: pair it with every known test."""
+        mask = 0
+        for i, (v, t) in enumerate(zip(vals, self.target)):
+            if v == t:
+                mask |= 1 << i
+        masks = self._branch_masks[nt]
+        if not mask or mask in masks:
+            return
+        masks[mask] = node
+        for p in self._conds:
+            test_nt, then_nt, else_nt = p.args
+            for when_true, test in self._test_masks[test_nt].items():
+                when_false = self._full ^ when_true
+                if nt == then_nt and mask & when_true == when_true:
+                    other = self._cover(else_nt, when_false)
+                    if other is not None:
+                        self._offer(p.make((test, node, other)))
+                if nt == else_nt and mask & when_false == when_false:
+                    other = self._cover(then_nt, when_true)
+                    if other is not None:
+                        self._offer(p.make((test, other, node)))
+
+    def _try_cond_test(self, nt: str, vals: tuple, node: Node) -> None:
+        """A test that splits the examples in a new way: look for a branch for each side."""
+        when_true = 0
+        for i, v in enumerate(vals):
+            if v is True:
+                when_true |= 1 << i
+        masks = self._test_masks[nt]
+        # A test that isolates a single example mostly memorizes it: each side needs two.
+        if bin(when_true).count("1") < 2 or bin(self._full ^ when_true).count("1") < 2 \
+                or when_true in masks:
+            return
+        masks[when_true] = node
+        for p in self._conds:
+            if p.args[0] != nt:
+                continue
+            a = self._cover(p.args[1], when_true)
+            b = self._cover(p.args[2], self._full ^ when_true) if a is not None else None
+            if b is not None:
+                self._offer(p.make((node, a, b)))
 
     def _leaves(self) -> None:
         for leaf in self.grammar.leaves:

@@ -29,6 +29,9 @@ class Production:
     cost: int = 1
     build: Callable[..., Node] | None = None
     concat: bool = False
+    #: ``cond(test, then, else)``: lets the search assemble a conditional from a test value and
+    #: two branch values that are each right on the examples the test sends them
+    cond: bool = False
 
     def make(self, arg_nodes: Sequence[Node]) -> Node:
         if self.build is not None:
@@ -59,13 +62,16 @@ class SearchGrammar:
 
 #: ops that concatenate two strings (used for the search's prefix/suffix shortcut)
 CONCAT_OPS = {"CONCATENATE", "str.++"}
+#: if-then-else ops (used for the search's conditional shortcut)
+COND_OPS = {"IF", "ite", "ite/Int", "ite/Bool"}
 
 
 def grammar_from_ops(domain: Domain, ops: Sequence[Op], inputs: dict[str, str],
                      constants: Sequence[Const], output_type: str) -> SearchGrammar:
     """The default grammar of a typed DSL: one nonterminal per type, one production per op."""
     types = set(domain.types)
-    prods = [Production(op.ret_type, op.arg_types, op.fn, op.name, concat=op.name in CONCAT_OPS)
+    prods = [Production(op.ret_type, op.arg_types, op.fn, op.name, concat=op.name in CONCAT_OPS,
+                        cond=op.name in COND_OPS)
              for op in ops if op.ret_type in types and all(t in types for t in op.arg_types)]
     leaves = [Leaf(t, Var(n, t)) for n, t in inputs.items()]
     leaves += [Leaf(c.type, c) for c in constants]
