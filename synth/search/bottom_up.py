@@ -7,7 +7,6 @@ behaviours, not of syntax trees. The search stops at the first value equal to th
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from itertools import islice, product
 from typing import Any, Callable, Sequence
@@ -17,9 +16,10 @@ from synth.search.budget import Budget, Clock
 from synth.search.grammar import SearchGrammar
 
 _CHUNK = 2048  # argument tuples evaluated between two budget checks
-#: a concatenation found by the prefix/suffix shortcut is held back while the plain search looks
-#: for a smaller program, for at most max(_PENDING_MIN_S, _PENDING_FACTOR * time spent so far)
-_PENDING_MIN_S = 0.5
+#: a solution found by a shortcut is held back while the plain search looks for a smaller
+#: program, for at most max(_PENDING_MIN, _PENDING_FACTOR * candidates so far) more candidates
+#: (counted in candidates, not seconds, so that the same budget gives the same program)
+_PENDING_MIN = 200_000
 _PENDING_FACTOR = 1.0
 #: the conditional shortcut tracks subsets of examples as bit masks; beyond this many examples
 #: there are too many subsets for it to pay. It needs 4 examples (two on each side of a test).
@@ -100,7 +100,7 @@ class BottomUpSearch:
         # best shortcut solution so far, its size, and until when a smaller one is looked for
         self.pending: Node | None = None
         self.pending_size = 0
-        self.pending_deadline = 0.0
+        self.pending_deadline = 0  # in candidates
         self.nvalues = 0
 
     # ------------------------------------------------------------------------------------
@@ -161,8 +161,8 @@ class BottomUpSearch:
         """A shortcut found a solution: keep it as ``pending`` (the smallest so far)."""
         size = node_size(found)
         if self.pending is None:
-            elapsed = self.clock.elapsed()
-            self.pending_deadline = time.perf_counter() + max(_PENDING_MIN_S, _PENDING_FACTOR * elapsed)
+            done = self.clock.candidates
+            self.pending_deadline = done + max(_PENDING_MIN, int(_PENDING_FACTOR * done))
         if self.pending is None or size < self.pending_size:
             self.pending, self.pending_size = found, size
 
@@ -310,7 +310,7 @@ class BottomUpSearch:
                     stop = clock.exceeded()
                     if stop:
                         return stop
-                    if self.pending is not None and time.perf_counter() > self.pending_deadline:
+                    if self.pending is not None and clock.candidates > self.pending_deadline:
                         return "pending"
         return None
 
