@@ -227,6 +227,70 @@ def dsl_show(domain):
         click.echo(d.grammar_text().rstrip())
 
 
+# ---------------------------------------------------------------------------------------- fill
+@main.command()
+@click.argument("csv_file", type=click.Path(dir_okay=False))
+@click.option("--output", "column", required=True, help="the column to fill")
+@click.option("--inputs", default=None, help="comma list of input columns (default: every other column)")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True)
+@click.option("--ops", default=None, help="restrict ops (op-set name or comma list)")
+@click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False), default=None,
+              help="write the filled table here (default: standard output)")
+def fill(csv_file, column, inputs, timeout, ops, out_path):
+    """Fill the empty cells of a CSV column from the rows where it is filled (strings domain)."""
+    import csv
+
+    from synth.api import solve
+    from synth.errors import InvalidTask
+    from synth.task import Task
+
+    path = Path(csv_file)
+    if not path.exists():
+        raise InvalidTask(f"{path}: no such file")
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    if not rows:
+        raise InvalidTask(f"{path}: no data rows (the first line must name the columns)")
+    header = list(rows[0])
+    if column not in header:
+        raise InvalidTask(f"{path}: no column {column!r}; columns are {', '.join(header)}")
+    names = [c.strip() for c in inputs.split(",")] if inputs else [c for c in header if c != column]
+    for n in names:
+        if n not in header:
+            raise InvalidTask(f"{path}: no input column {n!r}")
+    safe = {n: (n if n.isidentifier() else f"col{i}") for i, n in enumerate(names)}
+    filled = [r for r in rows if (r[column] or "").strip()]
+    empty = [r for r in rows if not (r[column] or "").strip()]
+    if not filled:
+        raise InvalidTask(f"{path}: column {column!r} has no filled cells to learn from")
+    task = Task.from_examples([({safe[n]: r[n] or "" for n in names}, r[column]) for r in filled],
+                              name=f"fill {column}", domain="strings",
+                              **({"ops": ops} if ops else {}))
+    res = solve(task, timeout=timeout)
+    if not res.solved:
+        click.echo(f"synth: fill {column}: {_failure_message(res.to_record(), timeout)}", err=True)
+        sys.exit(1)
+    click.echo(f"{column} = {res.program}", err=True)
+    failed = 0
+    for r in empty:
+        out = res.program.run({safe[n]: r[n] or "" for n in names})
+        if out is None:
+            failed += 1
+        else:
+            r[column] = out
+    target = open(out_path, "w", newline="", encoding="utf-8") if out_path else sys.stdout
+    try:
+        w = csv.DictWriter(target, fieldnames=header, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    finally:
+        if out_path:
+            target.close()
+    if failed:
+        click.echo(f"synth: fill {column}: the program is undefined on {failed} row(s), left empty", err=True)
+        sys.exit(1)
+
+
 # --------------------------------------------------------------------------------------- bench
 EXEDEC_SPLITS = ("NONE", "LENGTH_GENERALIZATION", "COMPOSE_DIFFERENT_CONCEPTS", "SWITCH_CONCEPT_ORDER",
                  "COMPOSE_NEW_OP", "ADD_OP_FUNCTIONALITY")

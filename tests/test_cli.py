@@ -126,3 +126,17 @@ def test_bench_hard_kill(monkeypatch, tmp_path):
     items = [bench.BenchItem("stuck", "g", Task.from_dict(UPPER))]
     recs = bench.run_items(items, bench.BenchConfig(timeout=0.2))
     assert recs[0]["status"] == "timeout" and recs[0]["stopped_by"] == "hard-kill"
+
+
+def test_fill_csv(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_text("name,first\nJane Doe,Jane\nMark Twain,Mark\nAl Bo,\nGrace Hopper,\n")
+    r = run("fill", str(p), "--output", "first")
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.strip().splitlines()
+    assert lines[3] == "Al Bo,Al" and lines[4] == "Grace Hopper,Grace"
+    assert run("fill", str(p), "--output", "nope").exit_code == 2
+    q = tmp_path / "e.csv"
+    q.write_text("a,b\nx,\n")
+    r = run("fill", str(q), "--output", "b")
+    assert r.exit_code == 2 and "no filled cells" in r.stderr
