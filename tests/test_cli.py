@@ -130,11 +130,11 @@ def test_bench_hard_kill(monkeypatch, tmp_path):
 
 def test_fill_csv(tmp_path):
     p = tmp_path / "t.csv"
-    p.write_text("name,first\nJane Doe,Jane\nMark Twain,Mark\nAl Bo,\nGrace Hopper,\n")
+    p.write_text("name,first\nJane Doe,Jane\nAl Bo,Al\nMark Twain,\nGrace Hopper,\n")
     r = run("fill", str(p), "--output", "first")
     assert r.exit_code == 0, r.output
     lines = r.stdout.strip().splitlines()
-    assert lines[3] == "Al Bo,Al" and lines[4] == "Grace Hopper,Grace"
+    assert lines[3] == "Mark Twain,Mark" and lines[4] == "Grace Hopper,Grace"
     assert run("fill", str(p), "--output", "nope").exit_code == 2
     q = tmp_path / "e.csv"
     q.write_text("a,b\nx,\n")
