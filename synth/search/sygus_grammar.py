@@ -24,7 +24,7 @@ from typing import Any, Callable, Sequence
 from synth.dsl.base import ERROR, Apply, Const, Domain, Node, Op, Var, node_size
 from synth.errors import InvalidTask
 from synth.io.sygus import AnyConstant, AnyVariable, PbeProblem, SygusGrammar, SynthFun
-from synth.io.sygus_terms import App, Sym, Term, format_term
+from synth.io.sygus_terms import App, Sym, Term, format_term, term_size
 from synth.io.sygus_theory import V1_OP_NAMES, result_sort
 from synth.search.grammar import CONCAT_OPS, COND_OPS, Leaf, Production, SearchGrammar, grammar_from_ops
 
@@ -63,7 +63,7 @@ class _Builder:
         self.leaves: list[Leaf] = []
         self.units: list[tuple[str, str]] = []
         self._leaf_keys: set = set()
-        self._aux: dict[Node, str] = {}
+        self._aux: dict[Term, str] = {}
         self._constants: list[Const] | None = None
 
     def fail(self, what: str) -> InvalidTask:
@@ -97,10 +97,11 @@ class _Builder:
                              leaves=self.leaves, units=self.units)
 
     def _leaf(self, nt: str, node: Node) -> None:
+        """``nt -> node`` for an atom (a parameter or a literal): cost 1."""
         key = (nt, node)
         if key not in self._leaf_keys:
             self._leaf_keys.add(key)
-            self.leaves.append(Leaf(nt, node, cost=node_size(node)))
+            self.leaves.append(Leaf(nt, node))
 
     def _rule(self, nt: str, rule) -> None:
         sort = self.nt_sorts[nt]
@@ -120,7 +121,13 @@ class _Builder:
                 self.units.append((nt, other))
             return
         if not self._has_hole(rule):
-            self._leaf(nt, self._closed_node(rule))
+            if isinstance(rule, App):
+                # a closed term such as (- 1) or (str.len x): built by the search from its atoms,
+                # so that its cost is its size (the search takes leaves to cost 1)
+                op, args = self._op(rule)
+                self.productions.append(Production(nt, tuple(self._closed_nt(a) for a in args), op.fn, op.name))
+            else:
+                self._leaf(nt, self._closed_node(rule))
             return
         self._production(nt, sort, rule)
 
@@ -174,20 +181,21 @@ class _Builder:
         op, args = self._op(t)
         return Apply(op.name, tuple(self._closed_node(a) for a in args))
 
-    def _aux_nt(self, node: Node) -> str:
-        """A helper nonterminal whose only value is a closed term with parameters inside a template."""
-        nt = self._aux.get(node)
-        if nt is None:
-            nt = f"__{len(self._aux)}:{self.domain.format(node)}"
-            self._aux[node] = nt
-            self.nonterminals[nt] = self._sort_of_node(node)
-            self._leaf(nt, node)
+    def _closed_nt(self, t: Term) -> str:
+        """A helper nonterminal that derives exactly the closed term ``t`` (an atom is a leaf of
+        cost 1, an application a production over the helpers of its arguments)."""
+        nt = self._aux.get(t)
+        if nt is not None:
+            return nt
+        nt = f"__{len(self._aux)}:{format_term(t)}"
+        self._aux[t] = nt
+        self.nonterminals[nt] = self._sort(t)
+        if isinstance(t, App):
+            op, args = self._op(t)
+            self.productions.append(Production(nt, tuple(self._closed_nt(a) for a in args), op.fn, op.name))
+        else:
+            self._leaf(nt, self._closed_node(t))
         return nt
-
-    def _sort_of_node(self, node: Node) -> str:
-        if isinstance(node, (Var, Const)):
-            return node.type
-        return self.domain.op(node.op).ret_type
 
     def _production(self, nt: str, sort: str, rule: App) -> None:
         op, args = self._op(rule)
@@ -210,16 +218,23 @@ class _Builder:
             return ("hole", len(holes) - 1)
         if not self._has_hole(t):
             node = self._closed_node(t)
-            if isinstance(node, Const):
-                return ("const", node.value, node)
             if not _mentions_var(node):
                 value = self.domain.evaluate(node, {})
                 if value is not ERROR:
                     return ("const", value, node)
-            holes.append(self._aux_nt(node))
+            holes.append(self._closed_nt(t))
             return ("hole", len(holes) - 1)
         op, args = self._op(t)
         return ("op", op, [self._shape(a, holes) for a in args])
+
+
+def _printed_size(node: Node) -> int:
+    """Nodes of the node as SyGuS prints it: a negative literal is the two nodes of ``(- n)``."""
+    if isinstance(node, Const):
+        return 2 if type(node.value) is int and node.value < 0 else 1
+    if isinstance(node, Var):
+        return 1
+    return 1 + sum(_printed_size(a) for a in node.args)
 
 
 def _mentions_var(node: Node) -> bool:
@@ -245,7 +260,7 @@ def _compile_template(shape, nholes: int, domain: Domain) -> tuple[Callable, Cal
         if kind == "const":
             name = f"c{len(env)}"
             env[name] = s[1]
-            cost[0] += node_size(s[2])
+            cost[0] += _printed_size(s[2])
             return name
         _, op, args = s
         cost[0] += 1
