@@ -10,6 +10,9 @@ from synth.errors import InvalidTask
 #: strategy name -> "module:function"
 STRATEGIES: dict[str, str] = {
     "bottom-up": "synth.search.enumerative:solve_bottom_up",
+    "guided": "synth.search.guided:solve_guided",
+    "robustfill-decompose": "synth.search.robustfill_search:solve_robustfill",
+    "deepcoder-bottom-up": "synth.search.deepcoder_search:solve_deepcoder",
 }
 
 

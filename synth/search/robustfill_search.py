@@ -1,0 +1,564 @@
+"""Search for RobustFill programs by decomposing the outputs over positions (no neural model).
+
+A RobustFill program is ``Concat(e1, ..., en)`` with every expression applied to the whole input,
+so the outputs split into consecutive pieces, one per expression, at the same expression on every
+example. The search therefore
+
+1. enumerates expression *values* (one output per example), one per distinct output tuple, with
+   a bank of "parts": values that are, on every example, a substring of that example's output;
+2. finds a shortest path of parts over the output positions: from the state ``(o_1..o_k)`` (how
+   much of each output is done) a part whose output on each example starts the rest of that
+   example's output leads to the state advanced by its lengths (breadth-first, at most 10 parts);
+3. adds Compose expressions (a modification over an inner value) in cheap-first batches and
+   looks for a path again after each batch.
+
+Expressions over the input come first (ConstStr, the substring ops, the modification ops);
+Compose values are only computed as parts, with the modification's own constants (the character
+of Substitute, the delimiter of Replace) read off the outputs instead of enumerated. The inner
+values of a Compose are every distinct non-Compose expression value, except that a Substitute's
+character there is limited to those that can matter (characters of the outputs, their other case,
+the delimiters and one letter/digit of each class), which loses nothing but equivalent choices.
+"""
+from __future__ import annotations
+
+import re
+import time
+from collections import deque
+from typing import Any, Callable, Iterable
+
+from synth.dsl.base import Apply, Const, Domain, Var
+from synth.dsl.robustfill import MAX_EXPRESSIONS, const_node
+from synth.dsl.robustfill.ops import (CASES, CHARACTER, DELIMITER, INDICES, TYPE_PATTERNS,
+                                      delimiter_pattern)
+from synth.search.bottom_up import SearchOutcome
+from synth.search.budget import Budget, Clock
+from synth.task import Task
+
+Vals = tuple  # one string per example
+Config = tuple  # (op, const args...) of a modification, without its string argument
+
+_TYPES = tuple(TYPE_PATTERNS)
+_CHAR_SET = frozenset(CHARACTER)
+_CASE_FNS = {"PROPER": str.capitalize, "ALL_CAPS": str.upper, "LOWER": str.lower}
+#: how often (seconds) the Compose phase stops to look for a decomposition
+_RECHECK_S = 0.4
+
+
+def _norm(i: int, n: int) -> int:
+    """ExeDec's match index: 1-based, or from the end when negative."""
+    return i - 1 if i > 0 else n + i
+
+
+class _Stop(Exception):
+    """The budget ran out."""
+
+
+class _Solved(Exception):
+    """A decomposition was found."""
+
+
+class Reachability:
+    """The output positions that sequences of parts reach, kept up to date as parts arrive.
+
+    A state is one offset per example (how much of each output the parts so far produce); a
+    part fits a state when, on every example, it starts the rest of that example's output.
+    Every state is expanded once with the parts known then; a later part is tried on the
+    states where its first example's string occurs, so the work is incremental.
+    """
+
+    def __init__(self, targets: list[str], max_parts: int, tick: Callable[[], None]):
+        self.targets = targets
+        self.max_parts = max_parts
+        self.tick = tick
+        start = (0,) * len(targets)
+        self.goal = tuple(len(t) for t in targets)
+        self.depth: dict[tuple, int] = {start: 0}
+        self.parent: dict[tuple, Any] = {start: None}
+        self.by_o0: dict[int, list[tuple]] = {0: [start]}
+        self.by_first: dict[str, list[Vals]] = {}
+        self.queue: deque = deque([start])
+        self.solution: list[Vals] | None = None
+
+    def fits(self, state: tuple, vals: Vals) -> bool:
+        for t, o, v in zip(self.targets, state, vals):
+            if not t.startswith(v, o):
+                return False
+        return True
+
+    def add_part(self, vals: Vals) -> None:
+        self.by_first.setdefault(vals[0], []).append(vals)
+        t0, v0 = self.targets[0], vals[0]
+        j = t0.find(v0)
+        while j != -1:
+            for state in self.by_o0.get(j, ()):
+                if self.fits(state, vals):
+                    self._reach(state, vals)
+            j = t0.find(v0, j + 1)
+        self.drain()
+
+    def _reach(self, state: tuple, vals: Vals) -> None:
+        d = self.depth[state] + 1
+        if d > self.max_parts:
+            return
+        new = tuple(o + len(v) for o, v in zip(state, vals))
+        old = self.depth.get(new)
+        if old is not None and old <= d:
+            return
+        self.depth[new] = d
+        self.parent[new] = (state, vals)
+        if old is None:
+            self.by_o0.setdefault(new[0], []).append(new)
+        if new == self.goal:
+            path = []
+            while self.parent[new] is not None:
+                new, v = self.parent[new]
+                path.append(v)
+            self.solution = path[::-1]
+            raise _Solved
+        self.queue.append(new)
+
+    def drain(self) -> None:
+        """Expand the states reached since the last call with every known part."""
+        t0 = self.targets[0]
+        by_first = self.by_first
+        while self.queue:
+            state = self.queue.popleft()
+            self.tick()
+            if self.depth[state] >= self.max_parts:
+                continue
+            o0 = state[0]
+            for k in range(o0, len(t0) + 1):  # k == o0: parts empty on example 0 (last resort)
+                cands = by_first.get(t0[o0:k])
+                if cands:
+                    for vals in cands:
+                        if self.fits(state, vals):
+                            self._reach(state, vals)
+
+
+class ConcatDecomposition:
+    """One search for a task's examples (``inputs[e]`` -> ``targets[e]``)."""
+
+    def __init__(self, inputs: list[str], targets: list[str], var: Var, clock: Clock):
+        self.inputs = inputs
+        self.targets = targets
+        self.var = var
+        self.clock = clock
+        self.n = len(inputs)
+        #: parts: value -> node (values non-empty and inside the output on every example)
+        self.parts: dict[Vals, Any] = {}
+        #: values inside every output but empty on some examples (used only as a last resort)
+        self.partial: dict[Vals, Any] = {}
+        #: every distinct non-Compose expression value over the input -> node (Compose inners)
+        self.inner: dict[Vals, Any] = {}
+        self.reach = Reachability(targets, MAX_EXPRESSIONS, self._tick)
+        self._matches: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
+        self._part_cfgs: list[dict[str, dict]] = [{} for _ in inputs]
+        self._target_chars = [frozenset(t) & _CHAR_SET for t in targets]
+        self._target_delims = [frozenset(t) & frozenset(DELIMITER) for t in targets]
+        union = frozenset().union(*self._target_chars) if targets else frozenset()
+        swapped = {c.swapcase() for c in union}
+        self._inner_chars = tuple(c for c in CHARACTER
+                                  if c in union or c in swapped or c in DELIMITER or c in "aA0")
+        self._ticks = 0
+        self.stage = ""
+        self.timings: dict[str, float] = {}
+
+    # -- budget --------------------------------------------------------------------------
+    def _tick(self, n: int = 1) -> None:
+        self.clock.candidates += n
+        self._ticks += n
+        if self._ticks >= 256:
+            self._ticks = 0
+            if self.clock.exceeded():
+                raise _Stop
+
+    # -- regex matches, memoized per (pattern, string) --------------------------------------
+    def matches(self, pattern: str, s: str) -> list[tuple[int, int, str]]:
+        key = (pattern, s)
+        m = self._matches.get(key)
+        if m is None:
+            m = [(x.start(), x.end(), x.group()) for x in re.finditer(pattern, s)]
+            self._matches[key] = m
+        return m
+
+    # -- banks ---------------------------------------------------------------------------
+    def add(self, vals: Vals, node_fn: Callable[[], Any], inner: bool) -> None:
+        """Record an expression value over the input (``node_fn`` builds its node only when the
+        value is kept): as a Compose inner when ``inner``, and as a part when it fits."""
+        self._tick()
+        node = None
+        if inner and vals not in self.inner and all(vals):
+            node = node_fn()
+            self.inner[vals] = node
+        if vals in self.parts or vals in self.partial:
+            return
+        for v, t in zip(vals, self.targets):
+            if v not in t:
+                return
+        if all(vals):
+            self.add_part(vals, (lambda: node) if node is not None else node_fn)
+        elif any(vals):
+            self.partial[vals] = node if node is not None else node_fn()
+
+    def add_part(self, vals: Vals, node_fn: Callable[[], Any]) -> None:
+        """Record a value known to be non-empty and inside every output."""
+        self._tick()
+        if vals not in self.parts:
+            self.parts[vals] = node_fn()
+            self.reach.add_part(vals)
+
+    # -- stage 1: expressions over the input ------------------------------------------------
+    def constants(self) -> None:
+        common = frozenset.intersection(*self._target_chars) if self.targets else frozenset()
+        for c in CHARACTER:
+            if c in common:
+                self.add_part((c,) * self.n, lambda c=c: Apply("ConstStr", (Const(c, "Char"),)))
+
+    def regexes(self) -> list[tuple[str, str, str]]:
+        """(kind, name, pattern) of every regex argument worth trying: the 8 types and the
+        delimiters that occur in some input."""
+        out = [("Type", t, TYPE_PATTERNS[t]) for t in _TYPES]
+        present = set("".join(self.inputs))
+        out += [("Delim", d, delimiter_pattern(d)) for d in DELIMITER if d in present]
+        return out
+
+    def substring_ops(self) -> None:
+        xs, var = self.inputs, self.var
+        regexes = self.regexes()
+        # GetToken
+        for t in _TYPES:
+            ms = [self.matches(TYPE_PATTERNS[t], s) for s in xs]
+            for i in INDICES:
+                vals = tuple(m[k][2] if 0 <= (k := _norm(i, len(m))) < len(m) else "" for m in ms)
+                self.add(vals, lambda t=t, i=i: Apply("GetToken", (const_node("Type", t), Const(i, "Index"), var)),
+                         inner=True)
+        # GetUpto, GetFrom
+        for kind, name, pat in regexes:
+            firsts = [self.matches(pat, s) for s in xs]
+            up = tuple(s[:m[0][1]] if m else "" for s, m in zip(xs, firsts))
+            fr = tuple(s[m[0][1]:] if m else "" for s, m in zip(xs, firsts))
+            self.add(up, lambda name=name: Apply("GetUpto", (const_node("Regex", name), var)), inner=True)
+            self.add(fr, lambda name=name: Apply("GetFrom", (const_node("Regex", name), var)), inner=True)
+        # SubStr: positions beyond these behave like ones inside them
+        longest = max(len(s) for s in xs)
+        positions = [p for p in range(-2 * longest - 2, longest + 3) if -100 <= p <= 100]
+        for p1 in positions:
+            for p2 in positions:
+                vals = tuple(_substr(p1, p2, s) for s in xs)
+                self.add(vals, lambda p1=p1, p2=p2: Apply("SubStr", (Const(p1, "Position"), Const(p2, "Position"), var)),
+                         inner=True)
+        # GetSpan: boundaries first (one per distinct offset tuple), then pairs of them
+        bounds: dict[tuple, tuple] = {}
+        for kind, name, pat in regexes:
+            ms = [self.matches(pat, s) for s in xs]
+            for i in INDICES:
+                for b in ("START", "END"):
+                    offs = tuple(_boundary(m, i, b) for m in ms)
+                    bounds.setdefault(offs, (name, i, b))
+        blist = list(bounds.items())
+        for a_offs, (r1, i1, b1) in blist:
+            for z_offs, (r2, i2, b2) in blist:
+                vals = tuple("" if a == -1 or z == -1 else s[a:z] for s, a, z in zip(xs, a_offs, z_offs))
+                self.add(vals, lambda r1=r1, i1=i1, b1=b1, r2=r2, i2=i2, b2=b2: Apply("GetSpan", (
+                    const_node("Regex", r1), Const(i1, "Index"), Const(b1, "Boundary"),
+                    const_node("Regex", r2), Const(i2, "Index"), Const(b2, "Boundary"), var)), inner=True)
+
+    def modification_ops(self) -> None:
+        """Modifications of the input: as parts (their characters read off the outputs), and
+        every distinct value as a Compose inner (Substitute characters limited as the module
+        says)."""
+        self.compose_over(tuple(self.inputs), self.var)
+        var = self.var
+        for cfg, vals in self.modification_values(tuple(self.inputs), self._inner_chars):
+            self.add(vals, lambda cfg=cfg: config_node(cfg, var), inner=True)
+
+    def modification_values(self, xs: Vals, chars: Iterable[str]) -> Iterable[tuple[Config, Vals]]:
+        """Every modification config applied to the strings ``xs``, with Substitute and
+        SubstituteAll characters taken from ``chars``."""
+        chars = tuple(chars)
+        for c in CASES:
+            f = _CASE_FNS[c]
+            yield ("ToCase", c), tuple(f(s) for s in xs)
+        present = set("".join(xs))
+        for d1 in DELIMITER:
+            if d1 in present:
+                for d2 in DELIMITER:
+                    if d2 != d1:
+                        yield ("Replace", d1, d2), tuple(s.replace(d1, d2) for s in xs)
+        yield ("Trim",), tuple(s.strip() for s in xs)
+        for t in _TYPES:
+            pat = TYPE_PATTERNS[t]
+            ms = [[m[2] for m in self.matches(pat, s)] for s in xs]
+            if not any(ms):
+                continue
+            yield ("GetAll", t), tuple("".join(m) for m in ms)
+            yield ("RemoveAll", t), tuple(_remove_all(s, m, "") for s, m in zip(xs, ms))
+            for c in chars:
+                yield ("SubstituteAll", t, c), tuple(_remove_all(s, m, c) for s, m in zip(xs, ms))
+            for i in INDICES:
+                yield ("GetFirst", t, i), tuple(_get_first(m, i) for m in ms)
+                yield ("Remove", t, i), tuple(_substitute(s, m, i, "") for s, m in zip(xs, ms))
+                for c in chars:
+                    yield ("Substitute", t, i, c), tuple(_substitute(s, m, i, c) for s, m in zip(xs, ms))
+
+    # -- stage 2: Compose values as parts ------------------------------------------------------
+    def part_configs(self, e: int, s: str) -> dict[Config, Any]:
+        """Every modification of string ``s`` whose result is non-empty and inside output ``e``
+        (memoized per example and string). A config with a free character (Replace's d2, the c
+        of Substitute and SubstituteAll) is keyed without it and maps to {character: result}, or
+        to one string when the result does not depend on it (no match: the identity)."""
+        memo = self._part_cfgs[e]
+        got = memo.get(s)
+        if got is not None:
+            return got
+        target = self.targets[e]
+        out: dict[Config, Any] = {}
+        self._tick()
+        s_fits = s in target
+        if s.lower() in target.lower():
+            for c in CASES:
+                r = _CASE_FNS[c](s)
+                if r in target:
+                    out[("ToCase", c)] = r
+        r = s.strip()
+        if r and r in target:
+            out[("Trim",)] = r
+        for d1 in DELIMITER:
+            if d1 not in s:
+                if s_fits:
+                    out[("Replace", d1)] = s
+                continue
+            free = {}
+            for d2 in self._target_delims[e]:
+                if d2 != d1:
+                    r = s.replace(d1, d2)
+                    if r in target:
+                        free[d2] = r
+            if free:
+                out[("Replace", d1)] = free
+        target_chars = self._target_chars[e]
+        for t in _TYPES:
+            ms = [m[2] for m in self.matches(TYPE_PATTERNS[t], s)]
+            n = len(ms)
+            if n == 0:
+                if s_fits:
+                    out[("RemoveAll", t)] = s
+                    out[("SubstituteAll", t)] = s
+                    for i in INDICES:
+                        out[("Remove", t, i)] = s
+                        out[("Substitute", t, i)] = s
+                continue
+            r = "".join(ms)
+            if r in target:
+                out[("GetAll", t)] = r
+            r = _remove_all(s, ms, "")
+            if r and r in target:
+                out[("RemoveAll", t)] = r
+            probe = _remove_all(s, ms, "\0")
+            if all(piece in target for piece in probe.split("\0")):
+                free = {}
+                for c in target_chars:
+                    r = _remove_all(s, ms, c)
+                    if r in target:
+                        free[c] = r
+                if free:
+                    out[("SubstituteAll", t)] = free
+            by_k: dict[int, tuple] = {}
+            for i in INDICES:
+                r = "".join(ms) if i >= n else "".join(ms[:i])
+                if r and r in target:
+                    out[("GetFirst", t, i)] = r
+                k = i - 1 if i > 0 else n + i
+                if not 0 <= k < n:
+                    if s_fits:
+                        out[("Remove", t, i)] = s
+                        out[("Substitute", t, i)] = s
+                    continue
+                got_k = by_k.get(k)
+                if got_k is None:
+                    m = ms[k]
+                    p = s.find(m)
+                    a, b = s[:p], s[p + len(m):]
+                    r = a + b
+                    removed = r if r and r in target else None
+                    free = None
+                    if len(a) + len(b) < len(target) and a in target and b in target:
+                        free = {c: a + c + b for c in _chars_between(target, a, b) if c in _CHAR_SET}
+                    got_k = by_k[k] = (removed, free)
+                removed, free = got_k
+                if removed is not None:
+                    out[("Remove", t, i)] = removed
+                if free:
+                    out[("Substitute", t, i)] = free
+        memo[s] = out
+        return out
+
+    def compose_over(self, xs: Vals, x_node: Any) -> None:
+        """Add as parts every modification of the value ``xs`` that fits inside the outputs."""
+        cfgs = [self.part_configs(e, s) for e, s in enumerate(xs)]
+        common = cfgs[0].keys()
+        for d in cfgs[1:]:
+            common = common & d.keys()
+        parts = self.parts
+        for key in common:
+            results = [d[key] for d in cfgs]
+            frees = [r for r in results if type(r) is dict]
+            if not frees:
+                vals = tuple(results)
+                if vals != xs and vals not in parts:
+                    self.add_part(vals, lambda cfg=key: config_node(cfg, x_node))
+                continue
+            chars = frees[0].keys()
+            for f in frees[1:]:
+                chars = chars & f.keys()
+            for c in chars:
+                vals = tuple(r if type(r) is str else r[c] for r in results)
+                if vals != xs and vals not in parts:
+                    self.add_part(vals, lambda cfg=key + (c,): config_node(cfg, x_node))
+
+    # -- driver ------------------------------------------------------------------------------
+    def run(self) -> SearchOutcome:
+        status, stopped = "exhausted", None
+        stages = (("constants", self.constants), ("substring", self.substring_ops),
+                  ("modification", self.modification_ops), ("compose", self.compose_phase),
+                  ("empty-parts", self.partial_phase))
+        try:
+            for stage, step in stages:
+                self.stage = stage
+                t0 = time.perf_counter()
+                step()
+                self.timings[stage] = round(time.perf_counter() - t0, 3)
+        except _Solved:
+            status = "solved"
+        except _Stop:
+            status, stopped = "timeout", self.clock.exceeded() or "time"
+        path = self.reach.solution
+        node = None
+        if path is not None:
+            bank = {**self.partial, **self.parts}
+            node = Apply("Concat", tuple(bank[v] for v in path))
+        return SearchOutcome(status=status, node=node, candidates=self.clock.candidates,
+                             values=len(self.parts), max_size_explored=0,
+                             seconds=self.clock.elapsed(), stopped_by=stopped,
+                             extra={"stage": self.stage, "parts": len(self.parts),
+                                    "inner_values": len(self.inner), "states": len(self.reach.depth),
+                                    "expressions": None if path is None else len(path)})
+
+    def compose_phase(self) -> None:
+        """Compose over the inner values, most likely first: an op's prior in ExeDec's sampler
+        (a Compose's inner is a substring op 1/2, a modification 1/2, uniform inside each)
+        divided by how many distinct values that op has here."""
+        count: dict[str, int] = {}
+        for node in self.inner.values():
+            count[node.op] = count.get(node.op, 0) + 1
+        prior = {op: (1 / 10 if op in _SUBSTRING_OPS else 1 / 18) for op in count}
+        inners = sorted(self.inner.items(), key=lambda kv: -prior[kv[1].op] / count[kv[1].op])
+        for vals, node in inners:
+            self.compose_over(vals, node)
+
+    def partial_phase(self) -> None:
+        """Last resort: parts that are empty on some examples (ExeDec's own programs never
+        need them: its sampler keeps only expressions that are non-empty on every example)."""
+        for vals, node in self.partial.items():
+            self.add_part(vals, lambda node=node: node)
+
+
+_SUBSTRING_OPS = frozenset(("SubStr", "GetSpan", "GetToken", "GetUpto", "GetFrom"))
+
+
+# ------------------------------------------------------------------ semantics on match lists
+# These mirror synth.dsl.robustfill.ops (the reference) on precomputed matches; the tests check
+# that every search result is re-run with the reference interpreter.
+
+
+def _substr(p1: int, p2: int, s: str) -> str:
+    n = len(s)
+    o1 = p1 - 1 if p1 > 0 else n + p1
+    o2 = p2 - 1 if p2 > 0 else n + p2
+    if o1 >= o2:
+        return ""
+    if o2 == n:
+        return s[o1:]
+    return s[o1:o2 + 1]
+
+
+def _boundary(ms: list[tuple[int, int, str]], i: int, b: str) -> int:
+    if not ms:
+        return -1
+    k = _norm(i, len(ms))
+    if k >= len(ms):
+        return len(ms) - 1
+    if k < 0:
+        return 0
+    return ms[k][0] if b == "START" else ms[k][1]
+
+
+def _get_first(ms: list[str], i: int) -> str:
+    if not ms:
+        return ""
+    if i >= len(ms):
+        return "".join(ms)
+    return "".join(ms[:i])
+
+
+def _substitute(s: str, ms: list[str], i: int, c: str) -> str:
+    k = _norm(i, len(ms))
+    if not 0 <= k < len(ms):
+        return s
+    return s.replace(ms[k], c, 1)
+
+
+def _remove_all(s: str, ms: list[str], c: str) -> str:
+    for m in ms:
+        s = s.replace(m, c, 1)
+    return s
+
+
+def _chars_between(target: str, a: str, b: str) -> set[str]:
+    """Every character c such that a + c + b occurs in target (searching from the longer)."""
+    out = set()
+    la, lb = len(a), len(b)
+    if la >= lb:
+        j = target.find(a)
+        while j != -1:
+            pos = j + la
+            if pos < len(target) and target.startswith(b, pos + 1):
+                out.add(target[pos])
+            j = target.find(a, j + 1)
+    else:
+        j = target.find(b, 1)
+        while j != -1:
+            pos = j - 1
+            if target.startswith(a, pos - la) and pos - la >= 0:
+                out.add(target[pos])
+            j = target.find(b, j + 1)
+    return out
+
+
+def config_node(cfg: Config, x: Any) -> Apply:
+    """The node of a modification config applied to ``x`` (the input or an inner expression)."""
+    op = cfg[0]
+    if op == "ToCase":
+        args = (Const(cfg[1], "Case"),)
+    elif op == "Replace":
+        args = (Const(cfg[1], "Delim"), Const(cfg[2], "Delim"))
+    elif op == "Trim":
+        args = ()
+    elif op in ("GetAll", "RemoveAll"):
+        args = (const_node("Type", cfg[1]),)
+    elif op in ("GetFirst", "Remove"):
+        args = (const_node("Type", cfg[1]), Const(cfg[2], "Index"))
+    elif op == "SubstituteAll":
+        args = (const_node("Type", cfg[1]), Const(cfg[2], "Char"))
+    else:  # Substitute
+        args = (const_node("Type", cfg[1]), Const(cfg[2], "Index"), Const(cfg[3], "Char"))
+    return Apply(op, args + (x,))
+
+
+def solve_robustfill(task: Task, domain: Domain, budget: Budget, **options: Any) -> SearchOutcome:
+    """The ``robustfill-decompose`` strategy."""
+    domain.check_task(task)
+    name = task.input_names[0]
+    search = ConcatDecomposition([e.inputs[name] for e in task.examples],
+                                 [e.output for e in task.examples], Var(name, "String"), Clock(budget))
+    return search.run()
