@@ -152,6 +152,7 @@ class ConcatDecomposition:
         self.inner: dict[Vals, Any] = {}
         self.reach = Reachability(targets, MAX_EXPRESSIONS, self._tick)
         self._matches: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
+        self._texts: dict[tuple[str, str], list[str]] = {}
         self._part_cfgs: list[dict[str, dict]] = [{} for _ in inputs]
         self._target_chars = [frozenset(t) & _CHAR_SET for t in targets]
         self._target_delims = [frozenset(t) & frozenset(DELIMITER) for t in targets]
@@ -159,6 +160,8 @@ class ConcatDecomposition:
         swapped = {c.swapcase() for c in union}
         self._inner_chars = tuple(c for c in CHARACTER
                                   if c in union or c in swapped or c in DELIMITER or c in "aA0")
+        self._target_lower = [t.lower() for t in targets]
+        self._example_order = sorted(range(self.n), key=lambda e: len(targets[e]))
         self._ticks = 0
         self.stage = ""
         self.timings: dict[str, float] = {}
@@ -179,6 +182,13 @@ class ConcatDecomposition:
         if m is None:
             m = [(x.start(), x.end(), x.group()) for x in re.finditer(pattern, s)]
             self._matches[key] = m
+        return m
+
+    def match_texts(self, pattern: str, s: str) -> list[str]:
+        key = (pattern, s)
+        m = self._texts.get(key)
+        if m is None:
+            m = self._texts[key] = re.findall(pattern, s)
         return m
 
     # -- banks ---------------------------------------------------------------------------
@@ -315,7 +325,7 @@ class ConcatDecomposition:
         out: dict[Config, Any] = {}
         self._tick()
         s_fits = s in target
-        if s.lower() in target.lower():
+        if s.lower() in self._target_lower[e]:
             for c in CASES:
                 r = _CASE_FNS[c](s)
                 if r in target:
@@ -338,7 +348,7 @@ class ConcatDecomposition:
                 out[("Replace", d1)] = free
         target_chars = self._target_chars[e]
         for t in _TYPES:
-            ms = [m[2] for m in self.matches(TYPE_PATTERNS[t], s)]
+            ms = self.match_texts(TYPE_PATTERNS[t], s)
             n = len(ms)
             if n == 0:
                 if s_fits:
@@ -395,10 +405,14 @@ class ConcatDecomposition:
 
     def compose_over(self, xs: Vals, x_node: Any) -> None:
         """Add as parts every modification of the value ``xs`` that fits inside the outputs."""
-        cfgs = [self.part_configs(e, s) for e, s in enumerate(xs)]
-        common = cfgs[0].keys()
-        for d in cfgs[1:]:
-            common = common & d.keys()
+        by_e: dict[int, dict] = {}
+        common = None
+        for e in self._example_order:  # most constraining output first; stop when none is left
+            d = by_e[e] = self.part_configs(e, xs[e])
+            common = d.keys() if common is None else common & d.keys()
+            if not common:
+                return
+        cfgs = [by_e[e] for e in range(self.n)]
         parts = self.parts
         for key in common:
             results = [d[key] for d in cfgs]
