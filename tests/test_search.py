@@ -159,3 +159,27 @@ def test_cond_shortcut_never_isolates_one_example():
     s.run()
     for masks in s._test_masks.values():
         assert all(bin(m).count("1") >= 2 and bin(15 ^ m).count("1") >= 2 for m in masks)
+
+
+def test_decomposition_strings_pieces_together():
+    from synth.search.decompose import ConcatDecomposer
+    from synth.search.grammar import Production
+    from synth.dsl.base import Const, Var
+    prod = Production("String", ("String", "String"), lambda a, b: a + b, "CONCATENATE", concat=True)
+    d = ConcatDecomposer(prod, ("A.B.", "C.D."))
+    d.add(("A", "C"), Var("first", "String"))
+    d.add((".", "."), Const(".", "String"))
+    d.add(("B", "D"), Var("second", "String"))
+    d.add(("zz", "C"), Var("junk", "String"))  # not a substring of the first target: ignored
+    node = d.solve()
+    from synth.dsl.base import Program
+    p = Program(node, D)
+    assert str(p) == 'CONCATENATE(CONCATENATE(CONCATENATE(first, "."), second), ".")'
+    assert p(first="A", second="B") == "A.B."
+
+
+def test_decomposition_solves_initials():
+    pairs = [({"s": "Nancy FreeHafer"}, "N.F."), ({"s": "Andrew Cencici"}, "A.C."),
+             ({"s": "Jan Kotas"}, "J.K."), ({"s": "Mariya Sergienko"}, "M.S.")]
+    res = synth.solve(task(pairs), timeout=None, max_candidates=3_000_000)
+    assert res.solved and res.program(s="Alan Turing") == "A.T."

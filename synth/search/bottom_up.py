@@ -13,6 +13,7 @@ from typing import Any, Callable, Sequence
 
 from synth.dsl.base import ERROR, Domain, Node, ValueLimits, node_size
 from synth.search.budget import Budget, Clock
+from synth.search.decompose import ConcatDecomposer
 from synth.search.grammar import SearchGrammar
 
 _CHUNK = 2048  # argument tuples evaluated between two budget checks
@@ -21,6 +22,8 @@ _CHUNK = 2048  # argument tuples evaluated between two budget checks
 #: (counted in candidates, not seconds, so that the same budget gives the same program)
 _PENDING_MIN = 200_000
 _PENDING_FACTOR = 1.0
+#: candidates between two runs of the concatenation decomposition (when it has new pieces)
+_DECOMPOSE_EVERY = 100_000
 #: the conditional shortcut tracks subsets of examples as bit masks; beyond this many examples
 #: there are too many subsets for it to pay. It needs 4 examples (two on each side of a test).
 _COND_MAX_EXAMPLES = 12
@@ -65,7 +68,7 @@ class BottomUpSearch:
     def __init__(self, domain: Domain, grammar: SearchGrammar, inputs: Sequence[dict],
                  target: Sequence[Any], budget: Budget = Budget(),
                  limits: ValueLimits = ValueLimits(), concat_shortcut: bool = True,
-                 cond_shortcut: bool = True, value_hook: Callable[[str, tuple, Node], None] | None = None):
+                 cond_shortcut: bool = True, decompose: bool = True, value_hook: Callable[[str, tuple, Node], None] | None = None):
         self.domain = domain
         self.grammar = grammar
         self.inputs = list(inputs)
@@ -89,6 +92,22 @@ class BottomUpSearch:
                        if cond_shortcut and p.cond and p.result == start and len(p.args) == 3
                        and 4 <= len(self.target) <= _COND_MAX_EXAMPLES]
         self._full = (1 << len(self.target)) - 1
+        # the concatenation decomposition needs concat(X, X) -> X where X flows into the start
+        goal = {start}
+        changed = True
+        while changed:
+            changed = False
+            for target_nt, source_nt in grammar.units:
+                if target_nt in goal and source_nt not in goal:
+                    goal.add(source_nt)
+                    changed = True
+        self._decomposers: dict[str, ConcatDecomposer] = {}
+        if decompose and all(type(t) is str for t in self.target):
+            for p in grammar.productions:
+                if p.concat and len(p.args) == 2 and p.args[0] == p.args[1] == p.result \
+                        and p.result in goal and p.result not in self._decomposers:
+                    self._decomposers[p.result] = ConcatDecomposer(p, self.target)
+        self._last_decompose = 0
         # for the conditional shortcut: per branch nonterminal, the examples a value gets right
         # (a bit mask) -> the first (cheapest) node doing so; per test nonterminal, the examples
         # where a test is true -> its first node
@@ -122,6 +141,8 @@ class BottomUpSearch:
             return
         if self._concats and self.solution is None:
             self._try_concat(nt, vals, node)
+        if nt in self._decomposers:
+            self._decomposers[nt].add(vals, node)
         if self._conds and self.solution is None:
             if nt in self._branch_masks:
                 self._try_cond_branch(nt, vals, node)
@@ -165,6 +186,15 @@ class BottomUpSearch:
             self.pending_deadline = done + max(_PENDING_MIN, int(_PENDING_FACTOR * done))
         if self.pending is None or size < self.pending_size:
             self.pending, self.pending_size = found, size
+
+    def _decompose(self) -> None:
+        """Run the concatenation decomposition if it has new pieces since its last run."""
+        self._last_decompose = self.clock.candidates
+        for d in self._decomposers.values():
+            if d.dirty:
+                found = d.solve()
+                if found is not None:
+                    self._offer(found)
 
     def _cover(self, nt: str, need: int) -> Node | None:
         """The first value of ``nt`` that is right on every example in ``need``."""
@@ -250,6 +280,8 @@ class BottomUpSearch:
             stopped = self._level(cost)
             if stopped or self.solution is not None:
                 break
+            if self._decomposers:
+                self._decompose()
             explored = cost
             if self.nvalues > before:
                 last_nonempty = cost
@@ -310,6 +342,8 @@ class BottomUpSearch:
                     stop = clock.exceeded()
                     if stop:
                         return stop
+                    if self._decomposers and clock.candidates - self._last_decompose > _DECOMPOSE_EVERY:
+                        self._decompose()
                     if self.pending is not None and clock.candidates > self.pending_deadline:
                         return "pending"
         return None
