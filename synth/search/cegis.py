@@ -1,0 +1,384 @@
+"""Strategy ``cegis``: loop invariants by counterexample-guided inductive synthesis.
+
+The learner (``synth.search.invariant``) proposes the strongest conjunction of candidate clauses
+consistent with its ICE data; the teacher (Z3) checks initiation, consecution and safety, and a
+failed check's model becomes a positive state, an implication pair or a negative state. Clause
+spaces grow (single literals, then case splits on the program's conditions, then wider
+disjunctions) until a proposal passes all three checks. The answer is then shrunk with unsat
+cores and re-verified from its printed form: every reported invariant is Z3-proven; a Z3
+``unknown`` is reported as ``unproven``. A loop whose property fails on a reachable state (found
+by running it, or by bounded model checking) has no invariant: status ``infeasible``.
+"""
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from synth.dsl.base import Domain, Node
+from synth.errors import InvalidTask
+from synth.search.bottom_up import SearchOutcome
+from synth.search.budget import Budget, Clock
+from synth.search.invariant import (Atom, CandidateAtoms, Clause, IceData, StateTable,
+                                    admits_negative, atom_values, candidate_atoms, clause_node,
+                                    conjunction_node, pair_clauses, strongest_consistent,
+                                    triple_clauses, unit_clauses)
+from synth.task import Task
+
+#: most Z3 milliseconds one query may take
+QUERY_MS = 3000
+#: sampled runs: initial states, and iterations per run
+RUNS, RUN_LENGTH = 12, 40
+#: depth of the bounded model check for unreachable-property loops
+BMC_DEPTH = 6
+#: clause spaces larger than this are cut (the most promising clauses first)
+MAX_CLAUSES = 30000
+
+
+def system_for_task(task: Task):
+    """The transition system of a lia task: a JSON loop, a C program, or a SyGuS synth-inv."""
+    from synth.dsl.lia.loop import LoopProblem, loop_from_spec
+
+    from synth.verify.invariant import TransitionSystem
+
+    spec = task.spec
+    if "sygus_inv" in spec:
+        try:
+            return TransitionSystem.from_sygus(spec["sygus_inv"])
+        except ValueError as e:
+            raise InvalidTask(f"task {task.name!r}: {e}") from None
+    if "loop" in spec:
+        loop = spec["loop"]
+    else:
+        loop = loop_from_spec(task.name, spec)
+    if not isinstance(loop, LoopProblem):
+        raise InvalidTask(f"task {task.name!r}: not a loop problem")
+    return loop.to_transition_system()
+
+
+class _Teacher:
+    """Incremental Z3 solvers for one clause space: each clause ``i`` is switched on in a query
+    by an assumption literal, so the proposals of a space share one solver per check."""
+
+    def __init__(self, ts, atoms: Sequence[Atom], clauses: Sequence[Clause], atom_z3: dict):
+        import z3
+
+        self.ts, self.clauses = ts, list(clauses)
+        cur = [self._clause(atoms, c, atom_z3, False) for c in self.clauses]
+        nxt = [self._clause(atoms, c, atom_z3, True) for c in self.clauses]
+        n = len(self.clauses)
+        self.on = [z3.Bool(f"_on{i}") for i in range(n)]       # clause i holds now
+        self.off_next = [z3.Bool(f"_offn{i}") for i in range(n)]  # clause i fails next
+        self.off_init = [z3.Bool(f"_offi{i}") for i in range(n)]  # clause i fails initially
+        self.init = z3.Solver()
+        self.init.add(ts.init)
+        self.init.add(*(z3.Implies(self.off_init[i], z3.Not(cur[i])) for i in range(n)))
+        self.init.add(z3.Or(*self.off_init) if n else z3.BoolVal(False))
+        self.cons = z3.Solver()
+        self.cons.add(ts.trans)
+        self.cons.add(*(z3.Implies(self.on[i], cur[i]) for i in range(n)))
+        self.cons.add(*(z3.Implies(self.off_next[i], z3.Not(nxt[i])) for i in range(n)))
+        self.cons.add(z3.Or(*self.off_next) if n else z3.BoolVal(False))
+        self.safe = z3.Solver()
+        self.safe.add(z3.Not(ts.post))
+        self.safe.add(*(z3.Implies(self.on[i], cur[i]) for i in range(n)))
+
+    @staticmethod
+    def _clause(atoms, clause, atom_z3, primed):
+        import z3
+
+        lits = []
+        for i, pol in clause:
+            key = (i, primed)
+            e = atom_z3.get(key)
+            if e is None:
+                e = atom_z3[key] = _atom_to_z3(atoms[i], primed, atom_z3["_ts"])
+            lits.append(e if pol else z3.Not(e))
+        return lits[0] if len(lits) == 1 else z3.Or(*lits)
+
+    def _check(self, solver, assumptions, timeout_ms):
+        import z3
+
+        solver.set("timeout", max(1, int(timeout_ms)))
+        r = solver.check(*assumptions)
+        if r == z3.sat:
+            return "sat", solver.model()
+        return ("unsat" if r == z3.unsat else "unknown"), None
+
+    def initiation(self, keep, timeout_ms):
+        import z3
+
+        assumptions = [z3.Not(self.off_init[i]) for i in np.flatnonzero(~keep)]
+        return self._check(self.init, assumptions, timeout_ms)
+
+    def consecution(self, keep, timeout_ms):
+        import z3
+
+        alive = np.flatnonzero(keep)
+        assumptions = [self.on[i] for i in alive] + [z3.Not(self.off_next[i]) for i in np.flatnonzero(~keep)]
+        return self._check(self.cons, assumptions, timeout_ms)
+
+    def safety(self, keep, timeout_ms):
+        return self._check(self.safe, [self.on[i] for i in np.flatnonzero(keep)], timeout_ms)
+
+
+def _atom_to_z3(atom: Atom, primed: bool, ts):
+    from synth.dsl.lia.syntax import to_z3
+
+    return to_z3(atom.node, ts.nxt if primed else ts.cur)
+
+
+@dataclass
+class _LevelResult:
+    status: str  # proved | refuted (no invariant in this space) | unknown | timeout
+    keep: np.ndarray | None = None
+    rounds: int = 0
+
+
+def houdini(ts, atoms: CandidateAtoms, clauses: Sequence[Clause], data: IceData, clock: Clock,
+            atom_z3: dict, stats: dict) -> _LevelResult:
+    """ICE rounds over one clause space until a proposal is proved or no subset can work."""
+    teacher = _Teacher(ts, atoms.atoms, clauses, atom_z3)
+    keep = np.ones(len(clauses), dtype=bool)
+    rounds = 0
+    hopeless = False  # a negative state is inside: go on only to reach the inductive part
+    while True:
+        if clock.exceeded():
+            return _LevelResult("timeout", keep, rounds)
+        keep = strongest_consistent(clauses, atoms.atoms, data, keep)
+        if not hopeless and admits_negative(clauses, atoms.atoms, data, keep) is not None:
+            hopeless = True
+        rounds += 1
+        stats["rounds"] = stats.get("rounds", 0) + 1
+        ms = _query_ms(clock)
+        answer, model = teacher.initiation(keep, ms)
+        if answer == "sat":
+            data.add_positive(ts.state_of(model))
+            stats["positive_cex"] = stats.get("positive_cex", 0) + 1
+            continue
+        if answer == "unknown":
+            return _LevelResult("unknown", keep, rounds)
+        answer, model = teacher.consecution(keep, _query_ms(clock))
+        if answer == "sat":
+            data.add_implication(ts.state_of(model), ts.state_of(model, ts.nxt))
+            stats["implication_cex"] = stats.get("implication_cex", 0) + 1
+            continue
+        if answer == "unknown":
+            return _LevelResult("unknown", keep, rounds)
+        if hopeless:
+            return _LevelResult("refuted", keep, rounds)  # keep: inductive and initiated
+        answer, model = teacher.safety(keep, _query_ms(clock))
+        if answer == "sat":
+            data.add_negative(ts.state_of(model))
+            stats["negative_cex"] = stats.get("negative_cex", 0) + 1
+            return _LevelResult("refuted", keep, rounds)  # keep is inductive: the strongest one
+        if answer == "unknown":
+            return _LevelResult("unknown", keep, rounds)
+        return _LevelResult("proved", keep, rounds)
+
+
+def _query_ms(clock: Clock) -> int:
+    if clock.deadline is None:
+        return QUERY_MS
+    left = clock.deadline - time.perf_counter()
+    return max(1, min(QUERY_MS, int(left * 1000)))
+
+
+def minimize(ts, atoms: CandidateAtoms, clauses: Sequence[Clause], keep: np.ndarray,
+             atom_z3: dict, clock: Clock) -> list[Clause]:
+    """A small inductive, safe subset of a proved conjunction: the clauses safety needs (unsat
+    core), closed under what consecution needs (cores again), then a greedy pass dropping clauses
+    one at a time while all three checks still pass."""
+    import z3
+
+    chosen = [clauses[i] for i in np.flatnonzero(keep)]
+    if not chosen:
+        return chosen
+    cur = [_Teacher._clause(atoms.atoms, c, atom_z3, False) for c in chosen]
+    nxt = [_Teacher._clause(atoms.atoms, c, atom_z3, True) for c in chosen]
+    tags = [z3.Bool(f"_m{i}") for i in range(len(chosen))]
+    safe = z3.Solver()
+    safe.add(z3.Not(ts.post))
+    safe.add(*(z3.Implies(t, c) for t, c in zip(tags, cur)))
+    safe.set("timeout", _query_ms(clock))
+    if safe.check(*tags) != z3.unsat:
+        return chosen
+    core = {str(t) for t in safe.unsat_core()}
+    S = {i for i, t in enumerate(tags) if str(t) in core}
+    cons = z3.Solver()
+    cons.add(ts.trans)
+    cons.add(*(z3.Implies(t, c) for t, c in zip(tags, cur)))
+    while True:
+        if clock.exceeded():
+            return chosen
+        cons.push()
+        cons.add(z3.Or(*(z3.Not(nxt[i]) for i in S)) if S else z3.BoolVal(False))
+        cons.set("timeout", _query_ms(clock))
+        r = cons.check(*tags)
+        if r != z3.unsat:
+            cons.pop()
+            return chosen
+        core = {str(t) for t in cons.unsat_core()}
+        cons.pop()
+        add = {i for i, t in enumerate(tags) if str(t) in core} - S
+        if not add:
+            break
+        S |= add
+    result = [chosen[i] for i in sorted(S)]
+    # greedy: drop clauses that are not needed
+    if len(result) <= 12:
+        from synth.verify.invariant import verify_invariant
+
+        i = 0
+        while i < len(result) and len(result) > 1 and not clock.exceeded():
+            trial = result[:i] + result[i + 1:]
+            if verify_invariant(ts, conjunction_node(atoms.atoms, trial), _query_ms(clock)).proved:
+                result = trial
+            else:
+                i += 1
+    return result
+
+
+def sample_states(ts, data: IceData, rng: random.Random, clock: Clock, share: float) -> dict | None:
+    """Positive states from runs of the loop from sampled initial states. Returns a violating
+    trace ``{"trace": [...]}`` when a run reaches a state that breaks the property."""
+    limit = None if clock.deadline is None else time.perf_counter() + share
+    inits = ts.sample_initial(rng, RUNS, timeout_ms=min(2000, _query_ms(clock)))
+    solver = None if ts.step is not None else ts.trans_solver(min(1000, _query_ms(clock)))
+    for s0 in inits:
+        state, trace = s0, [s0]
+        data.add_positive(s0)
+        for _ in range(RUN_LENGTH):
+            if limit is not None and time.perf_counter() > limit:
+                return None
+            if ts.step is not None:
+                safe = _concrete_safe(ts, state)
+                if safe is False:
+                    return {"trace": trace}
+            nxt = ts.successor(state, rng, solver, first=len(trace) == 1)
+            if nxt is None:
+                break
+            if any(isinstance(x, int) and abs(x) > 2**40 for x in nxt.values()):
+                break
+            state = nxt
+            trace.append(state)
+            data.add_positive(state)
+        if ts.step is not None and _concrete_safe(ts, state) is False:
+            return {"trace": trace}
+    return None
+
+
+def _concrete_safe(ts, state) -> bool | None:
+    """Whether a concrete state satisfies the property (via the loop's own post/guard)."""
+    check = ts.concrete_post
+    if check is None:
+        return None
+    return check(state)
+
+
+# ---------------------------------------------------------------------------------- strategy
+def solve_cegis(task: Task, domain: Domain, budget: Budget, seed: int = 0, levels: int = 4,
+                **options: Any) -> SearchOutcome:
+    """Strategy ``cegis``: a Z3-proven loop invariant for a lia task (see the module docstring)."""
+    from synth.verify.invariant import bmc, verify_invariant
+
+    started = time.perf_counter()
+    clock = Clock(budget)
+    ts = system_for_task(task)
+    rng = random.Random(seed)
+    data = IceData(StateTable(ts.vars))
+    stats: dict[str, Any] = {}
+
+    def outcome(status, node=None, **extra) -> SearchOutcome:
+        extra.update(stats)
+        extra["positives"] = len(data.positives)
+        extra["negatives"] = len(data.negatives)
+        extra["implications"] = len(data.implications)
+        return SearchOutcome(status=status, node=node, candidates=stats.get("rounds", 0),
+                             values=len(data.table.rows), max_size_explored=stats.get("level", 0),
+                             seconds=time.perf_counter() - started,
+                             stopped_by=clock.exceeded() if status == "timeout" else None, extra=extra)
+
+    share = 0.1 * (budget.timeout or 10.0)
+    bad = sample_states(ts, data, rng, clock, share)
+    if bad is not None:
+        return outcome("infeasible", error="no invariant exists: a run of the loop reaches a state "
+                                           f"that violates the post-condition: {bad['trace'][-1]}",
+                       trace=bad["trace"])
+    deadline = time.perf_counter() + 0.1 * (budget.timeout or 10.0)
+    if clock.deadline is not None:
+        deadline = min(deadline, clock.deadline)
+    v = bmc(ts, BMC_DEPTH, min(QUERY_MS, 1000), deadline=deadline)
+    if v.refuted:
+        return outcome("infeasible", error=f"no invariant exists: {v.detail}", trace=v.counterexample)
+    stats["bmc"] = v.detail
+
+    M = data.table.matrix(data.positives)
+    atoms = candidate_atoms(ts.vars, ts.sorts, ts.relevant or ts.vars, ts.hints, ts.constants, M)
+    stats["atoms"] = len(atoms.atoms)
+    atom_z3: dict = {"_ts": ts}
+    units = unit_clauses(atoms)
+    known: set = set()
+    spaces = [lambda: units,
+              lambda: pair_clauses(atoms, atoms.conditions, range(len(atoms.atoms)), known),
+              lambda: pair_clauses(atoms, atoms.simple, atoms.simple, known),
+              lambda: triple_clauses(atoms, atoms.conditions, atoms.simple, known)]
+    inductive: list[Clause] = []  # the strongest inductive conjunction found so far
+    last = "exhausted"
+    for level, make in enumerate(spaces[:levels], 1):
+        if clock.exceeded():
+            last = "timeout"
+            break
+        stats["level"] = level
+        have = set(inductive)
+        extra_clauses = [c for c in make() if c not in have]
+        extra_clauses = _prefilter(extra_clauses, atoms, data)[:MAX_CLAUSES]
+        clauses = inductive + extra_clauses
+        stats[f"clauses_level{level}"] = len(clauses)
+        res = houdini(ts, atoms, clauses, data, clock, atom_z3, stats)
+        if res.status == "proved":
+            chosen = minimize(ts, atoms, clauses, res.keep, atom_z3, clock)
+            node = conjunction_node(atoms.atoms, chosen)
+            final = verify_invariant(ts, node, QUERY_MS)
+            stats["verification"] = final.detail
+            if final.proved:
+                return outcome("solved", node, also=_renderings(ts, node))
+            if final.unknown:
+                return outcome("unproven", node, also=_renderings(ts, node),
+                               error=f"Z3 could not prove the invariant: {final.detail}")
+            return outcome("error", None, error=f"internal error: the invariant found fails "
+                                                f"re-verification: {final.detail}")
+        if res.status == "unknown":
+            last = "unproven"
+            stats["unknown_at_level"] = level
+            break
+        if res.status == "timeout":
+            last = "timeout"
+            break
+        # refuted: the strongest inductive conjunction of this space is part of every larger
+        # space's, and disjunctions containing one of its literals are implied by it
+        inductive = [clauses[i] for i in np.flatnonzero(res.keep)]
+        known.update(c[0] for c in inductive if len(c) == 1)
+    return outcome(last if last != "unproven" else "timeout",
+                   error="Z3 answered unknown" if last == "unproven" else None)
+
+
+def _prefilter(clauses: list[Clause], atoms: CandidateAtoms, data: IceData) -> list[Clause]:
+    """Clauses true on every positive state (others can never be part of an invariant)."""
+    if not clauses or not data.positives:
+        return clauses
+    from synth.search.invariant import clause_values
+
+    A = atom_values(atoms.atoms, data.table.names, data.table.matrix(data.positives))
+    ok = clause_values(clauses, A).all(axis=0)
+    return [c for c, good in zip(clauses, ok) if good]
+
+
+def _renderings(ts, node: Node) -> dict:
+    from synth.dsl.lia.syntax import format_define_fun
+
+    params = [(v, ts.sorts[v]) for v in ts.vars]
+    return {"sygus": format_define_fun(getattr(ts, "inv_name", "inv"), params, node)}

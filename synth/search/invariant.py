@@ -1,0 +1,497 @@
+"""ICE learning of loop invariants: candidate atoms, clause spaces, and a Houdini learner.
+
+The learner keeps ICE data — positive states (reachable: sampled runs, failed initiation checks),
+implication pairs (s, s') from failed consecution checks, and negative states from failed safety
+checks — and proposes the strongest conjunction of candidate clauses consistent with it. A
+candidate clause is a disjunction of one to three literals over linear atoms built from the
+program's variables and constants (bounds, octagon relations ``u ± v ⋈ k``, equalities of the
+data's affine hull, the program's own comparisons). When a negative state satisfies the strongest
+consistent conjunction, no conjunction of the current clauses can work, and the next, larger
+clause space is tried with the same data.
+
+The strongest conjunction is what Houdini (Flanagan & Leino) computes; the data-driven filtering
+and the escalation over clause spaces follow the ICE framework (Garg et al., CAV 2014).
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Sequence
+
+import numpy as np
+
+from synth.dsl.base import Apply, Const, Node, Var
+from synth.dsl.lia.syntax import mk_and, mk_not, mk_or
+
+_OPS = ("<=", ">=", "==")
+
+
+@dataclass(frozen=True)
+class Atom:
+    """``Σ coef·var + k ⋈ 0`` (``op`` in <=, >=, ==) as a coefficient vector over the system's
+    variables, or a boolean variable (``op == "bool"``), or any other lia comparison
+    (``op == "node"``: evaluated one state at a time)."""
+
+    node: Node
+    op: str
+    coefs: tuple = ()
+    k: int = 0
+    #: the variable names the coefficients refer to
+    names: tuple = field(default=(), compare=False)
+
+
+def linear(node: Node) -> tuple[dict, Fraction] | None:
+    """``node`` as ``(coefficients, constant)`` when it is linear in integer variables."""
+    if isinstance(node, Var):
+        return ({node.name: Fraction(1)}, Fraction(0)) if node.type == "Int" else None
+    if isinstance(node, Const):
+        return ({}, Fraction(node.value)) if node.type == "Int" else None
+    if not isinstance(node, Apply):
+        return None
+    if node.op in ("+", "-"):
+        a, b = linear(node.args[0]), linear(node.args[1])
+        if a is None or b is None:
+            return None
+        sign = 1 if node.op == "+" else -1
+        co = dict(a[0])
+        for v, c in b[0].items():
+            co[v] = co.get(v, 0) + sign * c
+        return co, a[1] + sign * b[1]
+    if node.op == "neg":
+        a = linear(node.args[0])
+        return None if a is None else ({v: -c for v, c in a[0].items()}, -a[1])
+    if node.op == "*":
+        a, b = linear(node.args[0]), linear(node.args[1])
+        if a is None or b is None:
+            return None
+        if not a[0]:
+            a, b = b, a
+        if b[0]:
+            return None  # nonlinear
+        return {v: c * b[1] for v, c in a[0].items()}, a[1] * b[1]
+    return None
+
+
+def atom_from_node(node: Node, names: Sequence[str]) -> Atom | None:
+    """An ``Atom`` for a comparison or boolean variable over ``names``."""
+    if isinstance(node, Var):
+        return Atom(node, "bool") if node.type == "Bool" and node.name in names else None
+    if not isinstance(node, Apply) or node.op not in ("<=", "<", ">=", ">", "==", "!="):
+        return None
+    a, b = linear(node.args[0]), linear(node.args[1])
+    if a is None or b is None:
+        return Atom(node, "node")
+    co = dict(a[0])
+    for v, c in b[0].items():
+        co[v] = co.get(v, 0) - c
+    k = a[1] - b[1]
+    if any(v not in names for v in co):
+        return None
+    # clear denominators
+    den = 1
+    for c in list(co.values()) + [k]:
+        den = den * c.denominator // np.gcd(den, c.denominator)
+    co = {v: int(c * den) for v, c in co.items() if c != 0}
+    k = int(k * den)
+    op = node.op
+    if op == "<":  # e < 0  <=>  e + 1 <= 0
+        op, k = "<=", k + 1
+    elif op == ">":
+        op, k = ">=", k - 1
+    elif op == "!=":
+        return None  # its negation (==) is an atom
+    if not co:
+        return None  # a constant comparison
+    return Atom(node, op, tuple(co.get(v, 0) for v in names), k, tuple(names))
+
+
+def _render(coefs: Sequence[int], names: Sequence[str], k: int, op: str) -> Node:
+    """A readable node for ``Σ coefs·names + k op 0``: positive terms left, the rest right."""
+    left: Node | None = None
+    right: Node | None = None
+
+    def add(side, term):
+        return term if side is None else Apply("+", (side, term))
+
+    def term(c, v):
+        var = Var(v, "Int")
+        return var if abs(c) == 1 else Apply("*", (Const(abs(c), "Int"), var))
+
+    for c, v in zip(coefs, names):
+        if c > 0:
+            left = add(left, term(c, v))
+        elif c < 0:
+            right = add(right, term(c, v))
+    const = -k
+    if left is None:  # only negative terms: flip sides
+        left, right, const = right, None, k
+        op = {"<=": ">=", ">=": "<=", "==": "=="}[op]
+    rhs: Node
+    if right is None:
+        rhs = Const(const, "Int")
+    elif const > 0:
+        rhs = Apply("+", (right, Const(const, "Int")))
+    elif const < 0:
+        rhs = Apply("-", (right, Const(-const, "Int")))
+    else:
+        rhs = right
+    return Apply(op, (left, rhs))
+
+
+def make_atom(coefs: Sequence[int], names: Sequence[str], k: int, op: str) -> Atom:
+    g = 0
+    for c in list(coefs) + [k]:
+        g = int(np.gcd(g, int(c)))
+    # normalize: divide by the gcd of coefficients (tightening k for inequalities)
+    cg = 0
+    for c in coefs:
+        cg = int(np.gcd(cg, int(c)))
+    if cg > 1:
+        if op == "==":
+            if k % cg:
+                return Atom(Const(False, "Bool"), "false")
+            coefs, k = [c // cg for c in coefs], k // cg
+        elif op == "<=":  # Σ + k <= 0  ->  Σ/cg <= -k/cg  -> floor
+            coefs, k = [c // cg for c in coefs], -((-k) // cg)
+        else:  # Σ + k >= 0 -> Σ/cg >= -k/cg -> ceil
+            coefs, k = [c // cg for c in coefs], (k // cg)
+    node = _render(coefs, names, k, op)
+    return Atom(node, op, tuple(int(c) for c in coefs), int(k), tuple(names))
+
+
+# ---------------------------------------------------------------------------------- states
+class StateTable:
+    """States as rows of an integer matrix (booleans as 0/1) over the system's variables."""
+
+    def __init__(self, names: Sequence[str]):
+        self.names = list(names)
+        self.rows: list[tuple] = []
+        self.index: dict[tuple, int] = {}
+
+    def key(self, state: dict) -> tuple:
+        return tuple(int(state[v]) for v in self.names)
+
+    def add(self, state: dict) -> int:
+        k = self.key(state)
+        i = self.index.get(k)
+        if i is None:
+            i = len(self.rows)
+            self.index[k] = i
+            self.rows.append(k)
+        return i
+
+    def matrix(self, rows: Sequence[int] | None = None) -> np.ndarray:
+        data = self.rows if rows is None else [self.rows[i] for i in rows]
+        if not data:
+            return np.zeros((0, len(self.names)), dtype=np.int64)
+        big = max(abs(x) for r in data for x in r) if data and self.names else 0
+        return np.asarray(data, dtype=np.int64 if big < 2**40 else object).reshape(len(data), len(self.names))
+
+
+def atom_values(atoms: Sequence[Atom], names: Sequence[str], M: np.ndarray) -> np.ndarray:
+    """Truth of each atom (columns) on each state (rows of ``M``)."""
+    from synth.dsl.lia.statements import eval_expr
+
+    out = np.zeros((M.shape[0], len(atoms)), dtype=bool)
+    if M.shape[0] == 0 or not atoms:
+        return out
+    lin = [j for j, a in enumerate(atoms) if a.op in _OPS]
+    if lin:
+        C = np.asarray([atoms[j].coefs for j in lin], dtype=M.dtype).T
+        K = np.asarray([atoms[j].k for j in lin], dtype=M.dtype)
+        V = M @ C + K
+        ops = np.asarray([_OPS.index(atoms[j].op) for j in lin])
+        res = np.where(ops == 0, V <= 0, np.where(ops == 1, V >= 0, V == 0))
+        out[:, lin] = res.astype(bool)
+    pos = {v: i for i, v in enumerate(names)}
+    for j, a in enumerate(atoms):
+        if a.op == "bool":
+            out[:, j] = M[:, pos[a.node.name]] != 0
+        elif a.op == "node":
+            for r in range(M.shape[0]):
+                env = {v: int(M[r, i]) for i, v in enumerate(names)}
+                try:
+                    out[r, j] = bool(eval_expr(a.node, env))
+                except (ArithmeticError, KeyError):
+                    out[r, j] = False
+        elif a.op == "false":
+            out[:, j] = False
+    return out
+
+
+# ----------------------------------------------------------------------------- candidates
+def affine_equalities(M: np.ndarray, cols: Sequence[int]) -> list[tuple[list[int], int]]:
+    """Integer equalities ``Σ c·x + k == 0`` true on every row of ``M`` (over ``cols``): a basis
+    of the null space of ``[M | 1]``, by exact elimination over the rationals."""
+    if M.shape[0] == 0 or not cols:
+        return []
+    rows = [[Fraction(int(M[r, c])) for c in cols] + [Fraction(1)] for r in range(M.shape[0])]
+    n = len(cols) + 1
+    # reduced row echelon form
+    pivots: list[int] = []
+    r = 0
+    for c in range(n):
+        p = next((i for i in range(r, len(rows)) if rows[i][c] != 0), None)
+        if p is None:
+            continue
+        rows[r], rows[p] = rows[p], rows[r]
+        piv = rows[r][c]
+        rows[r] = [x / piv for x in rows[r]]
+        for i in range(len(rows)):
+            if i != r and rows[i][c] != 0:
+                f = rows[i][c]
+                rows[i] = [a - f * b for a, b in zip(rows[i], rows[r])]
+        pivots.append(c)
+        r += 1
+        if r == len(rows):
+            break
+    free = [c for c in range(n) if c not in pivots]
+    out = []
+    for fcol in free:
+        vec = [Fraction(0)] * n
+        vec[fcol] = Fraction(1)
+        for i, pc in enumerate(pivots):
+            vec[pc] = -rows[i][fcol]
+        den = 1
+        for x in vec:
+            den = den * x.denominator // int(np.gcd(den, x.denominator))
+        ints = [int(x * den) for x in vec]
+        if any(ints[:-1]):
+            out.append((ints[:-1], ints[-1]))
+    return out
+
+
+def constant_pool(program_constants: Sequence[int], limit: int = 14) -> list[int]:
+    pool = {0, 1, -1}
+    for c in program_constants:
+        for d in (c, c - 1, c + 1, -c):
+            pool.add(int(d))
+    return sorted(pool, key=lambda x: (abs(x), x))[:max(limit, 3 + 3 * len(program_constants))]
+
+
+@dataclass
+class CandidateAtoms:
+    atoms: list[Atom]
+    #: indices of atoms that come from the program text (conditions worth splitting cases on)
+    conditions: list[int]
+    #: indices of "simple" atoms (bounds, program atoms) used in wider disjunctions
+    simple: list[int]
+
+
+def candidate_atoms(names: Sequence[str], sorts: dict, relevant: Sequence[str], hints: Sequence[Node],
+                    constants: Sequence[int], positives: np.ndarray) -> CandidateAtoms:
+    """The atoms candidate invariants are built from (see the module docstring)."""
+    ints = [v for v in relevant if sorts.get(v) != "Bool"]
+    bools = [v for v in relevant if sorts.get(v) == "Bool"]
+    col = {v: i for i, v in enumerate(names)}
+    n = len(names)
+    seen: dict[tuple, int] = {}
+    atoms: list[Atom] = []
+    conditions: list[int] = []
+    simple: list[int] = []
+
+    def add(atom: Atom | None, *, cond=False, simp=False) -> None:
+        if atom is None or atom.op == "false":
+            return
+        key = (atom.op, atom.coefs, atom.k) if atom.op in _OPS else (atom.op, atom.node)
+        i = seen.get(key)
+        if i is None:
+            i = len(atoms)
+            seen[key] = i
+            atoms.append(atom)
+        if cond and i not in conditions:
+            conditions.append(i)
+        if simp and i not in simple:
+            simple.append(i)
+
+    def vec(**c):
+        v = [0] * n
+        for name, x in c.items():
+            v[col[name]] = x
+        return v
+
+    for b in bools:
+        add(Atom(Var(b, "Bool"), "bool"), cond=True, simp=True)
+    for h in hints:
+        add(atom_from_node(h, names), cond=True, simp=True)
+    pool = constant_pool(constants)
+    for v in ints:
+        for k in pool:
+            for op in _OPS:
+                add(make_atom(_one(n, col[v], 1), names, -k, op), simp=True)
+    pairs = list(itertools.combinations(ints, 2))
+    small = [k for k in pool if abs(k) <= 2] or [0]
+    for u, w in pairs:
+        for sign in (-1, 1):
+            c = [0] * n
+            c[col[u]], c[col[w]] = 1, sign
+            for k in pool if sign == -1 else small:
+                for op in _OPS:
+                    add(make_atom(c, names, -k, op), simp=(k == 0 and sign == -1))
+    # bounds of the data: tightest octagon facts on the positive states
+    if positives.shape[0]:
+        forms = [_one(n, col[v], 1) for v in ints]
+        for u, w in pairs:
+            for sign in (-1, 1):
+                c = [0] * n
+                c[col[u]], c[col[w]] = 1, sign
+                forms.append(c)
+        for c in forms:
+            vals = positives @ np.asarray(c, dtype=positives.dtype)
+            lo, hi = int(vals.min()), int(vals.max())
+            add(make_atom(c, names, -lo, ">="))
+            add(make_atom(c, names, -hi, "<="))
+        for co, k in affine_equalities(positives, [col[v] for v in ints]):
+            full = [0] * n
+            for v, x in zip(ints, co):
+                full[col[v]] = x
+            add(make_atom(full, names, k, "=="), simp=True)
+    return CandidateAtoms(atoms, conditions, simple)
+
+
+def _one(n, i, x):
+    v = [0] * n
+    v[i] = x
+    return v
+
+
+# ------------------------------------------------------------------------------ clauses
+Literal = tuple[int, bool]  # (atom index, polarity)
+Clause = tuple[Literal, ...]
+
+
+def literal_node(atoms: Sequence[Atom], lit: Literal) -> Node:
+    atom = atoms[lit[0]]
+    if lit[1]:
+        return atom.node
+    if atom.op == "<=" and atom.names:  # not (e <= 0)  <=>  e - 1 >= 0
+        return make_atom(atom.coefs, atom.names, atom.k - 1, ">=").node
+    if atom.op == ">=" and atom.names:  # not (e >= 0)  <=>  e + 1 <= 0
+        return make_atom(atom.coefs, atom.names, atom.k + 1, "<=").node
+    return mk_not(atom.node)
+
+
+def clause_node(atoms: Sequence[Atom], clause: Clause) -> Node:
+    return mk_or(*(literal_node(atoms, l) for l in clause))
+
+
+def conjunction_node(atoms: Sequence[Atom], clauses: Sequence[Clause]) -> Node:
+    return mk_and(*(clause_node(atoms, c) for c in clauses))
+
+
+def clause_values(clauses: Sequence[Clause], A: np.ndarray) -> np.ndarray:
+    """Truth of each clause (columns) on states whose atom values are the rows of ``A``."""
+    out = np.zeros((A.shape[0], len(clauses)), dtype=bool)
+    if not clauses or A.shape[0] == 0:
+        return out
+    width = max(len(c) for c in clauses)
+    for pos in range(width):
+        idx = np.asarray([c[pos][0] if pos < len(c) else c[0][0] for c in clauses])
+        pol = np.asarray([c[pos][1] if pos < len(c) else c[0][1] for c in clauses])
+        vals = A[:, idx]
+        out |= np.where(pol, vals, ~vals)
+    return out
+
+
+@dataclass
+class IceData:
+    """Positive states, negative states and implication pairs, as row indices of one table."""
+
+    table: StateTable
+    positives: list[int] = field(default_factory=list)
+    negatives: list[int] = field(default_factory=list)
+    implications: list[tuple[int, int]] = field(default_factory=list)
+
+    def add_positive(self, s: dict) -> int:
+        i = self.table.add(s)
+        if i not in self.positives:
+            self.positives.append(i)
+        return i
+
+    def add_negative(self, s: dict) -> int:
+        i = self.table.add(s)
+        if i not in self.negatives:
+            self.negatives.append(i)
+        return i
+
+    def add_implication(self, s: dict, t: dict) -> None:
+        pair = (self.table.add(s), self.table.add(t))
+        if pair not in self.implications:
+            self.implications.append(pair)
+
+
+def strongest_consistent(clauses: Sequence[Clause], atoms: Sequence[Atom], data: IceData,
+                         alive: np.ndarray | None = None) -> np.ndarray:
+    """The clauses of the strongest conjunction consistent with the positives and implications
+    (a boolean mask): drop clauses false on a positive, then, while some implication pair has
+    its source inside the conjunction, drop the clauses false on its target."""
+    names = data.table.names
+    M = data.table.matrix()
+    A = atom_values(atoms, names, M)
+    V = clause_values(clauses, A)
+    keep = np.ones(len(clauses), dtype=bool) if alive is None else alive.copy()
+    if data.positives:
+        keep &= V[data.positives].all(axis=0)
+    if data.implications:
+        src = np.asarray([s for s, _ in data.implications])
+        dst = np.asarray([t for _, t in data.implications])
+        Vs, Vt = V[src], V[dst]
+        while True:
+            inside = (Vs | ~keep).all(axis=1)
+            if not inside.any():
+                break
+            new = keep & Vt[inside].all(axis=0)
+            if (new == keep).all():
+                break
+            keep = new
+    return keep
+
+
+def admits_negative(clauses: Sequence[Clause], atoms: Sequence[Atom], data: IceData,
+                    keep: np.ndarray) -> int | None:
+    """A negative state that satisfies every kept clause (then no subset of them can work)."""
+    if not data.negatives:
+        return None
+    M = data.table.matrix(data.negatives)
+    V = clause_values(clauses, atom_values(atoms, data.table.names, M))
+    inside = (V | ~keep).all(axis=1)
+    hit = np.flatnonzero(inside)
+    return None if not hit.size else data.negatives[int(hit[0])]
+
+
+# ------------------------------------------------------------------------- clause spaces
+def unit_clauses(atoms: CandidateAtoms) -> list[Clause]:
+    return [((i, p),) for i in range(len(atoms.atoms)) for p in (True, False)]
+
+
+def pair_clauses(atoms: CandidateAtoms, left: Sequence[int], right: Sequence[int],
+                 skip: set) -> list[Clause]:
+    """``l ∨ r`` for literals of atoms in ``left`` and ``right`` (both polarities), leaving out
+    pairs with a literal in ``skip`` (literals already known to be invariant)."""
+    lits_l = [(i, p) for i in left for p in (True, False) if (i, p) not in skip]
+    lits_r = [(i, p) for i in right for p in (True, False) if (i, p) not in skip]
+    out: dict[Clause, None] = {}
+    for a in lits_l:
+        for b in lits_r:
+            if a[0] == b[0]:
+                continue
+            c = tuple(sorted((a, b)))
+            out.setdefault(c, None)
+    return list(out)
+
+
+def triple_clauses(atoms: CandidateAtoms, conds: Sequence[int], right: Sequence[int],
+                   skip: set) -> list[Clause]:
+    """``c1 ∨ c2 ∨ r`` for two condition literals and one literal of ``right``."""
+    cl = [(i, p) for i in conds for p in (True, False) if (i, p) not in skip]
+    rl = [(i, p) for i in right for p in (True, False) if (i, p) not in skip]
+    out: dict[Clause, None] = {}
+    for a, b in itertools.combinations(cl, 2):
+        if a[0] == b[0]:
+            continue
+        for r in rl:
+            if r[0] in (a[0], b[0]):
+                continue
+            out.setdefault(tuple(sorted((a, b, r))), None)
+    return list(out)

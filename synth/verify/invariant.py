@@ -1,0 +1,508 @@
+"""Z3 checks of loop invariants over a transition system, and the system itself.
+
+For ``init(s)``, ``trans(s, s')`` and the property ``post(s)`` (every state the invariant allows
+must satisfy it), a candidate ``Inv`` is proved by three valid implications:
+
+* initiation  ``init(s) → Inv(s)``           a failure gives a state Inv must include (positive)
+* consecution ``Inv(s) ∧ trans(s, s') → Inv(s')``  a failure gives an implication pair (s, s')
+* safety      ``Inv(s) → post(s)``           a failure gives a state Inv must exclude (negative)
+
+Each check asserts the negation and asks Z3 with a timeout: ``unsat`` proves it, ``sat`` refutes
+it with a counterexample, ``unknown`` leaves it unproven. A loop ``while (g) body`` has
+``trans = g ∧ body`` and ``post = ¬g → assertion``; SyGuS ``synth-inv`` files give the three
+formulas directly.
+"""
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
+
+from synth.dsl.base import Node
+from synth.verify.z3util import DEFAULT_TIMEOUT_MS, Verdict, solve
+
+#: initial values are drawn from [-R, R] when a variable is free
+SAMPLE_RANGE = 16
+
+
+@dataclass
+class TransitionSystem:
+    """A loop as formulas over Z3 constants: ``cur[v]`` now, ``nxt[v]`` after one iteration.
+
+    ``init_aux``/``trans_aux``/``post_aux`` are helper constants (nondeterministic choices,
+    overwritten initial values) that unrollings rename. ``step`` (optional) runs one iteration
+    concretely (None when the loop cannot continue); ``hints`` are the program's own atoms and
+    ``constants`` its integer literals, both for building candidate invariants.
+    """
+
+    name: str
+    vars: list[str]
+    sorts: dict[str, str]
+    cur: dict
+    nxt: dict
+    init: Any
+    trans: Any
+    post: Any
+    init_aux: list = field(default_factory=list)
+    trans_aux: list = field(default_factory=list)
+    post_aux: list = field(default_factory=list)
+    step: Callable[[dict, random.Random], dict | None] | None = None
+    hints: list[Node] = field(default_factory=list)
+    constants: list[int] = field(default_factory=list)
+    #: variables an invariant may usefully mention (others are left out of candidates)
+    relevant: list[str] = field(default_factory=list)
+    #: whether a concrete state satisfies the property (None: not known concretely)
+    concrete_post: Callable[[dict], bool] | None = None
+    #: the name of the invariant in SyGuS output
+    inv_name: str = "inv"
+    #: variables ``init`` constrains (None: all of them)
+    init_vars: frozenset | None = None
+
+    # -- construction ---------------------------------------------------------------------
+    @staticmethod
+    def consts(vars_: Sequence[str], sorts: Mapping[str, str], suffix: str = "") -> dict:
+        import z3
+
+        return {v: (z3.Bool(v + suffix) if sorts.get(v) == "Bool" else z3.Int(v + suffix)) for v in vars_}
+
+    @classmethod
+    def from_loop(cls, problem) -> "TransitionSystem":
+        """The system of a ``LoopProblem`` (``synth.dsl.lia.loop``)."""
+        import z3
+
+        from synth.dsl.lia.loop import expr_vars, has_nondet
+        from synth.dsl.lia.statements import Infeasible, execute, eval_expr
+        from synth.dsl.lia.syntax import to_z3
+
+        sorts = {v: problem.var_sort(v) for v in problem.vars}
+        cur = cls.consts(problem.vars, sorts)
+        nxt = cls.consts(problem.vars, sorts, "!")
+        counter = itertools.count()
+
+        def fresh_in(bucket):
+            def fresh(kind):
+                c = (z3.Bool if kind == "Bool" else z3.Int)(f"_nd{next(counter)}")
+                bucket.append(c)
+                return c
+            return fresh
+
+        init_aux: list = []
+        env = dict(cur)
+        for e in problem.exists:
+            c = z3.Bool(e) if e.startswith("_unknown") else z3.Int(e)
+            env[e] = c
+            init_aux.append(c)
+        init = to_z3(problem.pre, env)
+        trans_aux: list = []
+        fresh_t = fresh_in(trans_aux)
+        constraints: list = []
+        state = dict(cur)
+        _z3_exec(problem.body, state, z3.BoolVal(True), fresh_t, constraints)
+        parts = []
+        if problem.guard is not None:
+            parts.append(to_z3(problem.guard, cur, fresh_t))
+        parts += constraints
+        parts += [nxt[v] == state[v] for v in problem.vars]
+        trans = z3.And(*parts)
+        post_aux: list = []
+        post = to_z3(problem.post, cur)
+        if problem.guard is not None:
+            post = z3.Implies(z3.Not(to_z3(problem.guard, cur, fresh_in(post_aux))), post)
+
+        guard, body, names = problem.guard, problem.body, problem.vars
+
+        def step(s: dict, rng: random.Random) -> dict | None:
+            if guard is not None and not eval_expr(guard, s, rng):
+                return None
+            env2 = dict(s)
+            try:
+                execute(body, env2, rng)
+            except (Infeasible, ArithmeticError):
+                return None
+            return {v: env2[v] for v in names}
+
+        post_node = problem.post
+
+        def concrete_post(s: dict) -> bool:
+            if guard is not None and not has_nondet(guard) and eval_expr(guard, s):
+                return True  # the loop cannot stop here
+            return bool(eval_expr(post_node, s))
+
+        hints, constants = _program_atoms(problem)
+        mentioned: set[str] = set()
+        for e in problem.expressions():
+            mentioned.update(expr_vars(e))
+        from synth.dsl.lia.statements import assigned_vars
+        mentioned.update(assigned_vars(problem.body))
+        relevant = [v for v in problem.vars if v in mentioned]
+        return cls(name=problem.name, vars=list(problem.vars), sorts=sorts, cur=cur, nxt=nxt,
+                   init=init, trans=trans, post=post, init_aux=init_aux, trans_aux=trans_aux,
+                   post_aux=post_aux, step=step, hints=hints, constants=constants,
+                   relevant=relevant, concrete_post=concrete_post)
+
+    @classmethod
+    def from_sygus(cls, problem) -> "TransitionSystem":
+        """The system of a SyGuS ``synth-inv`` problem (``synth.io.sygus.InvProblem``).
+
+        Declared inputs are fresh in each constraint (and each unrolled step). Variables whose
+        next-state copy never occurs in ``trans`` take any value after a step (the SSA helpers of
+        the Code2Inv files), so candidate invariants leave them out."""
+        import z3
+
+        from synth.io.sygus_terms import (App, Sym, free_symbols, iter_subterms, substitute,
+                                          to_z3 as term_to_z3)
+
+        names = problem.state_names
+        sorts = {n: s for n, s in problem.state}
+        for n, s in problem.state:
+            if s not in ("Int", "Bool"):
+                raise ValueError(f"state variable {n} has sort {s}; only Int and Bool are supported")
+        cur = cls.consts(names, sorts)
+        nxt = {n: (z3.Bool if sorts[n] == "Bool" else z3.Int)(problem.primed(n)) for n in names}
+
+        def inputs(tag):
+            return {n: (z3.Bool if s == "Bool" else z3.Int)(f"{n}#{tag}") for n, s in problem.inputs}
+
+        ins = {t: inputs(t) for t in ("init", "trans", "post")}
+        init = term_to_z3(problem.pre, {**cur, **ins["init"]})
+        trans = term_to_z3(problem.trans, {**cur, **{problem.primed(n): nxt[n] for n in names},
+                                           **ins["trans"]})
+        post = term_to_z3(problem.post, {**cur, **ins["post"]})
+        primed_used = {x for x in free_symbols(problem.trans)}
+        relevant = [n for n in names if problem.primed(n) in primed_used] or list(names)
+        hints: dict = {}
+        constants: dict = {}
+        from synth.dsl.lia.syntax import from_z3
+
+        comparisons = ("<", "<=", ">", ">=", "=", "distinct")
+        rel = set(relevant)
+        for term in (problem.pre, problem.trans, problem.post):
+            # helpers equated with a state variable (x_2 = x) stand for it in this formula
+            alias: dict = {}
+            for t in iter_subterms(term):
+                if isinstance(t, App) and t.op == "=" and len(t.args) == 2 and \
+                        all(isinstance(a, Sym) for a in t.args):
+                    a, b = t.args[0].name, t.args[1].name
+                    if a in rel and b in sorts and b not in rel:
+                        alias.setdefault(b, Sym(a))
+                    elif b in rel and a in sorts and a not in rel:
+                        alias.setdefault(a, Sym(b))
+            if alias:
+                term = substitute(term, alias)
+            for t in iter_subterms(term):
+                if isinstance(t, bool):
+                    continue
+                if isinstance(t, int):
+                    constants.setdefault(int(t), None)
+                elif isinstance(t, App) and t.op in comparisons and len(t.args) == 2:
+                    fs = free_symbols(t)
+                    if fs and fs <= rel and all(sorts[x] == "Int" for x in fs):
+                        try:
+                            hints.setdefault(from_z3(term_to_z3(t, cur)), None)
+                        except ValueError:
+                            pass
+        for n in relevant:
+            if sorts[n] == "Bool":
+                from synth.dsl.base import Var
+                hints.setdefault(Var(n, "Bool"), None)
+        return cls(name=problem.name, vars=list(names), sorts=sorts, cur=cur, nxt=nxt, init=init,
+                   trans=trans, post=post, init_aux=list(ins["init"].values()),
+                   trans_aux=list(ins["trans"].values()), post_aux=list(ins["post"].values()),
+                   step=None, hints=list(hints), constants=list(constants), relevant=relevant,
+                   inv_name=problem.inv_name,
+                   init_vars=frozenset(free_symbols(problem.pre)) & frozenset(names))
+
+    # -- states -----------------------------------------------------------------------------
+    def state_of(self, model, consts: Mapping | None = None) -> dict:
+        import z3
+
+        consts = self.cur if consts is None else consts
+        out = {}
+        for v in self.vars:
+            val = model.eval(consts[v], model_completion=True)
+            out[v] = z3.is_true(val) if self.sorts[v] == "Bool" else val.as_long()
+        return out
+
+    def state_eqs(self, state: Mapping, consts: Mapping | None = None) -> list:
+        import z3
+
+        consts = self.cur if consts is None else consts
+        return [consts[v] == (z3.BoolVal(state[v]) if self.sorts[v] == "Bool" else z3.IntVal(state[v]))
+                for v in self.vars]
+
+    def formula(self, inv: Node, primed: bool = False):
+        from synth.dsl.lia.syntax import to_z3
+
+        return to_z3(inv, self.nxt if primed else self.cur)
+
+    # -- sampling -----------------------------------------------------------------------------
+    def sample_initial(self, rng: random.Random, n: int, timeout_ms: int = 2000) -> list[dict]:
+        """Up to ``n`` distinct initial states; free variables get random values where ``init``
+        allows (Z3 with random equalities as assumptions, dropping those in the unsat core)."""
+        import z3
+
+        s = z3.Solver()
+        s.set("timeout", timeout_ms)
+        s.add(self.init)
+        out: list[dict] = []
+        seen = set()
+        for _ in range(n * 2):
+            if len(out) >= n:
+                break
+            hints = {}
+            for v in self.vars:
+                if self.sorts[v] == "Bool":
+                    hints[v] = self.cur[v] == z3.BoolVal(rng.random() < 0.5)
+                else:
+                    hints[v] = self.cur[v] == rng.randint(-SAMPLE_RANGE, SAMPLE_RANGE)
+            lits = {z3.Bool(f"_hint_{v}"): (v, h) for v, h in hints.items()}
+            s.push()
+            for b, (_, h) in lits.items():
+                s.add(z3.Implies(b, h))
+            assumptions = list(lits)
+            rng.shuffle(assumptions)
+            state = None
+            for _attempt in range(len(assumptions) + 1):
+                r = s.check(*assumptions)
+                if r == z3.sat:
+                    state = self.state_of(s.model())
+                    break
+                if r != z3.unsat:
+                    break
+                core = [str(c) for c in s.unsat_core()]
+                if not core:
+                    break
+                drop = rng.choice(core)  # give up one conflicting hint at a time
+                assumptions = [a for a in assumptions if str(a) != drop]
+            s.pop()
+            if state is None:
+                continue
+            key = tuple(state[v] for v in self.vars)
+            if key not in seen:
+                seen.add(key)
+                out.append(state)
+        return out
+
+    def successor(self, state: dict, rng: random.Random, solver=None, first: bool = True) -> dict | None:
+        """One successor of a state: the concrete ``step`` when there is one, else Z3.
+
+        After the first step, variables outside ``relevant`` (never assigned by ``trans``: any
+        value is reachable for them) are left free."""
+        if self.step is not None:
+            return self.step(state, rng)
+        import z3
+
+        s = solver
+        if s is None:
+            s = z3.Solver()
+            s.set("timeout", 1000)
+            s.add(self.trans)
+        pool = self.relevant or self.vars
+        eqs = self.state_eqs(state)
+        fixed = set(pool)
+        if first:  # the initial state's values matter where init chose them
+            fixed |= set(self.vars) if self.init_vars is None else set(self.init_vars)
+        eqs = [e for v, e in zip(self.vars, eqs) if v in fixed]
+        hints = [self.nxt[v] == (z3.BoolVal(rng.random() < 0.5) if self.sorts[v] == "Bool"
+                                 else z3.IntVal(state[v] + rng.randint(-2, 2)))
+                 for v in pool if rng.random() < 0.5]
+        names = [z3.Bool(f"_succ_{i}") for i in range(len(hints))]
+        s.push()
+        for b, h in zip(names, hints):
+            s.add(z3.Implies(b, h))
+        for e in eqs:
+            s.add(e)
+        assumptions = list(names)
+        result = None
+        for _ in range(len(assumptions) + 1):
+            r = s.check(*assumptions)
+            if r == z3.sat:
+                result = self.state_of(s.model(), self.nxt)
+                break
+            if r != z3.unsat or not assumptions:
+                break
+            core = [str(c) for c in s.unsat_core()]
+            if not core:
+                break
+            drop = rng.choice(core)  # give up one conflicting hint at a time
+            assumptions = [a for a in assumptions if str(a) != drop]
+        s.pop()
+        return result
+
+    def trans_solver(self, timeout_ms: int = 1000):
+        import z3
+
+        s = z3.Solver()
+        s.set("timeout", timeout_ms)
+        s.add(self.trans)
+        return s
+
+    def is_safe_state(self, state: dict) -> bool | None:
+        import z3
+
+        answer, _ = solve([self.post, *self.state_eqs(state)], 1000)
+        if answer == "unknown":
+            return None
+        if self.post_aux:
+            # post with nondeterministic parts: safe iff no choice violates it
+            bad, _ = solve([z3.Not(self.post), *self.state_eqs(state)], 1000)
+            return None if bad == "unknown" else bad == "unsat"
+        return answer == "sat"
+
+
+def _z3_exec(stmts, state: dict, pc, fresh, constraints: list) -> None:
+    """Symbolic execution into Z3 terms; if/else merge with ite; assume adds ``pc → cond``."""
+    import z3
+
+    from synth.dsl.lia.statements import Assert, Assign, Assume, If
+    from synth.dsl.lia.syntax import to_z3
+
+    for st in stmts:
+        if isinstance(st, Assign):
+            state[st.var] = to_z3(st.expr, state, fresh)
+        elif isinstance(st, Assume):
+            constraints.append(z3.Implies(pc, to_z3(st.cond, state, fresh)))
+        elif isinstance(st, If):
+            c = to_z3(st.cond, state, fresh)
+            s1, s2 = dict(state), dict(state)
+            _z3_exec(st.then, s1, z3.And(pc, c), fresh, constraints)
+            _z3_exec(st.orelse, s2, z3.And(pc, z3.Not(c)), fresh, constraints)
+            for v in state:
+                state[v] = s1[v] if s1[v].eq(s2[v]) else z3.If(c, s1[v], s2[v])
+        elif isinstance(st, Assert):
+            raise ValueError("assert() inside a loop body is not supported")
+
+
+def _program_atoms(problem) -> tuple[list[Node], list[int]]:
+    """Comparisons and boolean variables in the program, and its integer constants."""
+    from synth.dsl.base import Apply, Const, Var
+    from synth.dsl.lia.ops import COMPARISONS
+
+    atoms: dict[Node, None] = {}
+    consts: dict[int, None] = {}
+    names = set(problem.vars)
+    for e in problem.expressions():
+        stack = [e]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, Const) and n.type == "Int":
+                consts.setdefault(n.value, None)
+            elif isinstance(n, Apply):
+                if n.op in COMPARISONS and _only_vars(n, names):
+                    atoms.setdefault(n, None)
+                stack.extend(n.args)
+            elif isinstance(n, Var) and n.type == "Bool" and n.name in names:
+                atoms.setdefault(n, None)
+    return list(atoms), list(consts)
+
+
+def _only_vars(node: Node, names: set) -> bool:
+    from synth.dsl.base import Apply, Var
+
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Var) and n.name not in names:
+            return False
+        if isinstance(n, Apply):
+            if n.op in ("unknown", "nondet"):
+                return False
+            stack.extend(n.args)
+    return True
+
+
+# ------------------------------------------------------------------------------------ checks
+def check_initiation(ts: TransitionSystem, inv, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> Verdict:
+    """``init → inv``; refuted with an initial state that ``inv`` excludes."""
+    import z3
+
+    answer, model = solve([ts.init, z3.Not(inv)], timeout_ms)
+    return _verdict(answer, model, lambda m: ts.state_of(m), "initiation",
+                    "an initial state violates the invariant")
+
+
+def check_consecution(ts: TransitionSystem, inv, inv_next, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> Verdict:
+    """``inv ∧ trans → inv'``; refuted with a pair (s, s') that leaves the invariant."""
+    import z3
+
+    answer, model = solve([inv, ts.trans, z3.Not(inv_next)], timeout_ms)
+    return _verdict(answer, model, lambda m: (ts.state_of(m), ts.state_of(m, ts.nxt)),
+                    "consecution", "one iteration leaves the invariant")
+
+
+def check_safety(ts: TransitionSystem, inv, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> Verdict:
+    """``inv → post``; refuted with a state the invariant allows that violates the property."""
+    import z3
+
+    answer, model = solve([inv, z3.Not(ts.post)], timeout_ms)
+    return _verdict(answer, model, lambda m: ts.state_of(m), "safety",
+                    "the invariant allows a state that violates the post-condition")
+
+
+def _verdict(answer, model, cex, name, what) -> Verdict:
+    if answer == "unsat":
+        return Verdict("proved", detail=f"{name}: valid")
+    if answer == "sat":
+        c = cex(model)
+        return Verdict("refuted", c, f"{name}: {what}: {c}", {"check": name})
+    return Verdict("unknown", detail=f"{name}: Z3 answered unknown (timeout or incomplete)",
+                   extra={"check": name})
+
+
+def verify_invariant(ts: TransitionSystem, inv: Node, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> Verdict:
+    """All three checks on a lia invariant: proved only when Z3 proves each one."""
+    f, f_next = ts.formula(inv), ts.formula(inv, primed=True)
+    unknown = None
+    for v in (check_initiation(ts, f, timeout_ms), check_consecution(ts, f, f_next, timeout_ms),
+              check_safety(ts, f, timeout_ms)):
+        if v.refuted:
+            return v
+        if v.unknown and unknown is None:
+            unknown = v
+    if unknown is not None:
+        return unknown
+    return Verdict("proved", detail="initiation, consecution and safety proved by Z3")
+
+
+def bmc(ts: TransitionSystem, depth: int, timeout_ms: int = DEFAULT_TIMEOUT_MS,
+        deadline: float | None = None) -> Verdict:
+    """Bounded model checking: refuted (with the trace of states) when a state reachable in at
+    most ``depth`` iterations violates the property, proved when none is, unknown otherwise."""
+    import time
+
+    import z3
+
+    s = z3.Solver()
+    states = [TransitionSystem.consts(ts.vars, ts.sorts, "@0")]
+
+    def rename(formula, k_from: dict, k_to: dict | None, aux, tag):
+        pairs = [(ts.cur[v], k_from[v]) for v in ts.vars]
+        if k_to is not None:
+            pairs += [(ts.nxt[v], k_to[v]) for v in ts.vars]
+        pairs += [(a, z3.Const(f"{a}@{tag}", a.sort())) for a in aux]
+        return z3.substitute(formula, *pairs) if pairs else formula
+
+    s.add(rename(ts.init, states[0], None, ts.init_aux, "i"))
+    for k in range(depth + 1):
+        left = None if deadline is None else deadline - time.perf_counter()
+        if left is not None and left <= 0:
+            return Verdict("unknown", detail=f"bmc: out of time after depth {k - 1}")
+        budget = timeout_ms if left is None else max(1, min(timeout_ms, int(left * 1000)))
+        s.set("timeout", budget)
+        s.push()
+        s.add(z3.Not(rename(ts.post, states[k], None, ts.post_aux, f"p{k}")))
+        r = s.check()
+        if r == z3.sat:
+            m = s.model()
+            trace = [ts.state_of(m, st) for st in states]
+            s.pop()
+            return Verdict("refuted", trace, f"a state reachable in {k} iteration(s) violates the "
+                                             f"post-condition: {trace[-1]}", {"depth": k})
+        s.pop()
+        if r != z3.unsat:
+            return Verdict("unknown", detail=f"bmc: Z3 unknown at depth {k}")
+        if k < depth:
+            states.append(TransitionSystem.consts(ts.vars, ts.sorts, f"@{k + 1}"))
+            s.add(rename(ts.trans, states[k], states[k + 1], ts.trans_aux, f"t{k}"))
+    return Verdict("proved", detail=f"no violation within {depth} iterations")
