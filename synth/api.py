@@ -43,6 +43,8 @@ def solve(task: Task, *, strategy: str = "auto", timeout: float | None = 10.0,
                     program=program, seconds=seconds, candidates=outcome.candidates,
                     stats={"values": outcome.values, "max_size_explored": outcome.max_size_explored,
                            "stopped_by": outcome.stopped_by, **outcome.extra})
+    if outcome.extra.get("error") and result.error is None:
+        result.error = str(outcome.extra["error"])  # why a verified search did not solve it
     if program is not None:
         result.train_ok = fits(program, task.examples)
         result.test_ok = fits(program, task.tests) if task.tests else None

@@ -5,13 +5,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from synth.dsl.base import Program
-from synth.errors import NoProgramInDSL, SynthesisTimeout, SynthError
+from synth.errors import NoProgramInDSL, SynthesisTimeout, SynthError, VerificationUnknown
 
 
 @dataclass
 class Result:
     """``status`` is solved, timeout (a budget ran out), exhausted (the DSL cannot express the
-    task up to the size limit) or error. ``stats`` says how far the search got."""
+    task up to the size limit), unproven (a candidate Z3 could neither prove nor refute),
+    infeasible (no program can exist, e.g. a loop whose assertion fails on a reachable state) or
+    error. ``stats`` says how far the search got."""
 
     name: str
     domain: str
@@ -56,4 +58,8 @@ class Result:
                 f"task {self.name!r}: no program of size <= {self.stats.get('max_size_explored')} fits "
                 f"the examples; the DSL or op set cannot express this task",
                 max_size_explored=self.stats.get("max_size_explored", 0), result=self)
-        raise SynthError(f"task {self.name!r}: {self.error}")
+        if self.status == "unproven":
+            raise VerificationUnknown(
+                f"task {self.name!r}: a candidate was found but Z3 could not prove it "
+                f"({self.error or 'unknown'}); it is not reported as solved")
+        raise SynthError(f"task {self.name!r}: {self.error or self.status}")

@@ -13,6 +13,7 @@ READERS = {
     ".json": "synth.io:read_json_tasks",
     ".jsonl": "synth.io:read_jsonl_tasks",
     ".sl": "synth.io.sygus:read_sygus_tasks",
+    ".c": "synth.io.c_loops:read_c_tasks",
 }
 
 
@@ -22,7 +23,7 @@ def read_tasks(path: str | Path) -> list[Task]:
     if not path.exists():
         raise InvalidTask(f"{path}: no such file")
     if path.is_dir():
-        raise InvalidTask(f"{path}: is a folder; give a task file (.json, .jsonl or .sl)")
+        raise InvalidTask(f"{path}: is a folder; give a task file (.json, .jsonl, .sl or .c)")
     target = READERS.get(path.suffix.lower())
     if target is None:
         raise InvalidTask(f"{path}: unknown task file type {path.suffix!r}; "
