@@ -77,6 +77,11 @@ class Task:
         if domain in ("regex", "lia") or (domain is None and ("positive" in d or "pre" in d)):
             domain = domain or ("regex" if "positive" in d else "lia")
             spec = {k: v for k, v in d.items() if k not in ("name", "domain", "description")}
+            if domain == "regex":
+                _check_regex_spec(spec, where)
+            else:
+                from synth.dsl.lia.loop import loop_from_spec
+                loop_from_spec(name, spec, where)  # raises InvalidTask naming the bad field
             return cls(name=name, domain=domain, description=str(d.get("description", "")),
                        spec=spec, origin=origin)
 
@@ -120,6 +125,29 @@ class Task:
             d["constants"] = self.constants
         d.update(self.spec)
         return d
+
+
+_REGEX_FIELDS = {"positive", "negative", "source", "tags", "solution", "max_size"}
+
+
+def _check_regex_spec(spec: dict, where: str) -> None:
+    """A regex task: non-empty list of positive strings, list of negative strings, none in both."""
+    unknown = set(spec) - _REGEX_FIELDS
+    if unknown:
+        raise InvalidTask(f"{where}unknown field(s) {', '.join(sorted(unknown))} in a regex task; "
+                          f"allowed: {', '.join(sorted(_REGEX_FIELDS))}")
+    if "positive" not in spec:
+        raise InvalidTask(f"{where}missing field 'positive' (a list of strings the regex must accept)")
+    for key in ("positive", "negative"):
+        v = spec.get(key, [])
+        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+            raise InvalidTask(f"{where}'{key}' must be a list of strings")
+    if not spec["positive"]:
+        raise InvalidTask(f"{where}'positive' is empty; give at least one string to accept")
+    both = sorted(set(spec["positive"]) & set(spec.get("negative", [])))
+    if both:
+        raise InconsistentExamples(f"{where}{json.dumps(both[0])} is both a positive and a negative "
+                                   f"example; no regex can accept and reject it")
 
 
 def _pair_to_dict(e: Any, name: str) -> Any:
