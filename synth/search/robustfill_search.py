@@ -452,7 +452,7 @@ class ConcatDecomposition:
             bank = {**self.partial, **self.parts}
             node = Apply("Concat", tuple(bank[v] for v in path))
         return SearchOutcome(status=status, node=node, candidates=self.clock.candidates,
-                             values=len(self.parts), max_size_explored=0,
+                             values=len(self.parts), max_size_explored=MAX_EXPRESSIONS if status == "exhausted" else 0,
                              seconds=self.clock.elapsed(), stopped_by=stopped,
                              extra={"stage": self.stage, "parts": len(self.parts),
                                     "inner_values": len(self.inner), "states": len(self.reach.depth),
