@@ -1,0 +1,37 @@
+"""The ExeDec paper's figures per split, as data, for the benchmark table.
+
+Shi et al., "ExeDec: Execution Decomposition for Compositional Generalization in Neural Program
+Synthesis", ICLR 2024 (arXiv:2307.13883). Their metric: a test problem is solved when some
+program of the final beam (beam size 10) reproduces all given examples; 1000 test problems per
+split; mean of 5 trained models. The per-split numbers are in the paper's Figure 2 (a bar chart)
+and its appendix tables, which could not be read here (only abstracts, summaries and the ICLR
+reviews were available: see ../shared/research/exedec_dsls.md §6), so every per-split figure is
+``None`` (missing) rather than a guess. Fill ``EXEDEC_PERCENT`` from the arXiv PDF's appendix
+table to have the benchmark table show them.
+"""
+from __future__ import annotations
+
+#: (domain, split) -> the ExeDec (Transformer, beam 10) percentage solved, or None where missing
+EXEDEC_PERCENT: dict[tuple[str, str], float | None] = {
+    (d, s): None
+    for d in ("robustfill", "deepcoder")
+    for s in ("NONE", "LENGTH_GENERALIZATION", "COMPOSE_DIFFERENT_CONCEPTS", "SWITCH_CONCEPT_ORDER",
+              "COMPOSE_NEW_OP", "ADD_OP_FUNCTIONALITY")
+}
+
+#: what is known without the table (secondary sources, as the research note §6.1 records them)
+KNOWN = (
+    "ExeDec improves compositional-generalization accuracy about 2x to 4x over the baselines "
+    "(paper summaries).",
+    "On the no-generalization (NONE) split all methods perform relatively similarly (ICLR review).",
+    "ExeDec vs. the no-subgoal ablation: about 80% -> 87% on average, the gain mostly from "
+    "Compose-New-Op and Compose-Different-Concepts (ICLR review).",
+)
+SOURCE = ("Shi et al., ICLR 2024, Figure 2 / appendix (beam size 10, mean of 5 models); per-split "
+          "numbers not available to us")
+
+
+def paper_figure(domain: str, split: str) -> str:
+    """The paper's figure for a split as table text: a percentage, or 'missing'."""
+    v = EXEDEC_PERCENT.get((domain, split))
+    return "missing" if v is None else f"{v:.1f}%"

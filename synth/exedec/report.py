@@ -1,0 +1,86 @@
+"""Summarize ``synth bench exedec`` results: the table of benchmarks/results/exedec.md and one
+cactus plot per domain (one line per split).
+
+    python -m synth.exedec.report benchmarks/out/exedec [--plots DIR]
+
+reads ``exedec-DOMAIN-SPLIT.jsonl`` files written by the runner and prints markdown.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+from pathlib import Path
+
+from synth.exedec import DOMAINS, SPLITS
+from synth.exedec.paper import paper_figure
+
+PROBLEMS_PER_SPLIT = 1000
+
+
+def load(results_dir: Path, domain: str, split: str) -> list[dict]:
+    from synth.bench import load_records
+    path = results_dir / f"exedec-{domain}-{split}.jsonl"
+    recs = list(load_records(path).values())
+    return sorted(recs, key=lambda r: int(r["name"].rsplit("/", 1)[1]))
+
+
+def first_n(recs: list[dict]) -> int:
+    """How many problems from index 0 on were run without a gap."""
+    idx = {int(r["name"].rsplit("/", 1)[1]) for r in recs}
+    n = 0
+    while n in idx:
+        n += 1
+    return n
+
+
+def table(results_dir: Path) -> str:
+    from synth.bench import counts_as_solved
+    lines = ["| domain | split | problems run | solved | solved % | median s (solved) | timeouts | "
+             "ExeDec paper (Transformer, beam 10) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for domain in DOMAINS:
+        for split in SPLITS:
+            recs = load(results_dir, domain, split)
+            if not recs:
+                lines.append(f"| {domain} | {split} | 0 | - | - | - | - | {paper_figure(domain, split)} |")
+                continue
+            n = first_n(recs)
+            recs = [r for r in recs if int(r["name"].rsplit("/", 1)[1]) < n]
+            ok = [r for r in recs if counts_as_solved(r)]
+            med = statistics.median(r["seconds"] for r in ok) if ok else None
+            tout = sum(r["status"] == "timeout" for r in recs)
+            lines.append(f"| {domain} | {split} | first {n} of {PROBLEMS_PER_SPLIT} | {len(ok)} | "
+                         f"{100 * len(ok) / n:.1f} | {'-' if med is None else f'{med:.2f}'} | {tout} | "
+                         f"{paper_figure(domain, split)} |")
+    return "\n".join(lines)
+
+
+def plots(results_dir: Path, out_dir: Path, timeout: float = 10.0) -> list[Path]:
+    from synth.bench import cactus_plot
+    paths = []
+    for domain in DOMAINS:
+        recs = []
+        for split in SPLITS:
+            for r in load(results_dir, domain, split):
+                r["group"] = split
+                recs.append(r)
+        if recs:
+            path = out_dir / f"exedec-{domain}-cactus.png"
+            cactus_plot(recs, path, title=f"ExeDec {domain} test sets ({timeout:g} s per problem)")
+            paths.append(path)
+    return paths
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("results_dir", type=Path)
+    ap.add_argument("--plots", type=Path, default=None, help="write one cactus plot per domain here")
+    args = ap.parse_args(argv)
+    print(table(args.results_dir))
+    if args.plots:
+        for p in plots(args.results_dir, args.plots):
+            print(f"\ncactus plot: {p}")
+
+
+if __name__ == "__main__":
+    main()
