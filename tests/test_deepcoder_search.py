@@ -121,3 +121,12 @@ def test_cli_solves_the_examples():
     assert out.exit_code == 0, out.output
     recs = [json.loads(line) for line in out.stdout.splitlines()]
     assert all(r["status"] == "solved" and r["test_ok"] for r in recs)
+
+
+def test_op_restriction_is_honoured():
+    pairs = [({"xs": [3, 1, 2]}, [1, 2, 3]), ({"xs": [5, 4]}, [4, 5])]
+    res = synth.solve(_task(pairs, ops="Sort"), timeout=60)
+    assert res.solved and {st.op for st in statements_of(res.program.node)} == {"Sort"}
+    res = synth.solve(_task([({"xs": [1, 2]}, 3), ({"xs": [4, 5]}, 9)], ops="Map,Reverse"), timeout=60,
+                      max_size=3)
+    assert res.status == "exhausted"

@@ -114,3 +114,11 @@ def test_cli_solves_the_examples(tmp_path):
     assert out.exit_code == 0, out.output
     recs = [json.loads(line) for line in out.stdout.splitlines()]
     assert all(r["status"] == "solved" and r["test_ok"] for r in recs)
+
+
+def test_op_restriction_is_honoured():
+    pairs = [("Jane Doe", "Doe, J."), ("Mark Twain", "Twain, M.")]
+    res = synth.solve(_task(pairs, ops="GetToken,ConstStr"), timeout=60)
+    assert res.solved and "Concat(GetToken(WORD, -1, x), ConstStr(\",\")" in str(res.program)
+    res = synth.solve(_task(pairs, ops="GetToken"), timeout=60)
+    assert res.status == "exhausted"

@@ -211,8 +211,16 @@ class _Found(Exception):
 class ValueSearch:
     """One bottom-up search; ``inputs`` maps each input name to its values on the examples."""
 
-    def __init__(self, inputs: dict[str, tuple], target: tuple, clock: Clock, max_level: int = 10):
+    def __init__(self, inputs: dict[str, tuple], target: tuple, clock: Clock, max_level: int = 10,
+                 ops: frozenset[str] | None = None):
         self.clock = clock
+        ok = (lambda name: True) if ops is None else (lambda name: name in ops)
+        #: the kernels and inverses of the allowed ops (all by default)
+        self.list_unary = [k for k in LIST_UNARY if ok(k[0])]
+        self.int_list = [k for k in INT_LIST if ok(k[0])]
+        self.zips = ZIPS if ok("ZipWith") else []
+        self.zip_inverses = ZIP_INVERSES if ok("ZipWith") else []
+        self.list_inverses = [k for k in LIST_INVERSES if ok(k[0])]
         self.target = target
         self.n = len(target)
         self.max_level = max_level
@@ -257,7 +265,7 @@ class ValueSearch:
         for _ in range(depth):
             nxt = []
             for goal in frontier:
-                for op, lam, inv in LIST_INVERSES:
+                for op, lam, inv in self.list_inverses:
                     pre = tuple(inv(ys) for ys in goal)
                     if any(p is None for p in pre) or pre in self.goals:
                         continue
@@ -273,7 +281,7 @@ class ValueSearch:
         lists_prev = self.lists[k - 1] if k - 1 < len(self.lists) else []
         for vals in lists_prev:
             nd = node[vals]
-            for op, lam, rtype, fn in LIST_UNARY:
+            for op, lam, rtype, fn in self.list_unary:
                 tick()
                 out = tuple(map(fn, vals))
                 if None in out:
@@ -289,7 +297,7 @@ class ValueSearch:
                 ind = node[iv]
                 for lv in lists_b:
                     lnd = None
-                    for op, rtype, fn in INT_LIST:
+                    for op, rtype, fn in self.int_list:
                         tick()
                         out = tuple(map(fn, iv, lv))
                         if None in out or out in node:
@@ -300,7 +308,7 @@ class ValueSearch:
             for i, xv in enumerate(lists_a):
                 xnd = node[xv]
                 for j, yv in enumerate(lists_b):
-                    for lam, comm, fn in ZIPS:
+                    for lam, comm, fn in self.zips:
                         if comm and (a > b or (a == b and j < i)):
                             continue
                         tick()
@@ -315,7 +323,7 @@ class ValueSearch:
         if not self.target_is_list:
             return
         t = self.target
-        for lam, inv in ZIP_INVERSES:
+        for lam, inv in self.zip_inverses:
             for level in self.lists:
                 for xv in level:
                     self._tick()
@@ -338,13 +346,14 @@ class ValueSearch:
         name = next(n for n, v in self.inputs.items() if v == self.target)
         arg = ("in", name)
         if self.target_is_list:
-            for op, lam, _rtype, fn in LIST_UNARY:
+            for op, lam, _rtype, fn in self.list_unary:
                 if tuple(map(fn, self.target)) == self.target:
                     return (op, lam, arg)
-            return ("Reverse", None, ("Reverse", None, arg))
+            reverse = [k for k in self.list_unary if k[0] == "Reverse"]
+            return ("Reverse", None, ("Reverse", None, arg)) if reverse else None
         for lname, lv in self.inputs.items():
             if type(lv[0]) is tuple:
-                for op, lam, _rtype, fn in LIST_UNARY:
+                for op, lam, _rtype, fn in self.list_unary:
                     if tuple(map(fn, lv)) == self.target:
                         return (op, lam, ("in", lname))
         return None
@@ -421,8 +430,9 @@ def solve_deepcoder(task: Task, domain: Domain, budget: Budget, **options: Any) 
     inputs = {n: tuple(_freeze(e.inputs[n]) for e in task.examples) for n in names}
     target = tuple(_freeze(e.output) for e in task.examples)
     in_types = {n: domain.type_of(task.examples[0].inputs[n]) for n in names}
+    ops = None if task.ops is None else frozenset(op.name for op in domain.resolve_ops(task.ops))
     search = ValueSearch(inputs, target, clock,
-                         max_level=min(budget.max_size or 10, MAX_VARIABLES - len(names)))
+                         max_level=min(budget.max_size or 10, MAX_VARIABLES - len(names)), ops=ops)
     status, node, stopped = search.run()
     program = None
     if node is not None:

@@ -26,7 +26,7 @@ import time
 from collections import deque
 from typing import Any, Callable, Iterable
 
-from synth.dsl.base import Apply, Const, Domain, Var
+from synth.dsl.base import Apply, Const, Domain, Var, node_ops
 from synth.dsl.robustfill import MAX_EXPRESSIONS, const_node
 from synth.dsl.robustfill.ops import (CASES, CHARACTER, DELIMITER, INDICES, TYPE_PATTERNS,
                                       delimiter_pattern)
@@ -138,8 +138,11 @@ class Reachability:
 class ConcatDecomposition:
     """One search for a task's examples (``inputs[e]`` -> ``targets[e]``)."""
 
-    def __init__(self, inputs: list[str], targets: list[str], var: Var, clock: Clock):
+    def __init__(self, inputs: list[str], targets: list[str], var: Var, clock: Clock,
+                 ops: frozenset[str] | None = None):
         self.inputs = inputs
+        #: the ops a program may use (None: all)
+        self.allowed = ops
         self.targets = targets
         self.var = var
         self.clock = clock
@@ -197,6 +200,10 @@ class ConcatDecomposition:
         value is kept): as a Compose inner when ``inner``, and as a part when it fits."""
         self._tick()
         node = None
+        if self.allowed is not None:
+            node = node_fn()
+            if not self._allowed(node):
+                return
         if inner and vals not in self.inner and all(vals):
             node = node_fn()
             self.inner[vals] = node
@@ -214,8 +221,14 @@ class ConcatDecomposition:
         """Record a value known to be non-empty and inside every output."""
         self._tick()
         if vals not in self.parts:
-            self.parts[vals] = node_fn()
+            node = node_fn()
+            if self.allowed is not None and not self._allowed(node):
+                return
+            self.parts[vals] = node
             self.reach.add_part(vals)
+
+    def _allowed(self, node: Any) -> bool:
+        return set(node_ops(node)) <= self.allowed
 
     # -- stage 1: expressions over the input ------------------------------------------------
     def constants(self) -> None:
@@ -573,6 +586,7 @@ def solve_robustfill(task: Task, domain: Domain, budget: Budget, **options: Any)
     """The ``robustfill-decompose`` strategy."""
     domain.check_task(task)
     name = task.input_names[0]
+    ops = None if task.ops is None else frozenset(op.name for op in domain.resolve_ops(task.ops))
     search = ConcatDecomposition([e.inputs[name] for e in task.examples],
-                                 [e.output for e in task.examples], Var(name, "String"), Clock(budget))
+                                 [e.output for e in task.examples], Var(name, "String"), Clock(budget), ops)
     return search.run()
