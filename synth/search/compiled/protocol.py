@@ -1,0 +1,25 @@
+"""What a domain provides to the compiled engine: a ``synth.dsl.<domain>.kernels`` module with
+
+- ``KINDS``: domain type -> value layout (``table.SEQ`` or ``table.SCALAR``);
+- ``kernel_code(op) -> int | None``: the kernel code of an ``Op`` (None: no kernel);
+- ``encode(type, value)`` / ``decode(type, raw)``: Python value <-> bank entry (an int, or an
+  int32 element array); ``encode`` returns None for a value the bank cannot hold;
+- ``value_caps(type, limits) -> (max_len, max_abs) | None``: the domain's ``value_ok`` as caps
+  (longest sequence kept; bound on |int|, 0 for none), None when the bank cannot honour them;
+- ``run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize, prov, state,
+  tel, tof, tints, rec, lo, hi, maskseen) -> (status, position)``: the batch kernel, with the parameter
+  slots and results below; a kept value goes through ``table.commit_value`` with the flags
+  ``P[P_FLAGS]`` and the tuple's position.
+"""
+from __future__ import annotations
+
+# P[] slots of run_block's parameter array (int64)
+P_OP, P_K, P_E, P_KIND, P_LIMIT, P_MAXABS, P_PROD, P_FLAGS, P_POS, P_END = range(10)
+P_M = 10  # P[P_M + i]: number of values in argument i's level (1 for unused slots)
+P_LEN = 16
+
+# run_block results, each with a position in the block
+DONE = 0      # every tuple up to P_END was evaluated
+FULL = 1      # the result bank must grow before the tuple at the position
+SOLVED = 2    # the tuple at the position produced the target
+DEFERRED = 3  # the tuple at the position must be evaluated with the reference semantics

@@ -1,0 +1,348 @@
+"""numba functions over a value bank's arrays: functional hashing, the open-addressing hash table,
+and ``commit_value``, the one place where a freshly computed value is deduplicated and kept.
+
+A value is the tuple of a program's outputs on all E examples. Its layout (see ``valuebank``):
+
+- ``SEQ`` kind (strings, integer lists): example e of value v is ``el[of[v*E+e]:of[v*E+e+1]]``,
+  so the E parts of a value are contiguous;
+- ``SCALAR`` kind (ints, bools): ``ints[v, e]``.
+
+A candidate is computed *in place* at index ``n = state[N]`` (the next free slot) and kept by
+advancing ``state[N]``; a duplicate or rejected candidate is simply overwritten by the next one.
+Hash collisions never merge values: a hash hit is confirmed by comparing the values.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from synth.search.compiled.jit import kernel
+
+SEQ = 0
+SCALAR = 1
+
+# state[] slots of a bank
+N = 0          # number of values kept
+MASK = 1       # hash table size - 1 (a power of two minus one)
+BEST = 2       # size of the smallest concatenation shortcut found so far (start bank only)
+NREC = 3       # shortcut records written to ``rec`` since the caller last drained them
+CAP_VALS = 4   # capacity of the value arrays
+CAP_ELEMS = 5  # capacity of ``el`` (SEQ kind)
+STATE_LEN = 8
+
+# commit_value results
+DUP = 0
+NEW = 1
+SOLVED = 2
+
+# shortcut events a kernel writes to ``rec`` (one row each: type, value id, other id or mask,
+# side, size, position of the argument tuple), for the engine to replay in order
+EV_CONCAT = 0  # a concatenation with a known rest solves the task (smaller than any before)
+EV_BRANCH = 1  # a branch-nonterminal value right on a set of examples no earlier one was
+EV_TEST = 2    # a test-nonterminal value splitting the examples in a new way
+EV_USEFUL = 3  # a start value that is a substring of the target on every example
+REC_CAP = 256
+REC_COLS = 6
+
+# commit_value flags
+F_START = 1    # the value is of the start nonterminal
+F_CONCAT = 2   # ... and the concatenation shortcut is on
+F_BRANCH = 4   # the nonterminal is a branch of a conditional production (shortcut on)
+F_TEST = 8     # the nonterminal is a test of a conditional production (shortcut on)
+F_USEFUL = 16  # the start nonterminal feeds the concatenation decomposition
+
+_SEED = np.uint64(14695981039346656037)
+_PRIME = np.uint64(1099511628211)
+
+
+@kernel(inline=True)
+def _fmix(h):
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xFF51AFD7ED558CCD)
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xC4CEB9FE1A85EC53)
+    h ^= h >> np.uint64(33)
+    return np.int64(h)
+
+
+@kernel(inline=True)
+def hash_value(kind, E, el, of, ints, v):
+    """The functional hash of value ``v``: its length per example, then its elements."""
+    h = _SEED
+    if kind == SEQ:
+        base = v * E
+        for e in range(E):
+            h = (h ^ np.uint64(of[base + e + 1] - of[base + e])) * _PRIME
+        for j in range(of[base], of[base + E]):
+            h = (h ^ np.uint64(el[j])) * _PRIME
+    else:
+        for e in range(E):
+            h = (h ^ np.uint64(ints[v, e])) * _PRIME
+    return _fmix(h)
+
+
+@kernel(inline=True)
+def hash_ranges(E, el, lo, hi):
+    """The hash of a SEQ value given as E ranges ``el[lo[e]:hi[e]]`` (equal to ``hash_value``
+    of the same value stored in a bank)."""
+    h = _SEED
+    for e in range(E):
+        h = (h ^ np.uint64(hi[e] - lo[e])) * _PRIME
+    for e in range(E):
+        for j in range(lo[e], hi[e]):
+            h = (h ^ np.uint64(el[j])) * _PRIME
+    return _fmix(h)
+
+
+@kernel(inline=True)
+def values_equal(kind, E, el, of, ints, a, b):
+    if kind == SEQ:
+        ba = a * E
+        bb = b * E
+        for e in range(E):
+            if of[ba + e + 1] - of[ba + e] != of[bb + e + 1] - of[bb + e]:
+                return False
+        pa = of[ba]
+        pb = of[bb]
+        for j in range(of[ba + E] - pa):
+            if el[pa + j] != el[pb + j]:
+                return False
+        return True
+    for e in range(E):
+        if ints[a, e] != ints[b, e]:
+            return False
+    return True
+
+
+@kernel(inline=True)
+def _ranges_equal(E, el, of, v, tel, lo, hi):
+    base = v * E
+    for e in range(E):
+        if of[base + e + 1] - of[base + e] != hi[e] - lo[e]:
+            return False
+    for e in range(E):
+        p = of[base + e]
+        for j in range(hi[e] - lo[e]):
+            if el[p + j] != tel[lo[e] + j]:
+                return False
+    return True
+
+
+@kernel(inline=True)
+def lookup_ranges(E, el, of, table, mask, tel, lo, hi):
+    """The id of the SEQ value given as ranges of ``tel``, or -1 if the bank lacks it."""
+    h = hash_ranges(E, tel, lo, hi)
+    slot = h & mask
+    while True:
+        ent = table[2 * slot + 1]
+        if ent == 0:
+            return -1
+        if table[2 * slot] == h and _ranges_equal(E, el, of, ent - 1, tel, lo, hi):
+            return ent - 1
+        slot = (slot + 1) & mask
+
+
+@kernel(inline=True)
+def find_or_insert(kind, E, el, of, ints, table, mask, h, n):
+    """The id of a kept value equal to value ``n``; if there is none, ``n`` is entered in the
+    table under hash ``h`` and -1 is returned."""
+    slot = h & mask
+    while True:
+        ent = table[2 * slot + 1]
+        if ent == 0:
+            table[2 * slot] = h
+            table[2 * slot + 1] = n + 1
+            return -1
+        if table[2 * slot] == h and values_equal(kind, E, el, of, ints, n, ent - 1):
+            return ent - 1
+        slot = (slot + 1) & mask
+
+
+@kernel
+def rehash(hashes, n, table, mask):
+    """Enter the first ``n`` values (by their stored hashes) into an empty ``table``."""
+    for v in range(n):
+        h = hashes[v]
+        slot = h & mask
+        while table[2 * slot + 1] != 0:
+            slot = (slot + 1) & mask
+        table[2 * slot] = h
+        table[2 * slot + 1] = v + 1
+
+
+@kernel(inline=True)
+def _equals_target(kind, E, el, of, ints, v, tel, tof, tints):
+    if kind == SEQ:
+        base = v * E
+        for e in range(E):
+            if of[base + e + 1] - of[base + e] != tof[e + 1] - tof[e]:
+                return False
+        p = of[base]
+        for j in range(tof[E]):
+            if el[p + j] != tel[j]:
+                return False
+        return True
+    for e in range(E):
+        if ints[v, e] != tints[0, e]:
+            return False
+    return True
+
+
+@kernel(inline=True)
+def _record(rec, state, kind, v, other, side, size, pos):
+    r = state[NREC]
+    rec[r, 0] = kind
+    rec[r, 1] = v
+    rec[r, 2] = other
+    rec[r, 3] = side
+    rec[r, 4] = size
+    rec[r, 5] = pos
+    state[NREC] = r + 1
+
+
+@kernel
+def _try_concat(E, el, of, table, mask, vsize, state, v, tel, tof, rec, lo, hi, pos):
+    """BottomUpSearch._try_concat for a new start value ``v`` (a string): if v is a prefix
+    (else a suffix) of the target on every example, not empty on all of them, and the rest is a
+    kept value that is not empty on all examples either, record the concatenation when it is
+    smaller than every one recorded before. ``lo``/``hi`` are scratch arrays of length E."""
+    base = v * E
+    any_v = False
+    for e in range(E):
+        if of[base + e + 1] > of[base + e]:
+            any_v = True
+    if not any_v:
+        return
+    for side in range(2):  # 0: v is a prefix, the rest follows; 1: v is a suffix
+        fits = True
+        any_rest = False
+        for e in range(E):
+            p = of[base + e]
+            m = of[base + e + 1] - p
+            t0 = tof[e]
+            t1 = tof[e + 1]
+            if m > t1 - t0:
+                fits = False
+                break
+            start = t0 if side == 0 else t1 - m
+            for j in range(m):
+                if el[p + j] != tel[start + j]:
+                    fits = False
+                    break
+            if not fits:
+                break
+            if side == 0:
+                lo[e] = t0 + m
+                hi[e] = t1
+            else:
+                lo[e] = t0
+                hi[e] = t1 - m
+            if hi[e] > lo[e]:
+                any_rest = True
+        if not fits or not any_rest:
+            continue
+        other = lookup_ranges(E, el, of, table, mask, tel, lo, hi)
+        if other < 0:
+            continue
+        size = 1 + vsize[v] + vsize[other]
+        if size < state[BEST]:
+            state[BEST] = size
+            _record(rec, state, EV_CONCAT, v, other, side, size, pos)
+        return
+
+
+@kernel
+def _is_useful(E, el, of, v, tel, tof):
+    """Whether start string ``v`` is, on every example, a substring of the target (and not empty
+    on all examples): a piece the concatenation decomposition can use."""
+    base = v * E
+    if of[base + E] == of[base]:
+        return False
+    for e in range(E):
+        p = of[base + e]
+        m = of[base + e + 1] - p
+        t0 = tof[e]
+        found = False
+        for i in range(t0, tof[e + 1] - m + 1):
+            same = True
+            for j in range(m):
+                if el[p + j] != tel[i + j]:
+                    same = False
+                    break
+            if same:
+                found = True
+                break
+        if not found:
+            return False
+    return True
+
+
+@kernel
+def _popcount(x):
+    c = 0
+    while x:
+        x &= x - 1
+        c += 1
+    return c
+
+
+@kernel
+def _cond_masks(kind, E, el, of, ints, v, tel, tof, tints, flags, maskseen, rec, state, pos):
+    """The conditional shortcut's bookkeeping for a new value: the examples a branch value gets
+    right, or the examples where a test value is true; a mask not seen before is recorded."""
+    if flags & F_BRANCH:
+        m = 0
+        for e in range(E):
+            if kind == SEQ:
+                b = v * E + e
+                ln = of[b + 1] - of[b]
+                same = ln == tof[e + 1] - tof[e]
+                if same:
+                    p = of[b]
+                    q = tof[e]
+                    for j in range(ln):
+                        if el[p + j] != tel[q + j]:
+                            same = False
+                            break
+            else:
+                same = ints[v, e] == tints[0, e]
+            if same:
+                m |= 1 << e
+        if m != 0 and maskseen[m] & 1 == 0:
+            maskseen[m] |= 1
+            _record(rec, state, EV_BRANCH, v, m, 0, 0, pos)
+    if flags & F_TEST:
+        m = 0
+        for e in range(E):
+            if ints[v, e] == 1:
+                m |= 1 << e
+        full = (1 << E) - 1
+        if _popcount(m) >= 2 and _popcount(full ^ m) >= 2 and maskseen[m] & 2 == 0:
+            maskseen[m] |= 2
+            _record(rec, state, EV_TEST, v, m, 0, 0, pos)
+
+
+@kernel(inline=True)
+def commit_value(kind, E, el, of, ints, table, hashes, vsize, state, flags, tel, tof, tints,
+                 rec, lo, hi, maskseen, pos):
+    """Keep the candidate at index ``state[N]`` unless an equal value is kept already.
+
+    The caller has checked that the value is defined and within the caps, and written its size
+    to ``vsize[n]``. Returns DUP, NEW, or SOLVED (a new start value equal to the target). A new
+    value is then offered to the shortcuts ``flags`` switch on (as ``BottomUpSearch._add`` does);
+    their events go to ``rec`` with ``pos``, the position of the argument tuple."""
+    n = state[N]
+    h = hash_value(kind, E, el, of, ints, n)
+    if find_or_insert(kind, E, el, of, ints, table, state[MASK], h, n) >= 0:
+        return DUP
+    hashes[n] = h
+    state[N] = n + 1
+    if flags & F_START:
+        if _equals_target(kind, E, el, of, ints, n, tel, tof, tints):
+            return SOLVED
+        if flags & F_CONCAT:
+            _try_concat(E, el, of, table, state[MASK], vsize, state, n, tel, tof, rec, lo, hi, pos)
+        if flags & F_USEFUL and _is_useful(E, el, of, n, tel, tof):
+            _record(rec, state, EV_USEFUL, n, 0, 0, 0, pos)
+    if flags & (F_BRANCH | F_TEST):
+        _cond_masks(kind, E, el, of, ints, n, tel, tof, tints, flags, maskseen, rec, state, pos)
+    return NEW

@@ -1,0 +1,166 @@
+"""The value bank of one nonterminal, laid out for batch kernels.
+
+Every kept value (a program's outputs on all E examples) lives in flat numpy arrays, in the order
+it was found: sequences (strings as Unicode code points, integer lists) as one ``int32`` element
+array with ``int64`` offsets, scalars (ints, bools) as an ``int64`` matrix. Beside each value the
+bank keeps its functional hash, the AST size of its program and its provenance (production index
+and argument ids, or ``-1 - leaf index``), from which the program is rebuilt only when needed.
+The hash table maps hashes to value ids (open addressing, at most half full).
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from synth.search.compiled import table as T
+
+MAX_ARITY = 4
+_EMPTY_I32 = np.zeros(1, np.int32)
+_EMPTY_I64 = np.zeros(1, np.int64)
+_EMPTY_2D = np.zeros((1, 1), np.int64)
+
+
+class ValueBank:
+    """Values of one nonterminal. ``kind`` is ``table.SEQ`` or ``table.SCALAR``; ``E`` the number
+    of examples; ``max_len`` the longest sequence a value may hold (the domain's cap minus one)."""
+
+    def __init__(self, kind: int, E: int, max_len: int = 0, capacity: int = 1024):
+        self.kind = kind
+        self.E = E
+        self.max_len = max_len
+        cap = capacity
+        self.state = np.zeros(T.STATE_LEN, np.int64)
+        self.state[T.BEST] = 1 << 62
+        self.state[T.CAP_VALS] = cap
+        tsize = 2 * cap
+        self.state[T.MASK] = tsize - 1
+        self.table = np.zeros(2 * tsize, np.int64)
+        self.hashes = np.zeros(cap, np.int64)
+        self.vsize = np.zeros(cap, np.int32)
+        self.prov = np.zeros((cap, 1 + MAX_ARITY), np.int32)
+        self.rec = np.zeros((T.REC_CAP, T.REC_COLS), np.int64)
+        #: conditional-shortcut masks seen (bit 1: as a branch, bit 2: as a test)
+        self.maskseen = np.zeros(1 << E if E <= 12 else 1, np.uint8)
+        self.lo = np.zeros(E, np.int64)
+        self.hi = np.zeros(E, np.int64)
+        if kind == T.SEQ:
+            self.of = np.zeros(cap * E + 1, np.int64)
+            self.el = np.zeros(max(cap * E * 4, E * max_len + 16), np.int32)
+            self.ints = _EMPTY_2D
+        else:
+            self.of = _EMPTY_I64
+            self.el = _EMPTY_I32
+            self.ints = np.zeros((cap, E), np.int64)
+        self.state[T.CAP_ELEMS] = len(self.el)
+
+    # ---------------------------------------------------------------------------------------
+    @property
+    def n(self) -> int:
+        return int(self.state[T.N])
+
+    def __len__(self) -> int:
+        return self.n
+
+    def room(self) -> bool:
+        """Whether one more candidate fits without growing (what the kernels check too)."""
+        s = self.state
+        n = s[T.N]
+        if n >= s[T.CAP_VALS] or 2 * (n + 1) > s[T.MASK] + 1 or s[T.NREC] >= T.REC_CAP:
+            return False
+        return self.kind != T.SEQ or self.of[n * self.E] + self.E * self.max_len <= s[T.CAP_ELEMS]
+
+    def grow(self) -> None:
+        """Double whatever is full (value arrays, element array, hash table)."""
+        s = self.state
+        n = int(s[T.N])
+        E = self.E
+        cap = int(s[T.CAP_VALS])
+        if n + 1 >= cap:
+            new = 2 * cap
+            self.hashes = _resized(self.hashes, new)
+            self.vsize = _resized(self.vsize, new)
+            self.prov = _resized(self.prov, new)
+            if self.kind == T.SEQ:
+                self.of = _resized(self.of, new * E + 1)
+            else:
+                self.ints = _resized(self.ints, new)
+            s[T.CAP_VALS] = new
+        if 2 * (n + 2) > s[T.MASK] + 1:
+            tsize = 2 * (int(s[T.MASK]) + 1)
+            while 2 * (n + 2) > tsize:
+                tsize *= 2
+            self.table = np.zeros(2 * tsize, np.int64)
+            s[T.MASK] = tsize - 1
+            T.rehash(self.hashes, n, self.table, s[T.MASK])
+        if self.kind == T.SEQ:
+            need = int(self.of[n * E]) + E * self.max_len
+            if need > s[T.CAP_ELEMS]:
+                new = max(2 * len(self.el), need + 16)
+                self.el = _resized(self.el, new)
+                s[T.CAP_ELEMS] = new
+
+    # ---------------------------------------------------------------------------------------
+    def write(self, encoded: Sequence[Any]) -> None:
+        """Put an encoded value (per example: an int, or an int32 array) at the free slot."""
+        n = self.n
+        E = self.E
+        while True:
+            if self.kind == T.SEQ:
+                need = int(self.of[n * E]) + sum(len(x) for x in encoded)
+                if n + 1 < self.state[T.CAP_VALS] and need <= self.state[T.CAP_ELEMS] and \
+                        2 * (n + 1) <= self.state[T.MASK] + 1:
+                    break
+                if need > self.state[T.CAP_ELEMS]:
+                    self.el = _resized(self.el, max(2 * len(self.el), need + 16))
+                    self.state[T.CAP_ELEMS] = len(self.el)
+                    continue
+            elif self.room():
+                break
+            self.grow()
+        if self.kind == T.SEQ:
+            p = int(self.of[n * E])
+            for e, x in enumerate(encoded):
+                self.el[p:p + len(x)] = x
+                p += len(x)
+                self.of[n * E + e + 1] = p
+        else:
+            self.ints[n, :] = encoded
+
+    def commit(self, flags: int, target: "ValueBank", pos: int = -1) -> int:
+        """``commit_value`` on the value written at the free slot: DUP, NEW or SOLVED."""
+        return int(T.commit_value(self.kind, self.E, self.el, self.of, self.ints, self.table,
+                                  self.hashes, self.vsize, self.state, flags, target.el, target.of,
+                                  target.ints, self.rec, self.lo, self.hi, self.maskseen, pos))
+
+    def raw(self, v: int, e: int):
+        """Example ``e`` of value ``v``: an int, or the int32 element array of a sequence."""
+        if self.kind == T.SEQ:
+            b = v * self.E + e
+            return self.el[self.of[b]:self.of[b + 1]]
+        return int(self.ints[v, e])
+
+    def take_records(self) -> np.ndarray:
+        r = int(self.state[T.NREC])
+        self.state[T.NREC] = 0
+        return self.rec[:r].copy()
+
+    def memory_bytes(self) -> int:
+        return sum(a.nbytes for a in (self.el, self.of, self.ints, self.table, self.hashes,
+                                      self.vsize, self.prov))
+
+
+def _resized(a: np.ndarray, rows: int) -> np.ndarray:
+    out = np.zeros((rows,) + a.shape[1:], a.dtype)
+    m = min(rows, len(a))
+    out[:m] = a[:m]
+    return out
+
+
+def target_bank(kind: int, encoded: Sequence[Any]) -> ValueBank:
+    """A one-value bank holding the target outputs (``tel``/``tof`` or ``tints`` of the kernels)."""
+    E = len(encoded)
+    bank = ValueBank(kind, E, max_len=max((len(x) for x in encoded), default=0) if kind == T.SEQ else 0,
+                     capacity=2)
+    bank.write(encoded)
+    return bank
