@@ -137,3 +137,32 @@ def test_bad_generator_arguments():
         next(generate("robustfill", "NONE", "valid", 1))
     with pytest.raises(InvalidTask, match="split"):
         next(generate("deepcoder", "HARD", "train", 1))
+
+
+def test_decomposition_steps_rebuild_the_outputs():
+    from synth.exedec.decompose import steps
+    for s in generate("robustfill", "NONE", "train", 5, seed=11):
+        st = steps("robustfill", s.program, s.inputs)
+        assert len(st) == len(s.program.node.args) and st[-1].last
+        assert st[0].remaining == s.outputs
+        assert ["".join(parts) for parts in zip(*[x.subgoal for x in st])] == s.outputs
+        assert all(RF.parse(f"Concat({x.code})") for x in st)
+    for s in generate("deepcoder", "NONE", "train", 5, seed=11):
+        st = steps("deepcoder", s.program, s.inputs)
+        assert len(st) == len(statements_of(s.program.node))
+        assert st[-1].subgoal == s.outputs and all(x.remaining == s.outputs for x in st)
+        assert st[0].inputs == s.inputs
+
+
+def test_module_command_writes_jsonl(capsys):
+    import json
+
+    from synth.exedec.__main__ import main
+    assert main(["--domain", "robustfill", "--split", "COMPOSE_NEW_OP", "--kind", "test", "-n", "2",
+                 "--steps"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    rec = json.loads(lines[0])
+    p = decode_program(rec["exedec_program"])
+    assert str(p) == rec["program"] and [p(x=i) for i in rec["inputs"]] == rec["outputs"]
+    assert rec["steps"][-1]["last"]
