@@ -57,9 +57,9 @@ def census(root: Path, folders=FOLDERS):
                 assert isinstance(problem, (PbeProblem, InvProblem))
                 counts[kind] += 1
                 counts[f"v{problem.version}"] += 1
-            except InconsistentExamples as e:
+            except InconsistentExamples:
                 counts["contradictory"] += 1
-                why["contradictory examples: " + reason_of(str(e)).split(": ", 1)[-1][:60]] += 1
+                why[f"contradictory examples (one input, two outputs): {f.name}"] += 1
             except SynthError as e:
                 counts["rejected"] += 1
                 why[reason_of(str(e))] += 1
