@@ -22,8 +22,8 @@ from synth.dsl.base import Domain, Node
 from synth.errors import InvalidTask
 from synth.search.bottom_up import SearchOutcome
 from synth.search.budget import Budget, Clock
-from synth.search.invariant import (Atom, CandidateAtoms, Clause, IceData, StateTable,
-                                    admits_negative, atom_values, candidate_atoms, clause_node,
+from synth.search.invariant import (Atom, CandidateAtoms, Clause, ClauseValues, IceData,
+                                    StateTable, admits_negative, atom_values, candidate_atoms,
                                     conjunction_node, pair_clauses, strongest_consistent,
                                     triple_clauses, unit_clauses)
 from synth.task import Task
@@ -31,7 +31,7 @@ from synth.task import Task
 #: most Z3 milliseconds one query may take
 QUERY_MS = 3000
 #: sampled runs: initial states, and iterations per run
-RUNS, RUN_LENGTH = 12, 40
+RUNS, RUN_LENGTH = 24, 40
 #: depth of the bounded model check for unreachable-property loops
 BMC_DEPTH = 6
 #: clause spaces larger than this are cut (the most promising clauses first)
@@ -60,69 +60,141 @@ def system_for_task(task: Task):
 
 
 class _Teacher:
-    """Incremental Z3 solvers for one clause space: each clause ``i`` is switched on in a query
-    by an assumption literal, so the proposals of a space share one solver per check."""
+    """Incremental Z3 solvers for one clause space. Clause ``i`` is assumed (literal ``on_i``)
+    while alive; the negated next-state (and initial) conjunction is a disjunction of switches
+    ``off_i``, and a clause that dies has its switch turned off for good, so the solvers are
+    built once per space and only grow."""
 
     def __init__(self, ts, atoms: Sequence[Atom], clauses: Sequence[Clause], atom_z3: dict):
         import z3
 
         self.ts, self.clauses = ts, list(clauses)
-        cur = [self._clause(atoms, c, atom_z3, False) for c in self.clauses]
-        nxt = [self._clause(atoms, c, atom_z3, True) for c in self.clauses]
         n = len(self.clauses)
+        # the clause constraints go to Z3 as SMT-LIB text parsed by the solver itself: building
+        # thousands of terms through the Python API costs far more than the solving
+        cur = [clause_smt(atoms, c, atom_z3, False) for c in self.clauses]
+        nxt = [clause_smt(atoms, c, atom_z3, True) for c in self.clauses]
+        decls = _declarations(ts)
+        for prefix in ("_on", "_offn", "_offi"):
+            decls += "".join(f"(declare-fun {prefix}{i} () Bool)\n" for i in range(n))
         self.on = [z3.Bool(f"_on{i}") for i in range(n)]       # clause i holds now
         self.off_next = [z3.Bool(f"_offn{i}") for i in range(n)]  # clause i fails next
         self.off_init = [z3.Bool(f"_offi{i}") for i in range(n)]  # clause i fails initially
+        self.on_ast = [b.as_ast() for b in self.on]
         self.init = z3.Solver()
         self.init.add(ts.init)
-        self.init.add(*(z3.Implies(self.off_init[i], z3.Not(cur[i])) for i in range(n)))
-        self.init.add(z3.Or(*self.off_init) if n else z3.BoolVal(False))
         self.cons = z3.Solver()
         self.cons.add(ts.trans)
-        self.cons.add(*(z3.Implies(self.on[i], cur[i]) for i in range(n)))
-        self.cons.add(*(z3.Implies(self.off_next[i], z3.Not(nxt[i])) for i in range(n)))
-        self.cons.add(z3.Or(*self.off_next) if n else z3.BoolVal(False))
         self.safe = z3.Solver()
         self.safe.add(z3.Not(ts.post))
-        self.safe.add(*(z3.Implies(self.on[i], cur[i]) for i in range(n)))
+        if n:
+            init_text = "".join(f"(assert (=> _offi{i} (not {cur[i]})))\n" for i in range(n))
+            init_text += f"(assert (or {' '.join(f'_offi{i}' for i in range(n))}))\n"
+            on_text = "".join(f"(assert (=> _on{i} {cur[i]}))\n" for i in range(n))
+            cons_text = on_text + "".join(f"(assert (=> _offn{i} (not {nxt[i]})))\n" for i in range(n))
+            cons_text += f"(assert (or {' '.join(f'_offn{i}' for i in range(n))}))\n"
+            self.init.from_string(decls + init_text)
+            self.cons.from_string(decls + cons_text)
+            self.safe.from_string(decls + on_text)
+        else:
+            self.init.add(z3.BoolVal(False))
+            self.cons.add(z3.BoolVal(False))
+        self.dead = np.zeros(n, dtype=bool)
+        self.initiated = False
 
-    @staticmethod
-    def _clause(atoms, clause, atom_z3, primed):
+    def _retire(self, keep) -> None:
         import z3
 
-        lits = []
-        for i, pol in clause:
-            key = (i, primed)
-            e = atom_z3.get(key)
-            if e is None:
-                e = atom_z3[key] = _atom_to_z3(atoms[i], primed, atom_z3["_ts"])
-            lits.append(e if pol else z3.Not(e))
-        return lits[0] if len(lits) == 1 else z3.Or(*lits)
+        newly = np.flatnonzero(~keep & ~self.dead)
+        if newly.size:
+            self.dead[newly] = True
+            self.init.add(*(z3.Not(self.off_init[i]) for i in newly))
+            self.cons.add(*(z3.Not(self.off_next[i]) for i in newly))
 
-    def _check(self, solver, assumptions, timeout_ms):
+    def _check(self, solver, alive, timeout_ms):
+        """Check with the alive clauses' ``on`` literals as assumptions (through the C API: the
+        Python wrapper's per-literal checks dominate otherwise)."""
         import z3
 
         solver.set("timeout", max(1, int(timeout_ms)))
-        r = solver.check(*assumptions)
+        if alive is None:
+            r = solver.check()
+        else:
+            arr = (z3.Ast * len(alive))()
+            on = self.on_ast
+            for j, i in enumerate(alive):
+                arr[j] = on[i]
+            r = z3.CheckSatResult(z3.Z3_solver_check_assumptions(solver.ctx.ref(), solver.solver,
+                                                                  len(alive), arr))
         if r == z3.sat:
             return "sat", solver.model()
         return ("unsat" if r == z3.unsat else "unknown"), None
 
     def initiation(self, keep, timeout_ms):
-        import z3
-
-        assumptions = [z3.Not(self.off_init[i]) for i in np.flatnonzero(~keep)]
-        return self._check(self.init, assumptions, timeout_ms)
+        # the conjunction only ever loses clauses: once initiated, it stays initiated
+        if self.initiated:
+            return "unsat", None
+        self._retire(keep)
+        answer, model = self._check(self.init, None, timeout_ms)
+        self.initiated = answer == "unsat"
+        return answer, model
 
     def consecution(self, keep, timeout_ms):
-        import z3
-
-        alive = np.flatnonzero(keep)
-        assumptions = [self.on[i] for i in alive] + [z3.Not(self.off_next[i]) for i in np.flatnonzero(~keep)]
-        return self._check(self.cons, assumptions, timeout_ms)
+        self._retire(keep)
+        return self._check(self.cons, np.flatnonzero(keep).tolist(), timeout_ms)
 
     def safety(self, keep, timeout_ms):
-        return self._check(self.safe, [self.on[i] for i in np.flatnonzero(keep)], timeout_ms)
+        return self._check(self.safe, np.flatnonzero(keep).tolist(), timeout_ms)
+
+
+def _primed(v: str) -> str:
+    return v + "!"
+
+
+def _smt_symbol(name: str) -> str:
+    from synth.dsl.lia.syntax import _plain_symbol
+
+    return name if _plain_symbol(name) else f"|{name}|"
+
+
+def clause_smt(atoms, clause: Clause, cache: dict, primed: bool) -> str:
+    """SMT-LIB text of a clause over the state variables (primed: their ``name!`` copies)."""
+    from synth.dsl.base import Var
+    from synth.dsl.lia.loop import expr_vars, subst
+    from synth.dsl.lia.syntax import to_smtlib
+
+    lits = []
+    for i, pol in clause:
+        key = ("smt", i, primed)
+        text = cache.get(key)
+        if text is None:
+            node = atoms[i].node
+            if primed:
+                node = subst(node, {v: Var(_primed(v), "Bool" if cache["_ts"].sorts.get(v) == "Bool"
+                                           else "Int") for v in expr_vars(node)})
+            text = cache[key] = to_smtlib(node)
+        lits.append(text if pol else f"(not {text})")
+    return lits[0] if len(lits) == 1 else f"(or {' '.join(lits)})"
+
+
+def clause_z3(atoms, clause: Clause, atom_z3: dict, primed: bool):
+    """The Z3 term of a clause (cached in ``atom_z3`` with its atoms)."""
+    import z3
+
+    key = ("clause", clause, primed)
+    done = atom_z3.get(key)
+    if done is not None:
+        return done
+    lits = []
+    for i, pol in clause:
+        k = (i, primed)
+        e = atom_z3.get(k)
+        if e is None:
+            e = atom_z3[k] = _atom_to_z3(atoms[i], primed, atom_z3["_ts"])
+        lits.append(e if pol else z3.Not(e))
+    out = lits[0] if len(lits) == 1 else z3.Or(*lits)
+    atom_z3[key] = out
+    return out
 
 
 def _atom_to_z3(atom: Atom, primed: bool, ts):
@@ -142,14 +214,15 @@ def houdini(ts, atoms: CandidateAtoms, clauses: Sequence[Clause], data: IceData,
             atom_z3: dict, stats: dict) -> _LevelResult:
     """ICE rounds over one clause space until a proposal is proved or no subset can work."""
     teacher = _Teacher(ts, atoms.atoms, clauses, atom_z3)
+    values = ClauseValues(clauses, atoms.atoms, data.table)
     keep = np.ones(len(clauses), dtype=bool)
     rounds = 0
     hopeless = False  # a negative state is inside: go on only to reach the inductive part
     while True:
         if clock.exceeded():
             return _LevelResult("timeout", keep, rounds)
-        keep = strongest_consistent(clauses, atoms.atoms, data, keep)
-        if not hopeless and admits_negative(clauses, atoms.atoms, data, keep) is not None:
+        keep = strongest_consistent(values, data, keep)
+        if not hopeless and admits_negative(values, data, keep) is not None:
             hopeless = True
         rounds += 1
         stats["rounds"] = stats.get("rounds", 0) + 1
@@ -191,42 +264,52 @@ def minimize(ts, atoms: CandidateAtoms, clauses: Sequence[Clause], keep: np.ndar
              atom_z3: dict, clock: Clock) -> list[Clause]:
     """A small inductive, safe subset of a proved conjunction: the clauses safety needs (unsat
     core), closed under what consecution needs (cores again), then a greedy pass dropping clauses
-    one at a time while all three checks still pass."""
+    one at a time while all three checks still pass. Out of time, the whole conjunction (proved
+    already) is returned."""
     import z3
 
     chosen = [clauses[i] for i in np.flatnonzero(keep)]
-    if not chosen:
+    if len(chosen) <= 1:
         return chosen
-    cur = [_Teacher._clause(atoms.atoms, c, atom_z3, False) for c in chosen]
-    nxt = [_Teacher._clause(atoms.atoms, c, atom_z3, True) for c in chosen]
-    tags = [z3.Bool(f"_m{i}") for i in range(len(chosen))]
+    n = len(chosen)
+    cur = [clause_smt(atoms.atoms, c, atom_z3, False) for c in chosen]
+    nxt = [clause_smt(atoms.atoms, c, atom_z3, True) for c in chosen]
+    decls = _declarations(ts) + "".join(f"(declare-fun _m{i} () Bool)\n" for i in range(n))
+    tagged = "".join(f"(assert (=> _m{i} {cur[i]}))\n" for i in range(n))
+    tags = [z3.Bool(f"_m{i}") for i in range(n)]
+    index = {t.get_id(): i for i, t in enumerate(tags)}
+
+    def core_of(solver) -> set[int] | None:
+        solver.set("timeout", _query_ms(clock))
+        if solver.check(*tags) != z3.unsat:
+            return None
+        return {index[c.get_id()] for c in solver.unsat_core() if c.get_id() in index}
+
     safe = z3.Solver()
     safe.add(z3.Not(ts.post))
-    safe.add(*(z3.Implies(t, c) for t, c in zip(tags, cur)))
-    safe.set("timeout", _query_ms(clock))
-    if safe.check(*tags) != z3.unsat:
+    safe.from_string(decls + tagged)
+    S = core_of(safe)
+    if S is None:
         return chosen
-    core = {str(t) for t in safe.unsat_core()}
-    S = {i for i, t in enumerate(tags) if str(t) in core}
     cons = z3.Solver()
     cons.add(ts.trans)
-    cons.add(*(z3.Implies(t, c) for t, c in zip(tags, cur)))
+    cons.from_string(decls + tagged)
     while True:
         if clock.exceeded():
             return chosen
         cons.push()
-        cons.add(z3.Or(*(z3.Not(nxt[i]) for i in S)) if S else z3.BoolVal(False))
-        cons.set("timeout", _query_ms(clock))
-        r = cons.check(*tags)
-        if r != z3.unsat:
-            cons.pop()
-            return chosen
-        core = {str(t) for t in cons.unsat_core()}
+        if S:
+            # the solver already knows the declarations from the text above
+            cons.from_string(f"(assert (or {' '.join(f'(not {nxt[i]})' for i in sorted(S))}))")
+        else:
+            cons.add(z3.BoolVal(False))
+        core = core_of(cons)
         cons.pop()
-        add = {i for i, t in enumerate(tags) if str(t) in core} - S
-        if not add:
+        if core is None:
+            return chosen
+        if core <= S:
             break
-        S |= add
+        S |= core
     result = [chosen[i] for i in sorted(S)]
     # greedy: drop clauses that are not needed
     if len(result) <= 12:
@@ -240,6 +323,11 @@ def minimize(ts, atoms: CandidateAtoms, clauses: Sequence[Clause], keep: np.ndar
             else:
                 i += 1
     return result
+
+
+def _declarations(ts) -> str:
+    return "".join(f"(declare-fun {_smt_symbol(v)} () {ts.sorts[v]})\n"
+                   f"(declare-fun {_smt_symbol(_primed(v))} () {ts.sorts[v]})\n" for v in ts.vars)
 
 
 def sample_states(ts, data: IceData, rng: random.Random, clock: Clock, share: float) -> dict | None:

@@ -226,6 +226,10 @@ def affine_equalities(M: np.ndarray, cols: Sequence[int]) -> list[tuple[list[int
     of the null space of ``[M | 1]``, by exact elimination over the rationals."""
     if M.shape[0] == 0 or not cols:
         return []
+    full = M
+    if M.shape[0] > 4 * (len(cols) + 1):  # a few rows span the data; check the rest after
+        pick = np.random.default_rng(0).choice(M.shape[0], 4 * (len(cols) + 1), replace=False)
+        M = M[np.sort(pick)]
     rows = [[Fraction(int(M[r, c])) for c in cols] + [Fraction(1)] for r in range(M.shape[0])]
     n = len(cols) + 1
     # reduced row echelon form
@@ -259,6 +263,10 @@ def affine_equalities(M: np.ndarray, cols: Sequence[int]) -> list[tuple[list[int
         ints = [int(x * den) for x in vec]
         if any(ints[:-1]):
             out.append((ints[:-1], ints[-1]))
+    if full is not M:
+        sub = full[:, list(cols)]
+        out = [(co, k) for co, k in out
+               if (sub @ np.asarray(co, dtype=sub.dtype) + k == 0).all()]
     return out
 
 
@@ -337,11 +345,14 @@ def candidate_atoms(names: Sequence[str], sorts: dict, relevant: Sequence[str], 
                 c = [0] * n
                 c[col[u]], c[col[w]] = 1, sign
                 forms.append(c)
-        for c in forms:
+        reach = max(abs(k) for k in pool) + 1  # data bounds beyond the program's constants are
+        for c in forms:                           # artefacts of how long the sampled runs were
             vals = positives @ np.asarray(c, dtype=positives.dtype)
             lo, hi = int(vals.min()), int(vals.max())
-            add(make_atom(c, names, -lo, ">="))
-            add(make_atom(c, names, -hi, "<="))
+            if abs(lo) <= reach:
+                add(make_atom(c, names, -lo, ">="))
+            if abs(hi) <= reach:
+                add(make_atom(c, names, -hi, "<="))
         for co, k in affine_equalities(positives, [col[v] for v in ints]):
             full = [0] * n
             for v, x in zip(ints, co):
@@ -421,22 +432,34 @@ class IceData:
             self.implications.append(pair)
 
 
-def strongest_consistent(clauses: Sequence[Clause], atoms: Sequence[Atom], data: IceData,
+class ClauseValues:
+    """Truth of a fixed list of clauses on the states of a table, computed once per state
+    (states are only ever appended to the table)."""
+
+    def __init__(self, clauses: Sequence[Clause], atoms: Sequence[Atom], table: StateTable):
+        self.clauses, self.atoms, self.table = list(clauses), atoms, table
+        self.V = np.zeros((0, len(self.clauses)), dtype=bool)
+
+    def rows(self, idx: Sequence[int]) -> np.ndarray:
+        n = len(self.table.rows)
+        if self.V.shape[0] < n:
+            new = list(range(self.V.shape[0], n))
+            A = atom_values(self.atoms, self.table.names, self.table.matrix(new))
+            self.V = np.concatenate([self.V, clause_values(self.clauses, A)])
+        return self.V[np.asarray(idx, dtype=np.int64)]
+
+
+def strongest_consistent(values: ClauseValues, data: IceData,
                          alive: np.ndarray | None = None) -> np.ndarray:
     """The clauses of the strongest conjunction consistent with the positives and implications
     (a boolean mask): drop clauses false on a positive, then, while some implication pair has
     its source inside the conjunction, drop the clauses false on its target."""
-    names = data.table.names
-    M = data.table.matrix()
-    A = atom_values(atoms, names, M)
-    V = clause_values(clauses, A)
-    keep = np.ones(len(clauses), dtype=bool) if alive is None else alive.copy()
+    keep = np.ones(len(values.clauses), dtype=bool) if alive is None else alive.copy()
     if data.positives:
-        keep &= V[data.positives].all(axis=0)
+        keep &= values.rows(data.positives).all(axis=0)
     if data.implications:
-        src = np.asarray([s for s, _ in data.implications])
-        dst = np.asarray([t for _, t in data.implications])
-        Vs, Vt = V[src], V[dst]
+        Vs = values.rows([s for s, _ in data.implications])
+        Vt = values.rows([t for _, t in data.implications])
         while True:
             inside = (Vs | ~keep).all(axis=1)
             if not inside.any():
@@ -448,13 +471,11 @@ def strongest_consistent(clauses: Sequence[Clause], atoms: Sequence[Atom], data:
     return keep
 
 
-def admits_negative(clauses: Sequence[Clause], atoms: Sequence[Atom], data: IceData,
-                    keep: np.ndarray) -> int | None:
+def admits_negative(values: ClauseValues, data: IceData, keep: np.ndarray) -> int | None:
     """A negative state that satisfies every kept clause (then no subset of them can work)."""
     if not data.negatives:
         return None
-    M = data.table.matrix(data.negatives)
-    V = clause_values(clauses, atom_values(atoms, data.table.names, M))
+    V = values.rows(data.negatives)
     inside = (V | ~keep).all(axis=1)
     hit = np.flatnonzero(inside)
     return None if not hit.size else data.negatives[int(hit[0])]

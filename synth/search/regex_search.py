@@ -8,6 +8,7 @@ of n characters as n) that fits; every reported answer has passed Z3's ``InRe`` 
 """
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -16,7 +17,7 @@ import numpy as np
 
 from synth.dsl.base import Apply, Const, Domain, Node
 from synth.dsl.regex import kernels as K
-from synth.dsl.regex.charclass import ALNUM, ALPHA, DIGIT, LOWER, SPACE, UPPER, WORD, CharClass
+from synth.dsl.regex.charclass import ALNUM, ALPHA, DIGIT, HEX, LOWER, SPACE, UPPER, WORD, CharClass
 from synth.dsl.regex.syntax import lit
 from synth.errors import InvalidTask
 from synth.search.bottom_up import SearchOutcome
@@ -24,9 +25,9 @@ from synth.search.budget import Budget, Clock
 from synth.task import Task
 
 #: named classes tried as leaves, narrowest first (observational equivalence keeps the first)
-NAMED_CLASSES = (DIGIT, LOWER, UPPER, ALPHA, ALNUM, WORD, SPACE)
+NAMED_CLASSES = (DIGIT, LOWER, UPPER, HEX, ALPHA, ALNUM, WORD, SPACE)
 #: exact repeat counts and {lo,hi} ranges tried as unary ops
-RANGES = ((1, 2), (1, 3), (2, 3), (2, 4))
+RANGES = ((1, 2), (1, 3))
 MAX_EXACT_REPEAT = 8
 #: the class of exactly the positives' characters is a leaf only when it is this small
 MAX_OWN_CLASS = 4
@@ -65,14 +66,37 @@ class InfixSpace:
         return sig
 
 
-@dataclass
 class _Level:
-    """The values first reached at one cost, and how each was built."""
+    """The values first reached at one cost, and how each was built (chunks are joined lazily:
+    a level is only read once it is complete)."""
 
-    sigs: np.ndarray
-    kind: np.ndarray
-    #: per value: (op, param_lo, param_hi, left (cost, index), right (cost, index)) or a leaf node
-    how: list = field(default_factory=list)
+    def __init__(self, W: int):
+        self._sigs: list[np.ndarray] = []
+        self._kinds: list[np.ndarray] = []
+        self.how: list = []
+        self.W = W
+
+    def append(self, sigs, kinds, hows) -> int:
+        base = len(self.how)
+        self._sigs.append(sigs)
+        self._kinds.append(kinds)
+        self.how.extend(hows)
+        return base
+
+    def _join(self) -> None:
+        if len(self._sigs) != 1:
+            self._sigs = [np.concatenate(self._sigs) if self._sigs else np.zeros((0, self.W), np.uint64)]
+            self._kinds = [np.concatenate(self._kinds) if self._kinds else np.zeros(0, np.int8)]
+
+    @property
+    def sigs(self) -> np.ndarray:
+        self._join()
+        return self._sigs[0]
+
+    @property
+    def kind(self) -> np.ndarray:
+        self._join()
+        return self._kinds[0]
 
 
 def leaf_nodes(positive: Sequence[str]) -> list[tuple[Node, int]]:
@@ -90,16 +114,12 @@ def leaf_nodes(positive: Sequence[str]) -> list[tuple[Node, int]]:
     else:
         keep += [c for c in alnum if chars[c] * 2 >= len(positive)]
     out: list[tuple[Node, int]] = [(lit(c), 1) for c in sorted(keep)]
-    seen_sets = set()
+    if 2 <= len(chars) <= MAX_OWN_CLASS:  # e.g. [01] for binary strings; wider ones overfit
+        out.append((Const(CharClass.of(chars), "Class"), 1))
     for ranges in NAMED_CLASSES:
         cc = CharClass(ranges)
         if any(c in cc for c in chars):
             out.append((Const(cc, "Class"), 1))
-            seen_sets.add(cc)
-    if 2 <= len(chars) <= MAX_OWN_CLASS:  # e.g. [01] for binary strings; wider ones overfit
-        own = CharClass.of(chars)
-        if own not in seen_sets:
-            out.append((Const(own, "Class"), 1))
     out.append((Const(CharClass.any(), "Class"), 1))
     out.extend((lit(s), len(s)) for s in common_substrings(positive))
     return out
@@ -125,12 +145,41 @@ def common_substrings(positive: Sequence[str], limit: int = 8) -> list[str]:
     return kept
 
 
-def _unary_ops(positive: Sequence[str]) -> list[tuple[int, int, int]]:
-    longest = max((len(s) for s in positive), default=0)
-    ops = [(K.STAR, 0, 0), (K.PLUS, 0, 0), (K.OPT, 0, 0)]
-    ops += [(K.REPEAT, n, n) for n in range(2, min(longest, MAX_EXACT_REPEAT) + 1)]
-    ops += [(K.REPEAT, lo, hi) for lo, hi in RANGES if hi <= max(longest, 2)]
-    return ops
+def _run_lengths(s: str, inside) -> list[int]:
+    runs, n = [], 0
+    for ch in s:
+        if inside(ch):
+            n += 1
+        elif n:
+            runs.append(n)
+            n = 0
+    if n:
+        runs.append(n)
+    return runs
+
+
+def repeat_counts(positive: Sequence[str]) -> tuple[list[int], list[tuple[int, int]]]:
+    """Counts for ``r{n}`` and ranges for ``r{lo,hi}``: 2, 3 and the lengths of the runs of one
+    character or of one named class in the positives; the spread (shortest, longest) of each
+    class's runs, and {1,2}, {1,3}."""
+    counts = {2, 3}
+    spreads: set = set(RANGES)
+    for s in positive:
+        for _, group in itertools.groupby(s):
+            n = len(list(group))
+            if 2 <= n <= MAX_EXACT_REPEAT:
+                counts.add(n)
+    for ranges in NAMED_CLASSES:
+        cc = CharClass(ranges)
+        runs = [n for s in positive for n in _run_lengths(s, cc.__contains__)]
+        counts.update(n for n in runs if 2 <= n <= MAX_EXACT_REPEAT)
+        if runs and min(runs) < max(runs) <= MAX_EXACT_REPEAT:
+            spreads.add((min(runs), max(runs)))
+    return sorted(counts), sorted(spreads)
+
+
+#: repeats apply to values of at most this cost (``\d{4}``, ``(\.\d{1,3}){3}``)
+MAX_REPEAT_ARG_COST = 4
 
 
 class RegexEnumerator:
@@ -149,7 +198,10 @@ class RegexEnumerator:
         self.count = 0
         self.levels: dict[int, _Level] = {}
         self.leaves = leaf_nodes(self.positive)
-        self.unary = _unary_ops(self.positive)
+        self.unary = [K.STAR, K.PLUS, K.OPT]
+        counts, spreads = repeat_counts(self.positive)
+        self.counts = np.asarray(counts, dtype=np.int64)
+        self.ranges = np.asarray(spreads, dtype=np.int64).reshape(-1, 2)
         self.solutions: list[tuple[int, int]] = []  # (cost, index)
         self.max_cost_done = 0
         self.stopped_by: str | None = None
@@ -166,13 +218,9 @@ class RegexEnumerator:
 
     def _store(self, cost: int, sigs, kinds, hows, sols) -> None:
         lv = self.levels.get(cost)
-        base = 0 if lv is None else lv.sigs.shape[0]
         if lv is None:
-            self.levels[cost] = _Level(sigs, kinds, list(hows))
-        else:
-            lv.sigs = np.concatenate([lv.sigs, sigs])
-            lv.kind = np.concatenate([lv.kind, kinds])
-            lv.how.extend(hows)
+            lv = self.levels[cost] = _Level(self.space.words)
+        base = lv.append(sigs, kinds, hows)
         self.count += len(hows)
         for k in np.flatnonzero(sols):
             self.solutions.append((cost, base + int(k)))
@@ -223,7 +271,7 @@ class RegexEnumerator:
         # unary ops of cost-1 values
         prev = self.levels.get(cost - 1)
         if prev is not None and prev.sigs.shape[0]:
-            for op, lo, hi in self.unary:
+            for op in self.unary:
                 if self._out_of_budget():
                     return False
                 n = prev.sigs.shape[0]
@@ -231,15 +279,43 @@ class RegexEnumerator:
                 out = np.empty((n, W), dtype=np.uint64)
                 out_i = np.empty(n, dtype=np.int64)
                 out_sol = np.empty(n, dtype=np.bool_)
-                kept = K.expand_unary(op, lo, hi, prev.sigs, prev.kind, sp.off, sp.su, sp.sv,
+                kept = K.expand_unary(op, 0, 0, prev.sigs, prev.kind, sp.off, sp.su, sp.sv,
                                       self.table, self.pos, self.neg, out, out_i, out_sol)
                 self.clock.candidates += n
                 if kept:
-                    hows = [(op, lo, hi, (cost - 1, int(i)), None) for i in out_i[:kept]]
+                    hows = [(op, 0, 0, (cost - 1, int(i)), None) for i in out_i[:kept]]
                     self._store(cost, out[:kept].copy(), np.full(kept, op, dtype=np.int8), hows,
                                 out_sol[:kept])
                 if stop_at_solution and self.solutions:
                     return True
+            if cost - 1 <= MAX_REPEAT_ARG_COST and (self.counts.size or self.ranges.size):
+                n = prev.sigs.shape[0]
+                per = self.counts.size + self.ranges.shape[0]
+                start = 0
+                while start < n:
+                    if self._out_of_budget():
+                        return False
+                    rows = min(n - start, max(1, _PAIR_CHUNK // per))
+                    cap = rows * per
+                    self._reserve(cap)
+                    out = np.empty((cap, W), dtype=np.uint64)
+                    out_i = np.empty(cap, dtype=np.int64)
+                    out_lo = np.empty(cap, dtype=np.int64)
+                    out_hi = np.empty(cap, dtype=np.int64)
+                    out_sol = np.empty(cap, dtype=np.bool_)
+                    kept, done = K.expand_repeats(prev.sigs[start:start + rows], prev.kind[start:start + rows],
+                                                  self.counts, self.ranges, sp.off, sp.su, sp.sv,
+                                                  self.table, self.pos, self.neg, out, out_i,
+                                                  out_lo, out_hi, out_sol)
+                    self.clock.candidates += done * per
+                    if kept:
+                        hows = [(K.REPEAT, int(lo), int(hi), (cost - 1, start + int(i)), None)
+                                for i, lo, hi in zip(out_i[:kept], out_lo[:kept], out_hi[:kept])]
+                        self._store(cost, out[:kept].copy(), np.full(kept, K.REPEAT, dtype=np.int8),
+                                    hows, out_sol[:kept])
+                    start += done
+                    if stop_at_solution and self.solutions:
+                        return True
         # binary ops: cost = 1 + c1 + c2
         for c1 in range(1, cost - 1):
             c2 = cost - 1 - c1

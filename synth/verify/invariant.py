@@ -254,8 +254,9 @@ class TransitionSystem:
             for v in self.vars:
                 if self.sorts[v] == "Bool":
                     hints[v] = self.cur[v] == z3.BoolVal(rng.random() < 0.5)
-                else:
-                    hints[v] = self.cur[v] == rng.randint(-SAMPLE_RANGE, SAMPLE_RANGE)
+                else:  # mostly small values, sometimes large ones (free inputs can be anything)
+                    r = SAMPLE_RANGE if rng.random() < 0.75 else 1000 * SAMPLE_RANGE
+                    hints[v] = self.cur[v] == rng.randint(-r, r)
             lits = {z3.Bool(f"_hint_{v}"): (v, h) for v, h in hints.items()}
             s.push()
             for b, (_, h) in lits.items():

@@ -192,9 +192,9 @@ def expand_binary(op, A, kindA, B, kindB, same, start, stop, off, su, sv, table,
 
 @njit(cache=True)
 def expand_unary(op, lo, hi, A, kindA, off, su, sv, table, pos, neg, out, out_i, out_sol):
-    """Apply STAR, PLUS, OPT or REPEAT{lo,hi} to every value of ``A``; skips forms that are
-    redundant whatever the argument (``(r*)*``, ``(r?)?``, ``(r*)+``...) and, as a bias against
-    length-counting overfits, stars and pluses of counted repeats (``(r{5})*``)."""
+    """Apply STAR, PLUS or OPT to every value of ``A``; skips forms that are redundant whatever
+    the argument (``(r*)*``, ``(r?)?``, ``(r*)+``...) and, as a bias against length-counting
+    overfits, stars and pluses of counted repeats (``(r{5})*``)."""
     W = A.shape[1]
     tmp = np.empty(W, dtype=np.uint64)
     t1 = np.empty(W, dtype=np.uint64)
@@ -211,14 +211,10 @@ def expand_unary(op, lo, hi, A, kindA, off, su, sv, table, pos, neg, out, out_i,
                 continue
             star_sig(A[i], off, su, sv, t1)  # r+ = r r*
             concat_sig(A[i], t1, off, su, sv, tmp)
-        elif op == OPT:
+        else:
             if k == STAR or k == OPT:
                 continue
             opt_sig(A[i], tmp)
-        else:
-            if k == STAR or k == REPEAT:
-                continue
-            repeat_sig(A[i], lo, hi, off, su, sv, tmp, t1, t2)
         if not _nonzero(tmp):
             continue
         if table_insert(table, sig_hash(tmp)):
@@ -228,6 +224,67 @@ def expand_unary(op, lo, hi, A, kindA, off, su, sv, table, pos, neg, out, out_i,
             out_sol[kept] = is_solution(tmp, pos, neg)
             kept += 1
     return kept
+
+
+@njit(cache=True)
+def expand_repeats(A, kindA, counts, ranges, off, su, sv, table, pos, neg, out, out_i, out_lo,
+                   out_hi, out_sol):
+    """``r{n}`` for every n in ``counts`` and ``r{lo,hi}`` for every row of ``ranges``, for each
+    value r of ``A`` that is a leaf or a concatenation (counting a union, star or repeat is left
+    out: it mostly fits example lengths by accident). Powers are built incrementally."""
+    W = A.shape[1]
+    maxn = 0
+    for c in counts:
+        maxn = max(maxn, c)
+    for r in range(ranges.shape[0]):
+        maxn = max(maxn, ranges[r, 1])
+    powers = np.empty((maxn + 1, W), dtype=np.uint64)
+    optp = np.empty((maxn + 1, W), dtype=np.uint64)
+    tmp = np.empty(W, dtype=np.uint64)
+    cap = out.shape[0]
+    kept = 0
+    for i in range(A.shape[0]):
+        k = kindA[i]
+        if k != LEAF and k != CONCAT:
+            continue
+        if kept + counts.shape[0] + ranges.shape[0] > cap:
+            return kept, i
+        for t in range(W):
+            powers[0, t] = 0
+            optp[0, t] = 0
+        _set(powers[0], 0)
+        _set(optp[0], 0)
+        for n in range(1, maxn + 1):
+            concat_sig(powers[n - 1], A[i], off, su, sv, powers[n])
+        opt_sig(A[i], tmp)
+        for n in range(1, maxn + 1):
+            concat_sig(optp[n - 1], tmp, off, su, sv, optp[n])
+        for c in counts:
+            sig = powers[c]
+            if not _nonzero(sig):
+                continue
+            if table_insert(table, sig_hash(sig)):
+                for t in range(W):
+                    out[kept, t] = sig[t]
+                out_i[kept] = i
+                out_lo[kept] = c
+                out_hi[kept] = c
+                out_sol[kept] = is_solution(sig, pos, neg)
+                kept += 1
+        for r in range(ranges.shape[0]):
+            lo, hi = ranges[r, 0], ranges[r, 1]
+            concat_sig(powers[lo], optp[hi - lo], off, su, sv, tmp)
+            if not _nonzero(tmp):
+                continue
+            if table_insert(table, sig_hash(tmp)):
+                for t in range(W):
+                    out[kept, t] = tmp[t]
+                out_i[kept] = i
+                out_lo[kept] = lo
+                out_hi[kept] = hi
+                out_sol[kept] = is_solution(tmp, pos, neg)
+                kept += 1
+    return kept, A.shape[0]
 
 
 @njit(cache=True)
