@@ -108,3 +108,14 @@ def test_benchmark_sample_parses(folder):
         assert isinstance(prob, InvProblem)
         bound = set(prob.state_names) | {prob.primed(n) for n in prob.state_names} | {n for n, _ in prob.inputs}
         assert free_symbols(prob.trans) <= bound
+
+
+def test_format_solution_of_an_invariant(tmp_path):
+    from synth.dsl.base import Apply, Const, Var
+    from synth.io.sygus import format_solution
+
+    p = tmp_path / "b.sl"
+    p.write_text(V2)
+    (task,) = read_tasks(p)
+    inv = Apply(">=", (Var("i", "Int"), Const(0, "Int")))
+    assert format_solution(task, inv) == "(define-fun inv ((i Int) (ok Bool)) Bool (>= i 0))"
