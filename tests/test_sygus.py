@@ -189,3 +189,43 @@ def test_benchmark_sample_solutions_check_out(rel, version):
     assert text.startswith("(define-fun ")
     if version == "v1":
         assert "str.to_int" not in text and "str.from_int" not in text
+
+
+@needs_bench
+def test_every_pbe_file_reads_and_v1_matches_v2():
+    """All 2 x 210 PBE-strings files: 205 tasks, the 4 contradictory ones, and max3 (not PBE);
+    a v1 file and its v2 conversion give the same examples and the same grammar."""
+    outcome = {}
+    for version in ("v1", "v2"):
+        for f in sorted((BENCH / "pbe-strings" / version).rglob("*.sl")):
+            key = str(f.relative_to(BENCH / "pbe-strings" / version))
+            try:
+                outcome[version, key] = read_sygus_problem(f)
+            except InconsistentExamples:
+                outcome[version, key] = "contradictory"
+            except InvalidTask as e:
+                assert "not a PBE problem" in str(e)
+                outcome[version, key] = "not PBE"
+    for version in ("v1", "v2"):
+        values = [v for (ver, _), v in outcome.items() if ver == version]
+        assert len(values) == 210
+        assert values.count("contradictory") == 4 and values.count("not PBE") == 1
+    for (version, key), p1 in outcome.items():
+        if version != "v1" or isinstance(p1, str):
+            continue
+        p2 = outcome["v2", key]
+        assert (p1.version, p2.version) == (1, 2)
+        assert [(e.inputs, e.output) for e in p1.examples] == [(e.inputs, e.output) for e in p2.examples]
+        assert p1.fun.params == p2.fun.params and p1.fun.grammar.nonterminals == p2.fun.grammar.nonterminals
+        assert {k: len(v) for k, v in p1.fun.grammar.rules.items()} == \
+               {k: len(v) for k, v in p2.fun.grammar.rules.items()}
+
+
+@pytest.mark.slow
+@needs_bench
+def test_every_inv_file_in_the_repo_reads():
+    from synth.io.sygus import InvProblem
+
+    files = sorted((BENCH / "inv").rglob("*.sl"))
+    assert len(files) == 127 + 276
+    assert all(isinstance(read_sygus_problem(f), InvProblem) for f in files)

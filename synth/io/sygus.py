@@ -20,15 +20,16 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence, Union
+from typing import Any, Mapping, Sequence, Union
 
 from lark import Token
 
 from synth.errors import InconsistentExamples, InvalidTask
 from synth.io.sygus_sexpr import SList, line_of, parse_sexprs, sexpr_text
-from synth.io.sygus_terms import App, Sym, Term, format_literal, format_term, substitute, term_size
+from synth.io.sygus_terms import (App, Sym, Term, format_literal, format_term, free_symbols, substitute,
+                                  term_size)
 from synth.io.sygus_theory import (SORTS, V1_OP_NAMES, V2_TO_V1_OP_NAMES, SortError, evaluate,
                                    result_sort)
 
@@ -500,11 +501,9 @@ def check_sygus_text(text: str, where: str) -> _Checker:
     old = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old, 20000))  # deeply nested Lustre terms
     try:
-        for c in sexprs:
+        for c in sexprs:  # a file without check-synth is still a problem statement
             if not checker.command(c):
                 break
-        else:
-            pass  # a file without check-synth is still a problem statement
     finally:
         sys.setrecursionlimit(old)
     return checker
@@ -545,7 +544,6 @@ def _inv_problem(ck: _Checker, name: str, where: str) -> InvProblem:
     if f.grammar is not None:
         raise InvalidTask(f"{where}:{f.line}: synth-inv {inv} with a grammar is not supported")
     state = f.params
-    n = len(state)
     sorts = tuple(s for _, s in state)
     for s_name, s in state:
         if s not in ("Int", "Bool"):
@@ -570,8 +568,6 @@ def _inv_problem(ck: _Checker, name: str, where: str) -> InvProblem:
     pre_t = body(pre, sorts, names)
     trans_t = body(trans, sorts + sorts, names + primed)
     post_t = body(post, sorts, names)
-    from synth.io.sygus_terms import free_symbols
-
     bound = set(names) | set(primed)
     inputs = []
     free = free_symbols(pre_t) | free_symbols(trans_t) | free_symbols(post_t)
