@@ -1,0 +1,113 @@
+"""``synth train``: train the neural guides (``synth train guide --domain strings``).
+
+Register in the main CLI with ``main.add_command(train)``; until then run
+``python -m synth.cli_train guide ...``. Progress goes to stderr; the final metadata (validation
+metrics, time, samples/s) is printed as JSON on stdout.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from synth.errors import SynthError
+
+#: domains that have a guide to train
+GUIDE_DOMAINS = ("strings",)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def train() -> None:
+    """Train neural guides for the search."""
+
+
+@train.command()
+@click.option("--domain", type=click.Choice(GUIDE_DOMAINS), default="strings", show_default=True,
+              help="domain whose guide to train")
+@click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True,
+              help="torch device for training (inference always runs on CPU, without torch)")
+@click.option("--out", type=click.Path(file_okay=False), default="runs/strings_guide", show_default=True,
+              help="folder for the data cache, checkpoint.pt, the weights and their JSON metadata")
+@click.option("--searches", type=click.IntRange(min=2), default=300, show_default=True,
+              help="synthetic bottom-up searches to draw training data from")
+@click.option("--targets", "targets_per_search", type=click.IntRange(min=1), default=40, show_default=True,
+              help="random target programs per synthetic search")
+@click.option("--max-candidates", type=click.IntRange(min=1000), default=100_000, show_default=True,
+              help="candidate budget of each synthetic search")
+@click.option("--epochs", type=click.IntRange(min=1), default=8, show_default=True)
+@click.option("--batch-size", type=click.IntRange(min=1), default=512, show_default=True)
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=2e-3, show_default=True)
+@click.option("--embed", type=click.IntRange(min=1), default=2, show_default=True,
+              help="embedding size of each signature entry")
+@click.option("--hidden", default="64,64", show_default=True, help="hidden layer widths, comma-separated")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="processes generating data")
+@click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
+              help="torch CPU threads")
+@click.option("--resume/--fresh", default=True, show_default=True,
+              help="continue from OUT/checkpoint.pt when its settings match")
+@click.option("--install", is_flag=True, help="copy the best weights into the package (synth/neural/weights)")
+def guide(domain, device, out, searches, targets_per_search, max_candidates, epochs, batch_size, lr,
+          embed, hidden, seed, jobs, threads, resume, install) -> None:
+    """Train the value-scoring guide of guided search (BUSTLE) on synthetic data."""
+    try:
+        from synth.neural.models import GuideConfig
+        from synth.neural.train import TrainSettings, train_guide
+
+        try:
+            widths = tuple(int(h) for h in hidden.split(",") if h.strip())
+        except ValueError:
+            raise SynthError(f"--hidden must be comma-separated integers, got {hidden!r}") from None
+        if not widths or min(widths) < 1:
+            raise SynthError(f"--hidden must list positive widths, got {hidden!r}")
+        if device == "cuda":
+            import torch
+            if not torch.cuda.is_available():
+                raise SynthError("--device cuda: no CUDA device is available to torch here; use --device cpu")
+        st = TrainSettings(domain=domain, searches=searches, targets_per_search=targets_per_search,
+                           max_candidates=max_candidates, seed=seed, epochs=epochs,
+                           batch_size=batch_size, lr=lr, config=GuideConfig(embed=embed, hidden=widths),
+                           device=device, jobs=jobs, threads=threads)
+        meta = _run_with_progress(st, Path(out), resume, install)
+    except SynthError as e:
+        click.echo(f"synth: error: {e}", err=True)
+        sys.exit(2)
+    summary = {k: meta[k] for k in ("domain", "config", "data", "best_epoch", "validation", "training")}
+    click.echo(json.dumps(summary, indent=1))
+
+
+def _run_with_progress(st, out: Path, resume: bool, install: bool) -> dict:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from synth.neural.train import train_guide
+
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), TextColumn("{task.fields[info]}"), console=console) as bar:
+        data_task = bar.add_task("synthetic searches", total=st.searches, info="")
+        epoch_task = bar.add_task("training", total=st.epochs, visible=False, info="")
+        step_task = bar.add_task("  steps", total=1, visible=False, info="")
+
+        def on_data(done: int) -> None:
+            bar.update(data_task, completed=done)
+
+        def on_step(epoch: int, step: int, info: dict) -> None:
+            bar.update(epoch_task, visible=True, completed=epoch + (1 if "done" in info else 0))
+            bar.update(step_task, visible=True, total=info["steps"], completed=step)
+            if "done" in info:
+                v = info["done"]["val"]
+                bar.update(epoch_task, info=f"val loss {v['loss']:.4f}  auc {v['auc']:.4f}  "
+                                           f"{info['done']['samples_per_s']} samples/s")
+
+        meta = train_guide(st, out, resume=resume, install=install, data_progress=on_data,
+                           step_progress=on_step)
+        bar.update(data_task, completed=st.searches)
+    return meta
+
+
+if __name__ == "__main__":
+    train()

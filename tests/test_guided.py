@@ -1,0 +1,95 @@
+"""Guided bottom-up search: reweighting keeps the search complete, and the strategy is wired up."""
+import pytest
+
+import synth
+from synth.api import fits
+from synth.dsl import get_domain
+from synth.dsl.base import Program
+from synth.neural.models import ConstantGuide
+from synth.search import STRATEGIES
+from synth.search.budget import Budget
+from synth.search.enumerative import default_grammar
+from synth.search.bottom_up import BottomUpSearch
+from synth.search.guided import GuidedSearch
+from synth.task import Task
+
+D = get_domain("strings")
+
+PAIRS = [({"s": "Jane Doe"}, "J. Doe"), ({"s": "Christopher Lee"}, "C. Lee"),
+         ({"s": "Al Bo"}, "A. Bo")]
+
+
+def _search(pairs, guide, heuristics=False, **budget):
+    t = Task.from_examples(pairs)
+    return GuidedSearch(D, default_grammar(t, D), [dict(e.inputs) for e in t.examples],
+                        [e.output for e in t.examples], guide, Budget(**budget), heuristics=heuristics)
+
+
+@pytest.mark.parametrize("p", [0.0, 0.5, 0.9])
+def test_uninformative_guide_still_finds_the_answer(p):
+    # a constant model pushes every new value up by the same amount: slower, never incomplete
+    s = _search(PAIRS, ConstantGuide(p), timeout=60)
+    out = s.run()
+    assert out.status == "solved"
+    assert fits(Program(out.node, D), Task.from_examples(PAIRS).examples)
+    if p < 0.6:
+        assert s.moved > 0 and s.moved == s.scored  # every scored value was pushed up
+    else:  # nothing moves: exactly the plain search
+        t = Task.from_examples(PAIRS)
+        plain = BottomUpSearch(D, default_grammar(t, D), [dict(e.inputs) for e in t.examples],
+                               [e.output for e in t.examples], Budget(timeout=60)).run()
+        assert s.moved == 0 and plain.node == out.node and plain.candidates == out.candidates
+
+
+def test_uninformative_guide_with_heuristics_finds_the_answer():
+    out = _search(PAIRS, ConstantGuide(0.1), heuristics=True, timeout=60).run()
+    assert out.status == "solved"
+    assert fits(Program(out.node, D), Task.from_examples(PAIRS).examples)
+
+
+def test_guided_search_ends_exhausted_when_the_space_is_closed():
+    # only case changes of one input: three values, then nothing new; moved values must not
+    # keep the search going forever nor end it before they were used
+    t = Task.from_examples([({"s": "ab"}, "zz"), ({"s": "Cd"}, "yy")], ops=["LOWER", "UPPER", "PROPER"])
+    s = GuidedSearch(D, default_grammar(t, D), [dict(e.inputs) for e in t.examples],
+                     [e.output for e in t.examples], ConstantGuide(0.0), Budget(timeout=30))
+    out = s.run()
+    assert out.status == "exhausted"
+    assert s.moved > 0
+
+
+def test_moved_values_are_still_used_as_arguments():
+    # with a zero-probability guide every non-leaf value is pushed up, so a nested solution
+    # (LOWER(...) inside CONCATENATE or the reverse) can only come from moved values
+    t = Task.from_examples([({"s": "aB"}, "ab!"), ({"s": "Cd"}, "cd!")], ops=["LOWER", "CONCATENATE"],
+                           constants=["!"])
+    s = GuidedSearch(D, default_grammar(t, D), [dict(e.inputs) for e in t.examples],
+                     [e.output for e in t.examples], ConstantGuide(0.0), Budget(timeout=30),
+                     heuristics=False, concat_shortcut=False)
+    out = s.run()
+    assert out.status == "solved"
+    assert D.format(out.node) in ('CONCATENATE(LOWER(s), "!")', 'LOWER(CONCATENATE(s, "!"))')
+    assert s.moved > 0
+
+
+def test_guided_strategy_registered_and_solves():
+    assert "guided" in STRATEGIES
+    res = synth.solve(Task.from_examples(PAIRS), strategy="guided", timeout=30)
+    assert res.solved and res.strategy == "guided"
+    assert res.program(s="Grace Hopper") == "G. Hopper"
+    assert "scored" in res.stats
+
+
+def test_shipped_guide_scores_a_real_part_above_a_useless_value():
+    from synth.neural.models import shipped_guide
+    from synth.neural.signatures import OutputContext, io_signature, value_signatures
+
+    guide = shipped_guide("strings")
+    assert guide is not None
+    inputs = [{"var_0": "Jane Doe"}, {"var_0": "Mark Twain"}, {"var_0": "Ada Lovelace"}]
+    outputs = ["Doe, Jane", "Twain, Mark", "Lovelace, Ada"]
+    bias = guide.io_bias(io_signature(inputs, outputs))
+    good = ("Jane", "Mark", "Ada")          # a part of every output
+    bad = ("JANE DOE!!", "MARK TWAIN!!", "ADA LOVELACE!!")
+    p = guide.predict(bias, value_signatures("String", [good, bad], OutputContext(outputs)))
+    assert p[0] > p[1]
