@@ -331,31 +331,43 @@ def _declarations(ts) -> str:
 
 
 def sample_states(ts, data: IceData, rng: random.Random, clock: Clock, share: float) -> dict | None:
-    """Positive states from runs of the loop from sampled initial states. Returns a violating
-    trace ``{"trace": [...]}`` when a run reaches a state that breaks the property."""
-    limit = None if clock.deadline is None else time.perf_counter() + share
-    inits = ts.sample_initial(rng, RUNS, timeout_ms=min(2000, _query_ms(clock)))
+    """Positive states from runs of the loop from sampled initial states, all runs advanced one
+    step at a time (so a time limit cuts every run short, not the later ones off). A run stops
+    where the loop cannot go on or only stutters. Returns a violating trace ``{"trace": [...]}``
+    when a run reaches a state that breaks the property."""
+    limit = time.perf_counter() + share
+    if clock.deadline is not None:
+        limit = min(limit, clock.deadline)
+    # concrete runs are cheap; Z3-stepped ones share the time among fewer, longer runs
+    inits = ts.sample_initial(rng, RUNS if ts.step is not None else RUNS // 2,
+                              timeout_ms=min(2000, _query_ms(clock)))
     solver = None if ts.step is not None else ts.trans_solver(min(1000, _query_ms(clock)))
+    watch = ts.relevant or ts.vars
+    runs = []
     for s0 in inits:
-        state, trace = s0, [s0]
         data.add_positive(s0)
-        for _ in range(RUN_LENGTH):
-            if limit is not None and time.perf_counter() > limit:
+        if ts.step is not None and _concrete_safe(ts, s0) is False:
+            return {"trace": [s0]}
+        runs.append([s0])
+    for step in range(RUN_LENGTH):
+        if not runs:
+            break
+        still = []
+        for trace in runs:
+            if time.perf_counter() > limit:
                 return None
-            if ts.step is not None:
-                safe = _concrete_safe(ts, state)
-                if safe is False:
-                    return {"trace": trace}
+            state = trace[-1]
             nxt = ts.successor(state, rng, solver, first=len(trace) == 1)
-            if nxt is None:
-                break
+            if nxt is None or all(nxt[v] == state[v] for v in watch):
+                continue
             if any(isinstance(x, int) and abs(x) > 2**40 for x in nxt.values()):
-                break
-            state = nxt
-            trace.append(state)
-            data.add_positive(state)
-        if ts.step is not None and _concrete_safe(ts, state) is False:
-            return {"trace": trace}
+                continue
+            trace.append(nxt)
+            data.add_positive(nxt)
+            if ts.step is not None and _concrete_safe(ts, nxt) is False:
+                return {"trace": trace}
+            still.append(trace)
+        runs = still
     return None
 
 
@@ -390,7 +402,7 @@ def solve_cegis(task: Task, domain: Domain, budget: Budget, seed: int = 0, level
                              seconds=time.perf_counter() - started,
                              stopped_by=clock.exceeded() if status == "timeout" else None, extra=extra)
 
-    share = 0.1 * (budget.timeout or 10.0)
+    share = (0.1 if ts.step is not None else 0.2) * (budget.timeout or 10.0)
     bad = sample_states(ts, data, rng, clock, share)
     if bad is not None:
         return outcome("infeasible", error="no invariant exists: a run of the loop reaches a state "
@@ -404,9 +416,41 @@ def solve_cegis(task: Task, domain: Domain, budget: Budget, seed: int = 0, level
         return outcome("infeasible", error=f"no invariant exists: {v.detail}", trace=v.counterexample)
     stats["bmc"] = v.detail
 
-    M = data.table.matrix(data.positives)
-    atoms = candidate_atoms(ts.vars, ts.sorts, ts.relevant or ts.vars, ts.hints, ts.constants, M)
-    stats["atoms"] = len(atoms.atoms)
+    # candidates over the property's cone of influence first, then over every variable
+    passes = []
+    full = ts.relevant or ts.vars
+    if ts.cone and len(ts.cone) < len(full):
+        passes.append((ts.cone, ts.cone_hints, ts.cone_constants))
+    passes.append((full, ts.hints, ts.constants))
+    last = "exhausted"
+    for pass_no, (variables, hints, constants) in enumerate(passes, 1):
+        stats["pass"] = pass_no
+        M = data.table.matrix(data.positives)
+        atoms = candidate_atoms(ts.vars, ts.sorts, variables, hints, constants, M)
+        stats["atoms"] = len(atoms.atoms)
+        res, clauses, atom_z3, last = _learn(ts, atoms, data, clock, stats, levels)
+        if res is None:
+            if last in ("timeout", "unproven"):
+                break
+            continue
+        chosen = minimize(ts, atoms, clauses, res.keep, atom_z3, clock)
+        node = conjunction_node(atoms.atoms, chosen)
+        final = verify_invariant(ts, node, QUERY_MS)
+        stats["verification"] = final.detail
+        if final.proved:
+            return outcome("solved", node, also=_renderings(ts, node))
+        if final.unknown:
+            return outcome("unproven", node, also=_renderings(ts, node),
+                           error=f"Z3 could not prove the invariant: {final.detail}")
+        return outcome("error", None, error=f"internal error: the invariant found fails "
+                                            f"re-verification: {final.detail}")
+    return outcome(last if last != "unproven" else "timeout",
+                   error="Z3 answered unknown" if last == "unproven" else None)
+
+
+def _learn(ts, atoms: CandidateAtoms, data: IceData, clock: Clock, stats: dict, levels: int):
+    """ICE rounds over growing clause spaces. Returns (proved level result or None, its clauses,
+    the Z3 term cache, and how the search ended: proved, exhausted, timeout or unproven)."""
     atom_z3: dict = {"_ts": ts}
     units = unit_clauses(atoms)
     known: set = set()
@@ -415,11 +459,9 @@ def solve_cegis(task: Task, domain: Domain, budget: Budget, seed: int = 0, level
               lambda: pair_clauses(atoms, atoms.simple, atoms.simple, known),
               lambda: triple_clauses(atoms, atoms.conditions, atoms.simple, known)]
     inductive: list[Clause] = []  # the strongest inductive conjunction found so far
-    last = "exhausted"
     for level, make in enumerate(spaces[:levels], 1):
         if clock.exceeded():
-            last = "timeout"
-            break
+            return None, [], atom_z3, "timeout"
         stats["level"] = level
         have = set(inductive)
         extra_clauses = [c for c in make() if c not in have]
@@ -428,30 +470,17 @@ def solve_cegis(task: Task, domain: Domain, budget: Budget, seed: int = 0, level
         stats[f"clauses_level{level}"] = len(clauses)
         res = houdini(ts, atoms, clauses, data, clock, atom_z3, stats)
         if res.status == "proved":
-            chosen = minimize(ts, atoms, clauses, res.keep, atom_z3, clock)
-            node = conjunction_node(atoms.atoms, chosen)
-            final = verify_invariant(ts, node, QUERY_MS)
-            stats["verification"] = final.detail
-            if final.proved:
-                return outcome("solved", node, also=_renderings(ts, node))
-            if final.unknown:
-                return outcome("unproven", node, also=_renderings(ts, node),
-                               error=f"Z3 could not prove the invariant: {final.detail}")
-            return outcome("error", None, error=f"internal error: the invariant found fails "
-                                                f"re-verification: {final.detail}")
+            return res, clauses, atom_z3, "proved"
         if res.status == "unknown":
-            last = "unproven"
             stats["unknown_at_level"] = level
-            break
+            return None, [], atom_z3, "unproven"
         if res.status == "timeout":
-            last = "timeout"
-            break
+            return None, [], atom_z3, "timeout"
         # refuted: the strongest inductive conjunction of this space is part of every larger
         # space's, and disjunctions containing one of its literals are implied by it
         inductive = [clauses[i] for i in np.flatnonzero(res.keep)]
         known.update(c[0] for c in inductive if len(c) == 1)
-    return outcome(last if last != "unproven" else "timeout",
-                   error="Z3 answered unknown" if last == "unproven" else None)
+    return None, [], atom_z3, "exhausted"
 
 
 def _prefilter(clauses: list[Clause], atoms: CandidateAtoms, data: IceData) -> list[Clause]:

@@ -370,9 +370,12 @@ def regex_examples(task: Task) -> tuple[list[str], list[str]]:
 
 
 def solve_regex(task: Task, domain: Domain, budget: Budget, max_values: int | None = None,
-                z3_timeout_ms: int = 5000, runner_up: bool = True, **options: Any) -> SearchOutcome:
-    """Strategy ``regex-enum``: the smallest regex that accepts every positive and rejects every
-    negative string, verified with Z3."""
+                z3_timeout_ms: int = 5000, runner_up: bool = True, use_fields: bool = True,
+                **options: Any) -> SearchOutcome:
+    """Strategy ``regex-enum``: a regex that accepts every positive and rejects every negative
+    string, verified with Z3. Delimited strings (dates, addresses...) are generalized field by
+    field (``synth.search.regex_fields``); otherwise the smallest regex is enumerated. When a
+    second fitting regex turns up, Z3 gives a string on which the two disagree."""
     from synth.dsl.regex.matcher import fits_examples
     from synth.dsl.regex.syntax import format_regex, to_python_pattern
     from synth.verify.regex import check_examples, distinguishing_string
@@ -384,32 +387,44 @@ def solve_regex(task: Task, domain: Domain, budget: Budget, max_values: int | No
     if max_values is None:
         mem = budget.max_memory_mb or 4096.0
         max_values = int(min(20_000_000, mem * 0.4 * 2**20 / (enum_probe.words * 8 + 80)))
+    # 1. strings made of delimited fields: generalize field by field
+    from synth.search.regex_fields import delimited_candidates
+
+    fielded = [] if not use_fields else delimited_candidates(positive, negative, limit=2)
     en = RegexEnumerator(positive, negative, clock, max_values)
-    max_cost = budget.max_size or 60
-    found: tuple[int, int] | None = None
-    cost = 0
-    finished = True
-    while found is None and cost < max_cost:
-        cost += 1
-        if not en.run_level(cost, stop_at_solution=True):
-            finished = False
-            break
-        if en.solutions:
-            found = en.solutions[0]
-    outcome = SearchOutcome(status="timeout" if not finished else "exhausted",
-                            candidates=clock.candidates, values=en.count,
-                            max_size_explored=en.max_cost_done, stopped_by=en.stopped_by)
-    if found is None:
-        outcome.seconds = time.perf_counter() - started
-        return outcome
-    node = en.node(*found)
+    other = None
+    if fielded:
+        node = fielded[0]
+        other = fielded[1] if len(fielded) > 1 else None
+        outcome = SearchOutcome(status="solved", candidates=clock.candidates)
+        method = "delimited fields"
+    else:
+        # 2. bottom-up enumeration by size
+        max_cost = budget.max_size or 60
+        found: tuple[int, int] | None = None
+        cost = 0
+        finished = True
+        while found is None and cost < max_cost:
+            cost += 1
+            if not en.run_level(cost, stop_at_solution=True):
+                finished = False
+                break
+            if en.solutions:
+                found = en.solutions[0]
+        outcome = SearchOutcome(status="timeout" if not finished else "exhausted",
+                                candidates=clock.candidates, values=en.count,
+                                max_size_explored=en.max_cost_done, stopped_by=en.stopped_by)
+        if found is None:
+            outcome.seconds = time.perf_counter() - started
+            return outcome
+        node = en.node(*found)
+        method = "enumeration"
     if not fits_examples(node, positive, negative):  # kernels and re disagree: a bug
         raise RuntimeError(f"regex search found {format_regex(node)!r}, which does not fit the "
                            f"examples under Python re")
-    extra: dict[str, Any] = {"also": {"python re": to_python_pattern(node)}}
+    extra: dict[str, Any] = {"also": {"python re": to_python_pattern(node)}, "method": method}
     # a second answer of the same cost, for a distinguishing question
-    other = None
-    if runner_up:
+    if runner_up and method == "enumeration":
         remaining = None if clock.deadline is None else clock.deadline - time.perf_counter()
         share = 2.0 if remaining is None else max(0.0, remaining * RUNNER_UP_SHARE)
         if share > 0.05:

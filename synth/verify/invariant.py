@@ -58,6 +58,11 @@ class TransitionSystem:
     inv_name: str = "inv"
     #: variables ``init`` constrains (None: all of them)
     init_vars: frozenset | None = None
+    #: the variables the property depends on (its cone of influence), with the program atoms
+    #: and constants that concern them: candidates over these are tried first
+    cone: list[str] | None = None
+    cone_hints: list[Node] = field(default_factory=list)
+    cone_constants: list[int] = field(default_factory=list)
 
     # -- construction ---------------------------------------------------------------------
     @staticmethod
@@ -130,6 +135,8 @@ class TransitionSystem:
             return bool(eval_expr(post_node, s))
 
         hints, constants = _program_atoms(problem)
+        cone = _loop_cone(problem)
+        cone_hints, cone_constants = _program_atoms(problem, cone)
         mentioned: set[str] = set()
         for e in problem.expressions():
             mentioned.update(expr_vars(e))
@@ -139,7 +146,9 @@ class TransitionSystem:
         return cls(name=problem.name, vars=list(problem.vars), sorts=sorts, cur=cur, nxt=nxt,
                    init=init, trans=trans, post=post, init_aux=init_aux, trans_aux=trans_aux,
                    post_aux=post_aux, step=step, hints=hints, constants=constants,
-                   relevant=relevant, concrete_post=concrete_post)
+                   relevant=relevant, concrete_post=concrete_post,
+                   cone=[v for v in relevant if v in cone], cone_hints=cone_hints,
+                   cone_constants=cone_constants)
 
     @classmethod
     def from_sygus(cls, problem) -> "TransitionSystem":
@@ -177,7 +186,21 @@ class TransitionSystem:
 
         comparisons = ("<", "<=", ">", ">=", "=", "distinct")
         rel = set(relevant)
-        for term in (problem.pre, problem.trans, problem.post):
+        # union-find of variables that occur in one atom (primed names count as unprimed)
+        parent: dict = {}
+
+        def find(x):
+            while parent.setdefault(x, x) != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        def base(x: str) -> str:
+            return x[:-1] if x.endswith("!") and x[:-1] in sorts else x
+
+        atom_info: list = []  # (atom term, its base variables, constants in it)
+        post_vars: set = set()
+        for which, term in (("pre", problem.pre), ("trans", problem.trans), ("post", problem.post)):
             # helpers equated with a state variable (x_2 = x) stand for it in this formula
             alias: dict = {}
             for t in iter_subterms(term):
@@ -190,28 +213,52 @@ class TransitionSystem:
                         alias.setdefault(a, Sym(b))
             if alias:
                 term = substitute(term, alias)
+            if which == "post":  # the variables of its non-trivial atoms (x_2 = x is x = x now)
+                post_vars = set()
+                for t in iter_subterms(term):
+                    if isinstance(t, App) and t.op in comparisons and \
+                            not (t.op == "=" and len(set(map(str, t.args))) == 1):
+                        post_vars |= {base(x) for x in free_symbols(t)} & set(sorts)
             for t in iter_subterms(term):
                 if isinstance(t, bool):
                     continue
                 if isinstance(t, int):
                     constants.setdefault(int(t), None)
-                elif isinstance(t, App) and t.op in comparisons and len(t.args) == 2:
+                elif isinstance(t, App) and t.op in comparisons:
+                    vs = {base(x) for x in free_symbols(t)} & set(sorts)
+                    for a, b in zip(list(vs), list(vs)[1:]):
+                        parent[find(a)] = find(b)
+                    consts = [x for x in iter_subterms(t) if isinstance(x, int) and not isinstance(x, bool)]
+                    node = None
                     fs = free_symbols(t)
-                    if fs and fs <= rel and all(sorts[x] == "Int" for x in fs):
+                    if len(t.args) == 2 and fs and fs <= rel and all(sorts[x] == "Int" for x in fs):
                         try:
-                            hints.setdefault(from_z3(term_to_z3(t, cur)), None)
+                            node = from_z3(term_to_z3(t, cur))
                         except ValueError:
-                            pass
+                            node = None
+                        if node is not None:
+                            hints.setdefault(node, None)
+                    atom_info.append((node, vs, consts))
+        roots = {find(v) for v in post_vars}
+        cone = [v for v in relevant if find(v) in roots] or list(relevant)
+        cone_set = set(cone)
+        cone_hints = [h for h, vs, _ in atom_info if h is not None and vs <= cone_set]
+        cone_constants = sorted({int(c) for _, vs, cs in atom_info if vs & cone_set or not vs for c in cs})
+        from synth.dsl.base import Var
+
         for n in relevant:
             if sorts[n] == "Bool":
-                from synth.dsl.base import Var
                 hints.setdefault(Var(n, "Bool"), None)
+                if n in cone_set:
+                    cone_hints.append(Var(n, "Bool"))
         return cls(name=problem.name, vars=list(names), sorts=sorts, cur=cur, nxt=nxt, init=init,
                    trans=trans, post=post, init_aux=list(ins["init"].values()),
                    trans_aux=list(ins["trans"].values()), post_aux=list(ins["post"].values()),
                    step=None, hints=list(hints), constants=list(constants), relevant=relevant,
                    inv_name=problem.inv_name,
-                   init_vars=frozenset(free_symbols(problem.pre)) & frozenset(names))
+                   init_vars=frozenset(free_symbols(problem.pre)) & frozenset(names),
+                   cone=cone, cone_hints=list(dict.fromkeys(cone_hints)),
+                   cone_constants=cone_constants)
 
     # -- states -----------------------------------------------------------------------------
     def state_of(self, model, consts: Mapping | None = None) -> dict:
@@ -251,7 +298,7 @@ class TransitionSystem:
             if len(out) >= n:
                 break
             hints = {}
-            for v in self.vars:
+            for v in (self.relevant or self.vars):
                 if self.sorts[v] == "Bool":
                     hints[v] = self.cur[v] == z3.BoolVal(rng.random() < 0.5)
                 else:  # mostly small values, sometimes large ones (free inputs can be anything)
@@ -274,8 +321,9 @@ class TransitionSystem:
                 core = [str(c) for c in s.unsat_core()]
                 if not core:
                     break
-                drop = rng.choice(core)  # give up one conflicting hint at a time
-                assumptions = [a for a in assumptions if str(a) != drop]
+                # give up one conflicting hint at a time (all of them when many conflict)
+                drop = {rng.choice(core)} if len(core) <= 3 else set(core)
+                assumptions = [a for a in assumptions if str(a) not in drop]
             s.pop()
             if state is None:
                 continue
@@ -309,25 +357,32 @@ class TransitionSystem:
                                  else z3.IntVal(state[v] + rng.randint(-2, 2)))
                  for v in pool if rng.random() < 0.5]
         names = [z3.Bool(f"_succ_{i}") for i in range(len(hints))]
+        # prefer a step that changes the state (SyGuS encodings often allow stuttering steps)
+        moves = z3.Bool("_succ_moves")
+        changed = [self.nxt[v] != (z3.BoolVal(state[v]) if self.sorts[v] == "Bool" else z3.IntVal(state[v]))
+                   for v in pool]
         s.push()
         for b, h in zip(names, hints):
             s.add(z3.Implies(b, h))
+        s.add(z3.Implies(moves, z3.Or(*changed) if changed else z3.BoolVal(True)))
         for e in eqs:
             s.add(e)
-        assumptions = list(names)
         result = None
-        for _ in range(len(assumptions) + 1):
-            r = s.check(*assumptions)
-            if r == z3.sat:
-                result = self.state_of(s.model(), self.nxt)
+        for assumptions in ([moves, *names], [moves], []):
+            for _ in range(len(assumptions) + 1):
+                r = s.check(*assumptions)
+                if r == z3.sat:
+                    result = self.state_of(s.model(), self.nxt)
+                    break
+                if r != z3.unsat or not assumptions:
+                    break
+                core = [str(c) for c in s.unsat_core() if str(c) != "_succ_moves"]
+                if not core:
+                    break
+                drop = rng.choice(core)  # give up one conflicting hint at a time
+                assumptions = [a for a in assumptions if str(a) != drop]
+            if result is not None:
                 break
-            if r != z3.unsat or not assumptions:
-                break
-            core = [str(c) for c in s.unsat_core()]
-            if not core:
-                break
-            drop = rng.choice(core)  # give up one conflicting hint at a time
-            assumptions = [a for a in assumptions if str(a) != drop]
         s.pop()
         return result
 
@@ -375,15 +430,81 @@ def _z3_exec(stmts, state: dict, pc, fresh, constraints: list) -> None:
             raise ValueError("assert() inside a loop body is not supported")
 
 
-def _program_atoms(problem) -> tuple[list[Node], list[int]]:
-    """Comparisons and boolean variables in the program, and its integer constants."""
+def _loop_cone(problem) -> set:
+    """The variables the loop's property depends on: those of the post-condition and the guard,
+    closed under the assignments to them (their right-hand sides and enclosing conditions), the
+    assumes and the pre-condition's conjuncts that mention them."""
+    from synth.dsl.base import Apply
+    from synth.dsl.lia.loop import expr_vars
+    from synth.dsl.lia.statements import Assign, Assume, If
+
+    cone = set(expr_vars(problem.post))
+    if problem.guard is not None:
+        cone |= set(expr_vars(problem.guard))
+    deps: list[tuple[set, set]] = []  # (if any of these is in the cone, add those)
+
+    def walk(stmts, conds: set):
+        for st in stmts:
+            if isinstance(st, Assign):
+                deps.append(({st.var}, set(expr_vars(st.expr)) | conds))
+            elif isinstance(st, If):
+                c = set(expr_vars(st.cond))
+                walk(st.then, conds | c)
+                walk(st.orelse, conds | c)
+            elif isinstance(st, Assume):
+                vs = set(expr_vars(st.cond))
+                deps.append((vs, vs | conds))
+
+    walk(problem.body, set())
+    parts = problem.pre.args if isinstance(problem.pre, Apply) and problem.pre.op == "and" else (problem.pre,)
+    for p in parts:
+        vs = set(expr_vars(p))
+        deps.append((vs, vs))
+    changed = True
+    while changed:
+        changed = False
+        for trigger, add in deps:
+            if trigger & cone and not add <= cone:
+                cone |= add
+                changed = True
+    return cone
+
+
+def _program_atoms(problem, cone: set | None = None) -> tuple[list[Node], list[int]]:
+    """Comparisons and boolean variables in the program, and its integer constants (only those
+    of expressions that concern the ``cone`` variables, when given)."""
     from synth.dsl.base import Apply, Const, Var
+    from synth.dsl.lia.loop import expr_vars
     from synth.dsl.lia.ops import COMPARISONS
+    from synth.dsl.lia.statements import Assign, If
 
     atoms: dict[Node, None] = {}
     consts: dict[int, None] = {}
-    names = set(problem.vars)
-    for e in problem.expressions():
+    names = set(problem.vars) if cone is None else set(cone) & set(problem.vars)
+    exprs = list(problem.expressions())
+    if cone is not None:
+        exprs = []
+        parts = problem.pre.args if isinstance(problem.pre, Apply) and problem.pre.op == "and" else (problem.pre,)
+        exprs += [p for p in parts if set(expr_vars(p)) & cone]
+        if problem.guard is not None:
+            exprs.append(problem.guard)
+        exprs.append(problem.post)
+
+        def walk(stmts):
+            for st in stmts:
+                if isinstance(st, Assign):
+                    if st.var in cone:
+                        exprs.append(st.expr)
+                elif isinstance(st, If):
+                    if set(expr_vars(st.cond)) & cone:
+                        exprs.append(st.cond)
+                    walk(st.then)
+                    walk(st.orelse)
+                else:
+                    exprs.append(st.cond)
+
+        walk(problem.body)
+    for e in exprs:
         stack = [e]
         while stack:
             n = stack.pop()
