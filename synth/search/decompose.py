@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 from typing import Sequence
 
-from synth.dsl.base import Node, node_size
+from synth.dsl.base import Node, node_size, node_vars
 from synth.search.grammar import Production
 
 
@@ -31,12 +31,18 @@ class ConcatDecomposer:
 
     def add(self, vals: tuple, node: Node) -> None:
         """Remember ``vals`` if it is a substring of the target on every example (and not empty
-        on all of them)."""
+        on all of them).
+
+        A piece that reads the inputs but comes out the same on every example (the text of
+        ``LEN(x)`` where all inputs have one length, say) matches the target by coincidence and
+        would not generalize; only input-free expressions may serve as constant pieces."""
         if self.count >= self.max_useful or not any(vals):
             return
         for v, t in zip(vals, self.target):
             if type(v) is not str or v not in t:
                 return
+        if len(vals) > 1 and vals.count(vals[0]) == len(vals) and node_vars(node):
+            return
         self.by_first.setdefault(vals[0], []).append((vals, node, node_size(node)))
         self.count += 1
         self.dirty = True
