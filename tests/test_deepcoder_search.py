@@ -130,3 +130,12 @@ def test_op_restriction_is_honoured():
     res = synth.solve(_task([({"xs": [1, 2]}, 3), ({"xs": [4, 5]}, 9)], ops="Map,Reverse"), timeout=60,
                       max_size=3)
     assert res.status == "exhausted"
+
+
+def test_programs_respect_the_statement_limit():
+    tree = ("ZipWith", "(+)", ("Map", "(*2)", ("in", "xs")), ("Reverse", None, ("Map", "(*2)", ("in", "xs"))))
+    assert ds.statement_count(tree) == 3
+    pairs = [({"xs": [1, 2, 3]}, [8, 8, 8]), ({"xs": [5, 1]}, [12, 12]), ({"xs": [4]}, [16])]
+    assert synth.solve(_task(pairs), timeout=60).solved
+    res = synth.solve(_task(pairs), timeout=60, max_size=2)
+    assert res.status == "exhausted"

@@ -255,6 +255,12 @@ class ValueSearch:
         if chain is not None:
             for op, lam in chain:
                 node = (op, lam, node)
+            self._found(node)
+
+    def _found(self, node: Node) -> None:
+        """Stop with ``node`` unless its program needs more statements than the variable limit
+        allows (then the search goes on for another one)."""
+        if statement_count(node) <= self.max_level:
             raise _Found(node)
 
     # -- subgoals by inverting the last steps -------------------------------------------------
@@ -338,7 +344,7 @@ class ValueSearch:
                     else:
                         yv = tuple(ys)
                         if yv in self.node:
-                            raise _Found(("ZipWith", lam, self.node[xv], self.node[yv]))
+                            self._found(("ZipWith", lam, self.node[xv], self.node[yv]))
 
     def identity(self) -> Node | None:
         """A program for a target that is one of the inputs (a program needs a statement):
@@ -383,6 +389,19 @@ class ValueSearch:
         finally:
             self.clock.candidates += self._ticks
             self._ticks = 0
+
+
+def statement_count(node: Node) -> int:
+    """How many statements a search tree becomes (one per distinct subtree that is not an input)."""
+    seen: set = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n[0] == "in" or n in seen:
+            continue
+        seen.add(n)
+        stack.extend(n[2:])
+    return len(seen)
 
 
 def to_program(node: Node, inputs: dict[str, str]) -> Any:
@@ -437,8 +456,6 @@ def solve_deepcoder(task: Task, domain: Domain, budget: Budget, **options: Any) 
     program = None
     if node is not None:
         program = to_program(node, in_types)
-        if len(program.args) > MAX_VARIABLES:
-            status, program = "exhausted", None
     return SearchOutcome(status=status, node=program, candidates=clock.candidates,
                          values=len(search.node), max_size_explored=search.level,
                          seconds=clock.elapsed(), stopped_by=stopped,
