@@ -253,8 +253,9 @@ class RegexEnumerator:
         return False
 
     # -- one cost level ---------------------------------------------------------------------
-    def run_level(self, cost: int, stop_at_solution: bool) -> bool:
-        """Enumerate every value of this cost. Returns False when a budget ran out first."""
+    def run_level(self, cost: int, stop_at_solution: bool, want: int = 1) -> bool:
+        """Enumerate every value of this cost (or until ``want`` solutions are known, with
+        ``stop_at_solution``). Returns False when a budget ran out first."""
         W = self.space.words
         sp = self.space
         # leaves
@@ -266,7 +267,7 @@ class RegexEnumerator:
             if sig.any() and K.insert_sig(self.table, sig):
                 sol = np.asarray([K.is_solution(sig, self.pos, self.neg)])
                 self._store(cost, sig[None, :], np.asarray([K.LEAF], dtype=np.int8), [node], sol)
-        if stop_at_solution and self.solutions:
+        if stop_at_solution and len(self.solutions) >= want:
             return True
         # unary ops of cost-1 values
         prev = self.levels.get(cost - 1)
@@ -286,7 +287,7 @@ class RegexEnumerator:
                     hows = [(op, 0, 0, (cost - 1, int(i)), None) for i in out_i[:kept]]
                     self._store(cost, out[:kept].copy(), np.full(kept, op, dtype=np.int8), hows,
                                 out_sol[:kept])
-                if stop_at_solution and self.solutions:
+                if stop_at_solution and len(self.solutions) >= want:
                     return True
             if cost - 1 <= MAX_REPEAT_ARG_COST and (self.counts.size or self.ranges.size):
                 n = prev.sigs.shape[0]
@@ -314,7 +315,7 @@ class RegexEnumerator:
                         self._store(cost, out[:kept].copy(), np.full(kept, K.REPEAT, dtype=np.int8),
                                     hows, out_sol[:kept])
                     start += done
-                    if stop_at_solution and self.solutions:
+                    if stop_at_solution and len(self.solutions) >= want:
                         return True
         # binary ops: cost = 1 + c1 + c2
         for c1 in range(1, cost - 1):
@@ -348,7 +349,7 @@ class RegexEnumerator:
                                 for i, j in zip(out_i[:kept], out_j[:kept])]
                         self._store(cost, out[:kept].copy(), np.full(kept, op, dtype=np.int8),
                                     hows, out_sol[:kept])
-                    if stop_at_solution and self.solutions:
+                    if stop_at_solution and len(self.solutions) >= want:
                         return True
         self.max_cost_done = cost
         return True
@@ -431,9 +432,10 @@ def solve_regex(task: Task, domain: Domain, budget: Budget, max_values: int | No
             sub = Clock(Budget(timeout=share, max_memory_mb=budget.max_memory_mb))
             sub.candidates = clock.candidates
             en.clock = sub
-            en.run_level(found[0], stop_at_solution=False)
+            if en.run_level(found[0], stop_at_solution=True, want=2) and len(en.solutions) < 2:
+                en.run_level(found[0] + 1, stop_at_solution=True, want=2)  # one size up
             clock.candidates = sub.candidates
-            others = [s for s in en.solutions if s != found and s[0] == found[0]]
+            others = [s for s in en.solutions if s != found]
             if others:
                 other = en.node(*others[0])
     verdict = check_examples(node, positive, negative, z3_timeout_ms)
