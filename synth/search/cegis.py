@@ -434,7 +434,7 @@ def solve_cegis(task: Task, domain: Domain, budget: Budget, seed: int = 0, level
                 break
             continue
         chosen = minimize(ts, atoms, clauses, res.keep, atom_z3, clock)
-        node = conjunction_node(atoms.atoms, chosen)
+        node = merge_bounds(conjunction_node(atoms.atoms, chosen))
         final = verify_invariant(ts, node, QUERY_MS)
         stats["verification"] = final.detail
         if final.proved:
@@ -446,6 +446,28 @@ def solve_cegis(task: Task, domain: Domain, budget: Budget, seed: int = 0, level
                                             f"re-verification: {final.detail}")
     return outcome(last if last != "unproven" else "timeout",
                    error="Z3 answered unknown" if last == "unproven" else None)
+
+
+def merge_bounds(node: Node) -> Node:
+    """``a <= b and a >= b`` -> ``a == b`` among the conjuncts (same meaning, easier to read)."""
+    from synth.dsl.base import Apply
+    from synth.dsl.lia.syntax import mk_and
+
+    parts = list(node.args) if isinstance(node, Apply) and node.op == "and" else [node]
+    out, used = [], set()
+    for i, p in enumerate(parts):
+        if i in used:
+            continue
+        if isinstance(p, Apply) and p.op in ("<=", ">="):
+            other = "<=" if p.op == ">=" else ">="
+            j = next((j for j in range(i + 1, len(parts)) if j not in used and
+                      parts[j] == Apply(other, p.args)), None)
+            if j is not None:
+                used.add(j)
+                out.append(Apply("==", p.args))
+                continue
+        out.append(p)
+    return mk_and(*out)
 
 
 def _learn(ts, atoms: CandidateAtoms, data: IceData, clock: Clock, stats: dict, levels: int):

@@ -384,15 +384,11 @@ def solve_regex(task: Task, domain: Domain, budget: Budget, max_values: int | No
     started = time.perf_counter()
     positive, negative = regex_examples(task)
     clock = Clock(budget)
-    enum_probe = InfixSpace(positive + negative)
-    if max_values is None:
-        mem = budget.max_memory_mb or 4096.0
-        max_values = int(min(20_000_000, mem * 0.4 * 2**20 / (enum_probe.words * 8 + 80)))
     # 1. strings made of delimited fields: generalize field by field
     from synth.search.regex_fields import delimited_candidates
 
     fielded = [] if not use_fields else delimited_candidates(positive, negative, limit=2)
-    en = RegexEnumerator(positive, negative, clock, max_values)
+    en = None
     other = None
     if fielded:
         node = fielded[0]
@@ -401,6 +397,10 @@ def solve_regex(task: Task, domain: Domain, budget: Budget, max_values: int | No
         method = "delimited fields"
     else:
         # 2. bottom-up enumeration by size
+        en = RegexEnumerator(positive, negative, clock, max_values or 0)
+        if max_values is None:  # the bank may take 40 % of the memory budget
+            mem = budget.max_memory_mb or 4096.0
+            en.max_values = int(min(20_000_000, mem * 0.4 * 2**20 / (en.space.words * 8 + 80)))
         max_cost = budget.max_size or 60
         found: tuple[int, int] | None = None
         cost = 0
@@ -455,7 +455,7 @@ def solve_regex(task: Task, domain: Domain, budget: Budget, max_values: int | No
                                        else "other"}
     outcome.node = node
     outcome.candidates = clock.candidates
-    outcome.values = en.count
+    outcome.values = en.count if en is not None else 0
     outcome.extra = extra
     outcome.seconds = time.perf_counter() - started
     if verdict.proved:
