@@ -193,3 +193,16 @@ def test_suite_file_loads():
     tasks = synth.load_tasks("benchmarks/data/regex/suite.json")
     assert len(tasks) >= 20
     assert all(t.domain == "regex" for t in tasks)
+
+
+def test_equivalence_with_the_tasks_solution_on_request():
+    t = Task.from_dict({"name": "t", "domain": "regex", "solution": r"-?\d+",
+                        "positive": ["0", "7", "42", "-3", "-120"], "negative": ["", "-", "--1", "1-", "a"]})
+    res = synth.solve(t, timeout=30)
+    assert res.solved
+    verdict = res.stats["equivalent_to_solution"]
+    assert verdict in ("proved", "refuted")
+    if verdict == "refuted":  # the reported string tells the two apart
+        w = res.stats["also"]["task's solution"].split("differs on ")[1].rstrip(")")
+        w = eval(w)  # noqa: S307 - a repr of a string we printed
+        assert (re.fullmatch(res.stats["also"]["python re"], w) is None) != (re.fullmatch(r"-?[0-9]+", w) is None)

@@ -453,6 +453,21 @@ def solve_regex(task: Task, domain: Domain, budget: Budget, max_values: int | No
             extra["distinguishing"] = {"other": format_regex(other), "string": w,
                                        "accepted_by": "answer" if diff.extra["accepted_by"] == "first"
                                        else "other"}
+    reference = task.spec.get("solution")
+    if isinstance(reference, str):  # on request: is the answer the task's own solution?
+        from synth.dsl.regex.syntax import parse_regex
+        from synth.verify.regex import equivalent
+
+        ref_node = parse_regex(reference)
+        eq = equivalent(node, ref_node, z3_timeout_ms)  # over all strings, not just printable
+        if eq.refuted:
+            shown = distinguishing_string(node, ref_node, z3_timeout_ms)
+            eq = shown if shown.refuted else eq
+        extra["equivalent_to_solution"] = eq.status
+        extra["also"]["task's solution"] = (
+            f"{reference} (same language, proved by Z3)" if eq.proved else
+            f"{reference} (differs on {eq.counterexample!r})" if eq.refuted else
+            f"{reference} (Z3 could not decide equivalence)")
     outcome.node = node
     outcome.candidates = clock.candidates
     outcome.values = en.count if en is not None else 0
