@@ -12,11 +12,10 @@ counted repeat (``\\d{1,3}(\\.\\d{1,3}){3}``).
 from __future__ import annotations
 
 import heapq
-import itertools
 import re
 from typing import Sequence
 
-from synth.dsl.base import Apply, Const, Node
+from synth.dsl.base import Const, Node
 from synth.dsl.regex.charclass import ALNUM, ALPHA, DIGIT, HEX, LOWER, UPPER, WORD, CharClass
 from synth.dsl.regex.syntax import concat, lit, opt, plus, repeat, star, to_python_pattern, union
 
