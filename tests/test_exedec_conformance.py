@@ -62,3 +62,14 @@ def test_unknown_split_or_domain():
         load_exedec_tasks("robustfill", "EASY")
     with pytest.raises(InvalidTask, match="domain"):
         load_exedec_tasks("lia", "NONE")
+
+
+@pytest.mark.parametrize("domain", ["robustfill", "deepcoder"])
+def test_tasks_round_trip_through_the_json_task_format(domain, tmp_path):
+    from synth.io import read_tasks
+    tasks = load_exedec_tasks(domain, "NONE", limit=3)
+    path = tmp_path / "tasks.jsonl"
+    path.write_text("".join(json.dumps(t.to_dict()) + "\n" for t in tasks))
+    back = read_tasks(path)
+    assert [(t.name, t.domain, t.examples, t.spec) for t in back] == \
+        [(t.name, t.domain, t.examples, t.spec) for t in tasks]
