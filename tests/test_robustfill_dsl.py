@@ -12,7 +12,8 @@ D = get_domain("robustfill")
 
 @pytest.mark.parametrize("p1,p2,want", [
     (1, 3, "abc"), (-3, -1, "def"), (-3, 0, "def"), (2, 50, "bcdef"), (3, 3, ""), (4, 2, ""),
-    (1, 6, "abcdef"), (0, 0, ""), (-100, 2, "ab"), (6, 6, ""), (-8, 2, ""), (-7, 6, "f"),  # offsets below 0 wrap, as in Python slicing
+    (1, 6, "abcdef"), (0, 0, ""), (-100, 2, "ab"), (6, 6, ""),
+    (-8, 2, ""), (-7, 6, "f"),  # offsets below 0 wrap, as in Python slicing
 ])
 def test_substr_inclusive_end_and_to_the_end(p1, p2, want):
     assert ops.sub_str(p1, p2, "abcdef") == want
@@ -124,7 +125,8 @@ def test_unknown_op():
 
 @pytest.mark.parametrize("tokens,msg", [
     ("4 29|99", "not an op"), ("7 109", "needs 2 argument"), ("7 109 215", "not a regex index"),
-    ("9 19 81", "not a delimiter"), ("3 5 219 230 10", "only a modification"), ("3 8 110", "ends early"), ("10 10", "extra tokens"),
+    ("9 19 81", "not a delimiter"), ("3 5 219 230 10", "only a modification"),
+    ("3 8 110", "ends early"), ("10 10", "extra tokens"),
     ("4 x", "not a list of token ids"),
 ])
 def test_bad_token_programs(tokens, msg):
