@@ -139,3 +139,12 @@ def test_programs_respect_the_statement_limit():
     assert synth.solve(_task(pairs), timeout=60).solved
     res = synth.solve(_task(pairs), timeout=60, max_size=2)
     assert res.status == "exhausted"
+
+
+def test_reusing_a_subprogram_costs_one_statement():
+    # x3 = ZipWith (*) x1 x2 where x2 is computed from x1: three statements, a tree of four ops
+    p = synth.dsl.get_domain("deepcoder").parse(
+        "xs = INPUT | x1 = Map (-1) xs | x2 = Scanl1 (min) x1 | x3 = ZipWith (*) x1 x2")
+    pairs = [({"xs": i}, p(xs=i)) for i in ([3, 1, 4, 1], [2, 7, -3], [5, -1, 0, 2, 2])]
+    res = synth.solve(_task(pairs), timeout=60, max_size=3)
+    assert res.solved and len(statements_of(res.program.node)) == 3

@@ -10,7 +10,10 @@ statements. The search
    ``(+1) (-1) (*2) (*(-1)) (*3) (*4)``, Reverse, Scanl1 by ``(+) (-) (*)``), up to two steps, so a
    value that reaches one of those subgoals is a solution one or two statements early;
 3. after each level, tries ``ZipWith`` as the last statement: for every list value ``xs`` and
-   ``g`` in ``(+) (-) (*)`` the other argument is determined, and is looked up among the values.
+   ``g`` in ``(+) (-) (*)`` the other argument is determined, and is looked up among the values;
+4. counts a two-argument op over a value and one of its own subprograms (``ZipWith g x1 x3``
+   where x3 is computed from x1) as one statement more than that value, not as the sum of the
+   two trees, so such shared programs are reached as early as their length says.
 
 The found tree becomes statements by merging equal subtrees, so a value used twice is computed
 once. ``Statement``s use the domain's reference ops: the fast kernels below are only used inside
@@ -227,6 +230,8 @@ class ValueSearch:
         self.ints: list[list[tuple]] = [[]]
         self.lists: list[list[tuple]] = [[]]
         self.node: dict[tuple, Node] = {}
+        #: id of a kept node -> its value (to reuse a program's own subprograms)
+        self.vals_of: dict[int, tuple] = {}
         self._ticks = 0
         #: subgoal value -> the ops (outermost last) that turn it into the target
         self.goals: dict[tuple, list[tuple[str, str | None]]] = {target: []}
@@ -247,6 +252,7 @@ class ValueSearch:
         if vals in self.node:
             return
         self.node[vals] = node
+        self.vals_of[id(node)] = vals
         bank = self.lists if is_list else self.ints
         while len(bank) <= level:
             bank.append([])
@@ -322,7 +328,42 @@ class ValueSearch:
                         if None in out or out in node:
                             continue
                         add(k, out, ("ZipWith", lam, xnd, node[yv]), True)
+        self.reuse(k)
         self.level = k
+
+    def reuse(self, k: int) -> None:
+        """Two-argument ops whose arguments are a value of level ``k - 1`` and one of its own
+        subprograms: the pair needs no new statements beyond that value's, so the result is a
+        program of ``k`` statements (the tree count would say more)."""
+        add, tick, vals_of = self._add, self._tick, self.vals_of
+        prev = [(v, True) for v in (self.lists[k - 1] if k - 1 < len(self.lists) else [])]
+        prev += [(v, False) for v in (self.ints[k - 1] if k - 1 < len(self.ints) else [])]
+        for bv, b_is_list in prev:
+            bnd = self.node[bv]
+            seen = set()
+            stack = list(bnd[2:])
+            while stack:
+                sub = stack.pop()
+                if sub[0] == "in" or id(sub) in seen:
+                    continue
+                seen.add(id(sub))
+                stack.extend(sub[2:])
+                av = vals_of[id(sub)]
+                a_is_list = type(av[0]) is tuple
+                if a_is_list and b_is_list:
+                    for lam, comm, fn in self.zips:
+                        for xv, yv, xn, yn in ((av, bv, sub, bnd), (bv, av, bnd, sub))[:1 if comm else 2]:
+                            tick()
+                            out = tuple(map(fn, xv, yv))
+                            if None not in out and out not in self.node:
+                                add(k, out, ("ZipWith", lam, xn, yn), True)
+                elif a_is_list != b_is_list:
+                    iv, lv, inn, lnn = (bv, av, bnd, sub) if a_is_list else (av, bv, sub, bnd)
+                    for op, rtype, fn in self.int_list:
+                        tick()
+                        out = tuple(map(fn, iv, lv))
+                        if None not in out and out not in self.node:
+                            add(k, out, (op, None, inn, lnn), rtype == "List")
 
     def zip_last(self) -> None:
         """ZipWith as the last statement, with one argument any known list value."""
