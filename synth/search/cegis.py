@@ -77,9 +77,8 @@ class _Teacher:
         decls = _declarations(ts)
         for prefix in ("_on", "_offn", "_offi"):
             decls += "".join(f"(declare-fun {prefix}{i} () Bool)\n" for i in range(n))
-        self.on = [z3.Bool(f"_on{i}") for i in range(n)]       # clause i holds now
-        self.off_next = [z3.Bool(f"_offn{i}") for i in range(n)]  # clause i fails next
-        self.off_init = [z3.Bool(f"_offi{i}") for i in range(n)]  # clause i fails initially
+        # _on{i}: clause i holds now; _offn{i}: it fails next; _offi{i}: it fails initially
+        self.on = [z3.Bool(f"_on{i}") for i in range(n)]
         self.on_ast = [b.as_ast() for b in self.on]
         self.init = z3.Solver()
         self.init.add(ts.init)
@@ -103,13 +102,11 @@ class _Teacher:
         self.initiated = False
 
     def _retire(self, keep) -> None:
-        import z3
-
         newly = np.flatnonzero(~keep & ~self.dead)
         if newly.size:
             self.dead[newly] = True
-            self.init.add(*(z3.Not(self.off_init[i]) for i in newly))
-            self.cons.add(*(z3.Not(self.off_next[i]) for i in newly))
+            self.init.from_string("".join(f"(assert (not _offi{i}))" for i in newly))
+            self.cons.from_string("".join(f"(assert (not _offn{i}))" for i in newly))
 
     def _check(self, solver, alive, timeout_ms):
         """Check with the alive clauses' ``on`` literals as assumptions (through the C API: the
@@ -211,8 +208,9 @@ class _LevelResult:
 
 
 def houdini(ts, atoms: CandidateAtoms, clauses: Sequence[Clause], data: IceData, clock: Clock,
-            atom_z3: dict, stats: dict) -> _LevelResult:
+            atom_z3: dict, stats: dict, rng: random.Random | None = None) -> _LevelResult:
     """ICE rounds over one clause space until a proposal is proved or no subset can work."""
+    rng = rng or random.Random(0)
     teacher = _Teacher(ts, atoms.atoms, clauses, atom_z3)
     values = ClauseValues(clauses, atoms.atoms, data.table)
     keep = np.ones(len(clauses), dtype=bool)
@@ -229,7 +227,10 @@ def houdini(ts, atoms: CandidateAtoms, clauses: Sequence[Clause], data: IceData,
         ms = _query_ms(clock)
         answer, model = teacher.initiation(keep, ms)
         if answer == "sat":
-            data.add_positive(ts.state_of(model))
+            s0 = ts.state_of(model)
+            data.add_positive(s0)
+            for t in ts.initial_neighbours(s0, rng):  # kill many clauses per Z3 answer
+                data.add_positive(t)
             stats["positive_cex"] = stats.get("positive_cex", 0) + 1
             continue
         if answer == "unknown":

@@ -15,6 +15,7 @@ and the escalation over clause spaces follow the ICE framework (Garg et al., CAV
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Sequence
@@ -91,7 +92,7 @@ def atom_from_node(node: Node, names: Sequence[str]) -> Atom | None:
     # clear denominators
     den = 1
     for c in list(co.values()) + [k]:
-        den = den * c.denominator // np.gcd(den, c.denominator)
+        den = den * c.denominator // math.gcd(den, c.denominator)
     co = {v: int(c * den) for v, c in co.items() if c != 0}
     k = int(k * den)
     op = node.op
@@ -140,13 +141,11 @@ def _render(coefs: Sequence[int], names: Sequence[str], k: int, op: str) -> Node
 
 
 def make_atom(coefs: Sequence[int], names: Sequence[str], k: int, op: str) -> Atom:
-    g = 0
-    for c in list(coefs) + [k]:
-        g = int(np.gcd(g, int(c)))
     # normalize: divide by the gcd of coefficients (tightening k for inequalities)
     cg = 0
     for c in coefs:
-        cg = int(np.gcd(cg, int(c)))
+        if c:
+            cg = math.gcd(cg, int(c))
     if cg > 1:
         if op == "==":
             if k % cg:
@@ -259,7 +258,7 @@ def affine_equalities(M: np.ndarray, cols: Sequence[int]) -> list[tuple[list[int
             vec[pc] = -rows[i][fcol]
         den = 1
         for x in vec:
-            den = den * x.denominator // int(np.gcd(den, x.denominator))
+            den = den * x.denominator // math.gcd(den, x.denominator)
         ints = [int(x * den) for x in vec]
         if any(ints[:-1]):
             out.append((ints[:-1], ints[-1]))
@@ -483,7 +482,12 @@ def admits_negative(values: ClauseValues, data: IceData, keep: np.ndarray) -> in
 
 # ------------------------------------------------------------------------- clause spaces
 def unit_clauses(atoms: CandidateAtoms) -> list[Clause]:
-    return [((i, p),) for i in range(len(atoms.atoms)) for p in (True, False)]
+    """Every literal alone, except ``a != b`` for equalities that are not the program's own:
+    almost never an invariant by itself, and each counterexample state only rules out one of
+    them (they stay available inside disjunctions)."""
+    conds = set(atoms.conditions)
+    return [((i, p),) for i, a in enumerate(atoms.atoms) for p in (True, False)
+            if p or a.op != "==" or i in conds]
 
 
 def pair_clauses(atoms: CandidateAtoms, left: Sequence[int], right: Sequence[int],

@@ -58,6 +58,8 @@ class TransitionSystem:
     inv_name: str = "inv"
     #: variables ``init`` constrains (None: all of them)
     init_vars: frozenset | None = None
+    #: ``init`` evaluated on a concrete state (None: not available)
+    init_eval: Callable[[dict], bool] | None = None
     #: the variables the property depends on (its cone of influence), with the program atoms
     #: and constants that concern them: candidates over these are tried first
     cone: list[str] | None = None
@@ -148,7 +150,8 @@ class TransitionSystem:
                    post_aux=post_aux, step=step, hints=hints, constants=constants,
                    relevant=relevant, concrete_post=concrete_post,
                    cone=[v for v in relevant if v in cone], cone_hints=cone_hints,
-                   cone_constants=cone_constants)
+                   cone_constants=cone_constants,
+                   init_eval=None if problem.exists else (lambda st, pre=problem.pre: eval_expr(pre, st)))
 
     @classmethod
     def from_sygus(cls, problem) -> "TransitionSystem":
@@ -257,6 +260,7 @@ class TransitionSystem:
                    step=None, hints=list(hints), constants=list(constants), relevant=relevant,
                    inv_name=problem.inv_name,
                    init_vars=frozenset(free_symbols(problem.pre)) & frozenset(names),
+                   init_eval=None if problem.inputs else (lambda st, t=problem.pre: eval_term(t, st)),
                    cone=cone, cone_hints=list(dict.fromkeys(cone_hints)),
                    cone_constants=cone_constants)
 
@@ -386,6 +390,39 @@ class TransitionSystem:
         s.pop()
         return result
 
+    def init_holds(self, state: dict) -> bool | None:
+        """Whether a full state satisfies ``init`` (by evaluation, no search); None when ``init``
+        has helper variables and cannot be evaluated that way."""
+        if self.init_eval is not None:
+            try:
+                return bool(self.init_eval(state))
+            except (KeyError, ArithmeticError, TypeError):
+                return None
+        import z3
+
+        if self.init_aux:
+            return None
+        pairs = [(self.cur[v], z3.BoolVal(state[v]) if self.sorts[v] == "Bool" else z3.IntVal(state[v]))
+                 for v in self.vars]
+        r = z3.simplify(z3.substitute(self.init, *pairs))
+        return True if z3.is_true(r) else False if z3.is_false(r) else None
+
+    def initial_neighbours(self, state: dict, rng: random.Random, tries: int = 2) -> list[dict]:
+        """Initial states near a given one: each variable in turn pushed far up and down (free
+        inputs of ``init`` take any value; this finds them in a few evaluations)."""
+        out = []
+        for v in self.relevant or self.vars:
+            if self.sorts[v] == "Bool":
+                cands = [not state[v]]
+            else:
+                cands = [state[v] + d * 10 ** rng.randint(1, 4) for d in (-1, 1) for _ in range(tries)]
+            for val in cands:
+                t = dict(state)
+                t[v] = val
+                if self.init_holds(t):
+                    out.append(t)
+        return out
+
     def trans_solver(self, timeout_ms: int = 1000):
         import z3
 
@@ -405,6 +442,58 @@ class TransitionSystem:
             bad, _ = solve([z3.Not(self.post), *self.state_eqs(state)], 1000)
             return None if bad == "unknown" else bad == "unsat"
         return answer == "sat"
+
+
+def eval_term(t, env: Mapping):
+    """Evaluate a SyGuS term (``synth.io.sygus_terms``) of the Inv track on concrete values."""
+    from synth.io.sygus_terms import App, Sym
+
+    if isinstance(t, bool) or isinstance(t, int):
+        return t
+    if isinstance(t, Sym):
+        return env[t.name]
+    if not isinstance(t, App):
+        raise TypeError(f"cannot evaluate {t!r}")
+    op = t.op
+    if op == "and":
+        return all(eval_term(a, env) for a in t.args)
+    if op == "or":
+        return any(eval_term(a, env) for a in t.args)
+    if op == "ite":
+        return eval_term(t.args[1] if eval_term(t.args[0], env) else t.args[2], env)
+    a = [eval_term(x, env) for x in t.args]
+    if op == "not":
+        return not a[0]
+    if op == "=>":
+        r = a[-1]
+        for x in reversed(a[:-1]):
+            r = (not x) or r
+        return r
+    if op == "=":
+        return all(x == y for x, y in zip(a, a[1:]))
+    if op == "distinct":
+        return len(set(a)) == len(a)
+    if op == "+":
+        return sum(a)
+    if op == "-":
+        return -a[0] if len(a) == 1 else a[0] - sum(a[1:])
+    if op == "*":
+        r = 1
+        for x in a:
+            r *= x
+        return r
+    if op in ("div", "mod"):
+        if a[1] == 0:
+            raise ArithmeticError("division by zero")
+        q = a[0] // abs(a[1]) * (1 if a[1] > 0 else -1)  # SMT-LIB: remainder never negative
+        return q if op == "div" else a[0] - a[1] * q
+    if op == "abs":
+        return abs(a[0])
+    cmp = {"<": lambda x, y: x < y, "<=": lambda x, y: x <= y, ">": lambda x, y: x > y,
+           ">=": lambda x, y: x >= y}.get(op)
+    if cmp is not None:
+        return all(cmp(x, y) for x, y in zip(a, a[1:]))
+    raise TypeError(f"cannot evaluate op {op}")
 
 
 def _z3_exec(stmts, state: dict, pc, fresh, constraints: list) -> None:
