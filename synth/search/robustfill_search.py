@@ -4,15 +4,17 @@ A RobustFill program is ``Concat(e1, ..., en)`` with every expression applied to
 so the outputs split into consecutive pieces, one per expression, at the same expression on every
 example. The search therefore
 
-1. enumerates expression *values* (one output per example), one per distinct output tuple, with
-   a bank of "parts": values that are, on every example, a substring of that example's output;
-2. finds a shortest path of parts over the output positions: from the state ``(o_1..o_k)`` (how
-   much of each output is done) a part whose output on each example starts the rest of that
-   example's output leads to the state advanced by its lengths (breadth-first, at most 10 parts);
-3. adds Compose expressions (a modification over an inner value) in cheap-first batches and
-   looks for a path again after each batch.
+1. enumerates expression *values* (one output per example), one per distinct output tuple, and
+   keeps as "parts" the values that are non-empty and, on every example, a substring of that
+   example's output (ExeDec's own expressions are never empty on an example);
+2. keeps, incrementally as parts arrive, every state reachable from the start: a state is one
+   offset per example (how much of each output is done), and a part whose output on every
+   example starts the rest of that example's output leads to the state advanced by its lengths;
+   reaching the ends of all outputs with at most 10 parts solves the task;
+3. produces parts in this order: ConstStr, the substring ops and the modification ops over the
+   input, then Compose (a modification over an inner value) with the inner values most likely
+   first, and at last the values that are empty on some examples.
 
-Expressions over the input come first (ConstStr, the substring ops, the modification ops);
 Compose values are only computed as parts, with the modification's own constants (the character
 of Substitute, the delimiter of Replace) read off the outputs instead of enumerated. The inner
 values of a Compose are every distinct non-Compose expression value, except that a Substitute's
@@ -40,8 +42,6 @@ Config = tuple  # (op, const args...) of a modification, without its string argu
 _TYPES = tuple(TYPE_PATTERNS)
 _CHAR_SET = frozenset(CHARACTER)
 _CASE_FNS = {"PROPER": str.capitalize, "ALL_CAPS": str.upper, "LOWER": str.lower}
-#: how often (seconds) the Compose phase stops to look for a decomposition
-_RECHECK_S = 0.4
 
 
 def _norm(i: int, n: int) -> int:
@@ -253,8 +253,8 @@ class ConcatDecomposition:
             ms = [self.matches(TYPE_PATTERNS[t], s) for s in xs]
             for i in INDICES:
                 vals = tuple(m[k][2] if 0 <= (k := _norm(i, len(m))) < len(m) else "" for m in ms)
-                self.add(vals, lambda t=t, i=i: Apply("GetToken", (const_node("Type", t), Const(i, "Index"), var)),
-                         inner=True)
+                self.add(vals, lambda t=t, i=i: Apply(
+                    "GetToken", (const_node("Type", t), Const(i, "Index"), var)), inner=True)
         # GetUpto, GetFrom
         for kind, name, pat in regexes:
             firsts = [self.matches(pat, s) for s in xs]
@@ -268,8 +268,8 @@ class ConcatDecomposition:
         for p1 in positions:
             for p2 in positions:
                 vals = tuple(_substr(p1, p2, s) for s in xs)
-                self.add(vals, lambda p1=p1, p2=p2: Apply("SubStr", (Const(p1, "Position"), Const(p2, "Position"), var)),
-                         inner=True)
+                self.add(vals, lambda p1=p1, p2=p2: Apply(
+                    "SubStr", (Const(p1, "Position"), Const(p2, "Position"), var)), inner=True)
         # GetSpan: boundaries first (one per distinct offset tuple), then pairs of them
         bounds: dict[tuple, tuple] = {}
         for kind, name, pat in regexes:
@@ -465,7 +465,8 @@ class ConcatDecomposition:
             bank = {**self.partial, **self.parts}
             node = Apply("Concat", tuple(bank[v] for v in path))
         return SearchOutcome(status=status, node=node, candidates=self.clock.candidates,
-                             values=len(self.parts), max_size_explored=MAX_EXPRESSIONS if status == "exhausted" else 0,
+                             values=len(self.parts),
+                             max_size_explored=MAX_EXPRESSIONS if status == "exhausted" else 0,
                              seconds=self.clock.elapsed(), stopped_by=stopped,
                              extra={"stage": self.stage, "parts": len(self.parts),
                                     "inner_values": len(self.inner), "states": len(self.reach.depth),
