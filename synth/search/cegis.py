@@ -388,6 +388,11 @@ def solve_cegis(task: Task, domain: Domain, budget: Budget, seed: int = 0, level
 
     started = time.perf_counter()
     clock = Clock(budget)
+    # learning stops early enough to leave time for shrinking and re-verifying an answer
+    reserve = None if budget.timeout is None else min(2.0, 0.15 * budget.timeout)
+    learn_clock = clock if reserve is None else Clock(Budget(
+        timeout=max(0.1, budget.timeout - reserve), max_candidates=budget.max_candidates,
+        max_memory_mb=budget.max_memory_mb))
     ts = system_for_task(task)
     rng = random.Random(seed)
     data = IceData(StateTable(ts.vars))
@@ -429,14 +434,14 @@ def solve_cegis(task: Task, domain: Domain, budget: Budget, seed: int = 0, level
         M = data.table.matrix(data.positives)
         atoms = candidate_atoms(ts.vars, ts.sorts, variables, hints, constants, M)
         stats["atoms"] = len(atoms.atoms)
-        res, clauses, atom_z3, last = _learn(ts, atoms, data, clock, stats, levels)
+        res, clauses, atom_z3, last = _learn(ts, atoms, data, learn_clock, stats, levels)
         if res is None:
             if last in ("timeout", "unproven"):
                 break
             continue
         chosen = minimize(ts, atoms, clauses, res.keep, atom_z3, clock)
         node = merge_bounds(conjunction_node(atoms.atoms, chosen))
-        final = verify_invariant(ts, node, QUERY_MS)
+        final = verify_invariant(ts, node, max(1000, _query_ms(clock)))
         stats["verification"] = final.detail
         if final.proved:
             return outcome("solved", node, also=_renderings(ts, node))

@@ -283,9 +283,20 @@ class TransitionSystem:
                 for v in self.vars]
 
     def formula(self, inv: Node, primed: bool = False):
-        from synth.dsl.lia.syntax import to_z3
+        """The Z3 term of a lia formula over the state (primed: over the next state). Built by
+        parsing its SMT-LIB text: large invariants convert much faster than term by term."""
+        import z3
 
-        return to_z3(inv, self.nxt if primed else self.cur)
+        from synth.dsl.lia.syntax import to_smtlib
+
+        consts = self.nxt if primed else self.cur
+        decls = {v: consts[v] for v in self.vars}
+        try:
+            return z3.parse_smt2_string(f"(assert {to_smtlib(inv)})", decls=decls)[0]
+        except z3.Z3Exception:  # a name the SMT-LIB printer had to quote: build term by term
+            from synth.dsl.lia.syntax import to_z3
+
+            return to_z3(inv, consts)
 
     # -- sampling -----------------------------------------------------------------------------
     def sample_initial(self, rng: random.Random, n: int, timeout_ms: int = 2000) -> list[dict]:

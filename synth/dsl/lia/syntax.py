@@ -363,7 +363,11 @@ def from_z3(e) -> Node:
     def fold(op):
         node = ch[0]
         for c in ch[1:]:
-            node = Apply(op, (node, c))
+            if isinstance(node, Const) and isinstance(c, Const):  # 0 - 50 -> -50
+                a, b = node.value, c.value
+                node = Const(a + b if op == "+" else a - b if op == "-" else a * b, "Int")
+            else:
+                node = Apply(op, (node, c))
         return node
 
     table = {z3.Z3_OP_LE: "<=", z3.Z3_OP_LT: "<", z3.Z3_OP_GE: ">=", z3.Z3_OP_GT: ">"}
@@ -391,7 +395,7 @@ def from_z3(e) -> Node:
     if k == z3.Z3_OP_MUL:
         return fold("*")
     if k == z3.Z3_OP_UMINUS:
-        return Apply("neg", (ch[0],))
+        return Const(-ch[0].value, "Int") if isinstance(ch[0], Const) else Apply("neg", (ch[0],))
     if k == z3.Z3_OP_MOD:
         return Apply("%", (ch[0], ch[1]))
     raise ValueError(f"cannot read Z3 term {e} into the lia domain")
