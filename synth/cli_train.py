@@ -28,8 +28,9 @@ def train() -> None:
               help="domain whose guide to train")
 @click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True,
               help="torch device for training (inference always runs on CPU, without torch)")
-@click.option("--out", type=click.Path(file_okay=False), default="runs/strings_guide", show_default=True,
-              help="folder for the data cache, checkpoint.pt, the weights and their JSON metadata")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="folder for the data cache, checkpoint.pt, the weights and their JSON metadata "
+                   "[default: ~/.cache/synth/train/DOMAIN]")
 @click.option("--searches", type=click.IntRange(min=2), default=300, show_default=True,
               help="synthetic bottom-up searches to draw training data from")
 @click.option("--targets", "targets_per_search", type=click.IntRange(min=1), default=40, show_default=True,
@@ -71,7 +72,8 @@ def guide(domain, device, out, searches, targets_per_search, max_candidates, epo
                            max_candidates=max_candidates, seed=seed, epochs=epochs,
                            batch_size=batch_size, lr=lr, config=GuideConfig(embed=embed, hidden=widths),
                            device=device, jobs=jobs, threads=threads)
-        meta = _run_with_progress(st, Path(out), resume, install)
+        out_dir = Path(out) if out else Path.home() / ".cache" / "synth" / "train" / domain
+        meta = _run_with_progress(st, out_dir, resume, install)
     except SynthError as e:
         click.echo(f"synth: error: {e}", err=True)
         sys.exit(2)

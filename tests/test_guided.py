@@ -15,7 +15,7 @@ from synth.task import Task
 
 D = get_domain("strings")
 
-PAIRS = [({"s": "Jane Doe"}, "J. Doe"), ({"s": "Christopher Lee"}, "C. Lee"),
+PAIRS = [({"s": "Jane Doe"}, "J. Doe"), ({"s": "Christopher Walken"}, "C. Walken"),
          ({"s": "Al Bo"}, "A. Bo")]
 
 
@@ -93,3 +93,27 @@ def test_shipped_guide_scores_a_real_part_above_a_useless_value():
     bad = ("JANE DOE!!", "MARK TWAIN!!", "ADA LOVELACE!!")
     p = guide.predict(bias, value_signatures("String", [good, bad], OutputContext(outputs)))
     assert p[0] > p[1]
+
+
+def test_max_size_is_a_budget_not_an_exhausted_space():
+    # re-priced costs exceed sizes: stopping at max_size proves nothing about smaller programs
+    pairs = [({"s": "ab cd"}, "AB-cd!"), ({"s": "xy zw"}, "XY-zw!")]
+    out = _search(pairs, ConstantGuide(0.0), timeout=30, max_size=4).run()
+    assert out.status == "timeout" and out.stopped_by == "max_size"
+
+
+def test_minimize_replaces_a_larger_guided_program(monkeypatch):
+    # whatever the guided pass returns, a strictly smaller program from the plain pass wins
+    from synth.dsl.base import Apply, Var
+    from synth.search import guided
+    from synth.search.bottom_up import SearchOutcome
+
+    padded = Apply("TRIM", (Apply("TRIM", (Apply("UPPER", (Var("s", "String"),)),)),))
+    monkeypatch.setattr(guided.GuidedSearch, "run",
+                        lambda self: SearchOutcome(status="solved", node=padded, candidates=7))
+    t = Task.from_examples([({"s": "ab"}, "AB"), ({"s": "cD"}, "CD")])
+    out = guided.solve_guided(t, D, Budget(timeout=30))
+    assert D.format(out.node) == "UPPER(s)" and out.extra["minimized_from"] == 4
+    assert out.candidates > 7
+    out = guided.solve_guided(t, D, Budget(timeout=30), minimize=False)
+    assert out.node == padded

@@ -137,3 +137,20 @@ def test_train_cli_rejects_bad_options(tmp_path):
     assert res.exit_code == 2 and "--hidden" in res.output
     res = CliRunner().invoke(train, ["guide", "--domain", "regex"])
     assert res.exit_code == 2
+
+
+def test_data_do_not_depend_on_the_hash_seed():
+    import os
+    import subprocess
+    import sys
+
+    code = ("import hashlib; from synth.neural.data import generate; "
+            "d = generate(1, seed=4, targets_per_search=6, max_candidates=6000); "
+            "print(hashlib.sha256(d.value.tobytes() + d.label.tobytes() + d.io.tobytes()).hexdigest())")
+    digests = set()
+    for hash_seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=hash_seed)
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                             check=True)
+        digests.add(out.stdout.strip())
+    assert len(digests) == 1

@@ -83,7 +83,8 @@ def test_non_ascii_strings():
 
 def test_model_penalty_and_heuristic():
     from synth.neural.signatures import encode_strings
-    from synth.search.guided import model_penalty, string_heuristic
+    from synth.neural.heuristics import string_heuristic
+    from synth.search.guided import model_penalty
 
     assert model_penalty(np.array([0.7, 0.5, 0.4, 0.25, 0.0])).tolist() == [0, 1, 2, 3, 6]
     out_codes, out_lens = encode_strings(["abcd"])

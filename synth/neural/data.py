@@ -343,7 +343,8 @@ class SyntheticSearch:
                 continue
             seen_targets.add(tvals)
             nneg = max(min_negatives, int(round(negatives_per_positive * len(positives))))
-            chosen: list[tuple[str, tuple, int]] = [(t, v, 1) for t, v in positives]
+            # sorted: a set's order depends on the string hash seed, the data must not
+            chosen: list[tuple[str, tuple, int]] = [(t, v, 1) for t, v in sorted(positives, key=repr)]
             for _ in range(nneg):
                 t, v, _n = self.values[self.rng.randrange(len(self.values))]
                 if (t, v) not in positives and v != tvals:

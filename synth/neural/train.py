@@ -74,6 +74,7 @@ def make_dataset(st: TrainSettings, cache: Path | None,
     key = f"data_s{st.searches}_t{st.targets_per_search}_c{st.max_candidates}_seed{st.seed}.npz"
     if cache is not None and (cache / key).exists():
         return Dataset.load(str(cache / key))
+    started = time.perf_counter()
     if st.jobs <= 1:
         data = generate(st.searches, seed=st.seed, targets_per_search=st.targets_per_search,
                         max_candidates=st.max_candidates, progress=progress)
@@ -93,7 +94,18 @@ def make_dataset(st: TrainSettings, cache: Path | None,
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
         data.save(str(cache / key))
+        info = {"seconds": round(time.perf_counter() - started, 1), "rows": len(data), "jobs": st.jobs}
+        (cache / key).with_suffix(".json").write_text(json.dumps(info) + "\n")
     return data
+
+
+def data_info(st: TrainSettings, cache: Path) -> dict:
+    """How the cached dataset of these settings was made (its generation time), if recorded."""
+    key = f"data_s{st.searches}_t{st.targets_per_search}_c{st.max_candidates}_seed{st.seed}.json"
+    try:
+        return json.loads((cache / key).read_text())
+    except (OSError, ValueError):
+        return {}
 
 
 def split(data: Dataset, fraction: float, seed: int) -> tuple[Dataset, Dataset]:
@@ -136,9 +148,8 @@ def train_guide(st: TrainSettings, out: Path, resume: bool = True, install: bool
     torch.manual_seed(st.seed)
     np.random.seed(st.seed)
     torch.set_num_threads(max(1, st.threads))
-    t0 = time.perf_counter()
     data = make_dataset(st, out, data_progress)
-    data_seconds = time.perf_counter() - t0
+    made = data_info(st, out)
     train, val = split(data, st.validation_fraction, st.seed)
 
     device = st.device
@@ -196,7 +207,7 @@ def train_guide(st: TrainSettings, out: Path, resume: bool = True, install: bool
         "config": st.config.to_json(), "settings": _settings_json(st),
         "data": {"rows": int(len(data)), "train_rows": int(len(train)), "validation_rows": int(len(val)),
                  "positives": int(data.label.sum()), "searches": st.searches,
-                 "seconds": round(data_seconds, 1)},
+                 "generation_seconds": made.get("seconds"), "generation_jobs": made.get("jobs")},
         "best_epoch": best["epoch"] if best else None,
         "validation": best["val"] if best else None,
         "training": {"device": device, "seconds": round(train_seconds, 1),

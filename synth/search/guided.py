@@ -14,16 +14,21 @@ substring of the output on every example, and never less than 0.
 
 Every value is still kept and enumerated eventually, so a useless (constant) guide only delays
 the search; it never makes a reachable program unreachable.
+
+Re-priced levels can reach a large program before a small one whose parts the guide misjudged
+(and larger programs generalize worse), so the strategy then gives a plain search a short,
+size-bounded look for a strictly smaller program (``minimize``), as the plain search itself
+holds back its shortcut solutions for a while.
 """
 from __future__ import annotations
 
 import time
 from typing import Any, Sequence
 
-import numba
 import numpy as np
 
-from synth.dsl.base import Domain, ValueLimits
+from synth.dsl.base import Domain, ValueLimits, node_size
+from synth.neural.heuristics import string_heuristic
 from synth.neural.signatures import OutputContext, encode_strings, io_signature, value_signatures
 from synth.search.bottom_up import BottomUpSearch, SearchOutcome
 from synth.search.budget import Budget
@@ -36,66 +41,8 @@ def model_penalty(p: np.ndarray) -> np.ndarray:
     return np.where(p > 0.6, 0, np.where(p > 0.4, 1, np.floor(10 * (0.4 - p) + 2))).astype(np.int64)
 
 
-@numba.njit(cache=True)
-def _levenshtein(a, na, b, nb, row):
-    for j in range(nb + 1):
-        row[j] = j
-    for i in range(1, na + 1):
-        prev = row[0]
-        row[0] = i
-        ai = a[i - 1]
-        for j in range(1, nb + 1):
-            cur = row[j]
-            cost = 0 if ai == b[j - 1] else 1
-            v = prev + cost
-            if row[j] + 1 < v:
-                v = row[j] + 1
-            if row[j - 1] + 1 < v:
-                v = row[j - 1] + 1
-            row[j] = v
-            prev = cur
-    return row[nb]
-
-
-@numba.njit(cache=True)
-def string_heuristic(codes, lens, out_codes, out_lens, nex):
-    """BUSTLE's heuristic extra cost of string values (rows ``v * nex + e``): 1 + floor(3 * the
-    largest normalised edit distance 2 lev / (|x| + |y| + lev)), minus 2 if the value occurs in
-    the output on every example; at least 0."""
-    n = codes.shape[0] // nex
-    out = np.zeros(n, np.int64)
-    row = np.zeros(out_codes.shape[1] + 1, np.int64)
-    for v in range(n):
-        worst = 0.0
-        inside = True
-        for e in range(nex):
-            r = v * nex + e
-            s = codes[r]
-            ns = lens[r]
-            o = out_codes[e]
-            no = out_lens[e]
-            lev = _levenshtein(s, ns, o, no, row)
-            total = ns + no + lev
-            d = 0.0 if total == 0 else 2.0 * lev / total
-            if d > worst:
-                worst = d
-            if inside:
-                found = ns == 0
-                for i in range(no - ns + 1):
-                    ok = True
-                    for j in range(ns):
-                        if o[i + j] != s[j]:
-                            ok = False
-                            break
-                    if ok:
-                        found = True
-                        break
-                inside = found
-        h = 1 + int(np.floor(3.0 * worst))
-        if inside:
-            h -= 2
-        out[v] = h if h > 0 else 0
-    return out
+#: values scored in one batch (between two budget checks)
+_SCORE_CHUNK = 8192
 
 
 class GuidedSearch(BottomUpSearch):
@@ -141,30 +88,41 @@ class GuidedSearch(BottomUpSearch):
         if stopped or self.solution is not None:
             return stopped
         started = time.perf_counter()
-        for nt, lv in self.bank.items():
-            if cost >= len(lv) or len(lv[cost]) <= first_new[nt]:
-                continue
-            new = lv[cost][first_new[nt]:]
-            extra = self.penalties(nt, new)
-            self.scored += len(new)
-            keep = lv[cost][:first_new[nt]]
-            for vals, d in zip(new, extra.tolist()):
-                if d <= 0:
-                    keep.append(vals)
+        try:
+            for nt, lv in self.bank.items():
+                if cost >= len(lv) or len(lv[cost]) <= first_new[nt]:
                     continue
-                to = cost + d
-                while len(lv) <= to:
-                    lv.append([])
-                lv[to].append(vals)
-                self.moved += 1
-            lv[cost] = keep
-        self.score_seconds += time.perf_counter() - started
+                new = lv[cost][first_new[nt]:]
+                keep = lv[cost][:first_new[nt]]
+                for a in range(0, len(new), _SCORE_CHUNK):
+                    stop = self.clock.exceeded()
+                    if stop:  # the search ends here; unscored values may stay where they are
+                        keep.extend(new[a:])
+                        lv[cost] = keep
+                        return stop
+                    batch = new[a:a + _SCORE_CHUNK]
+                    extra = self.penalties(nt, batch)
+                    self.scored += len(batch)
+                    for vals, d in zip(batch, extra.tolist()):
+                        if d <= 0:
+                            keep.append(vals)
+                            continue
+                        to = cost + d
+                        while len(lv) <= to:
+                            lv.append([])
+                        lv[to].append(vals)
+                        self.moved += 1
+                lv[cost] = keep
+        finally:
+            self.score_seconds += time.perf_counter() - started
         return self.clock.exceeded()
 
     # ------------------------------------------------------------------------------------
     def run(self) -> SearchOutcome:
         """The plain search's loop, except that the space is closed only when no bank level at
-        or above the current cost holds values (moved values wait up there)."""
+        or above the current cost holds values (moved values wait up there), and that
+        ``budget.max_size`` bounds the re-priced cost, so reaching it ends the search as a
+        spent budget (status timeout, stopped_by max_size), never as an exhausted space."""
         clock = self.clock
         g = self.grammar
         max_size = self.budget.max_size or 10**6
@@ -180,6 +138,9 @@ class GuidedSearch(BottomUpSearch):
                 self.solution = self.pending  # nothing cheaper exists
                 break
             if cost > max_size:
+                # the levels are re-priced costs, not sizes: a smaller program may still wait
+                # above max_size, so this is a spent budget, not an exhausted space
+                stopped = "max_size"
                 break
             last_nonempty = max((c for lv in self.bank.values() for c, l in enumerate(lv) if l), default=0)
             if cost > max_pcost + max_arity * last_nonempty:
@@ -190,6 +151,9 @@ class GuidedSearch(BottomUpSearch):
             explored = cost
         if self.solution is None and self.pending is not None:
             self.solution, stopped = self.pending, None
+        elif self.solution is not None and self.pending is not None \
+                and self.pending_size < node_size(self.solution):
+            self.solution = self.pending  # re-priced levels can reach a larger program first
         if self.solution is not None:
             status = "solved"
         elif stopped:
@@ -204,22 +168,64 @@ class GuidedSearch(BottomUpSearch):
 
 
 def solve_guided(task: Task, domain: Domain, budget: Budget, grammar: SearchGrammar | None = None,
-                 guide: Any = None, heuristics: bool = True, **options: Any) -> SearchOutcome:
+                 guide: Any = None, heuristics: bool = True, minimize: bool = True,
+                 **options: Any) -> SearchOutcome:
     """The ``guided`` strategy: BUSTLE-style guided bottom-up search with the domain's shipped
     guide (or ``guide``). Loading the guide counts against the time budget. Without a guide
-    for the domain, only the heuristics re-price values."""
+    for the domain, only the heuristics re-price values.
+
+    With ``minimize``, a program the guided search finds is then challenged by a plain search
+    for a strictly smaller one (sizes below it only, for about as long as the guided search
+    took, within the budget): re-pricing reaches deep programs early but can reach a larger,
+    worse-generalizing program before a small one whose parts the guide misjudged.
+    """
     from synth.neural.models import shipped_guide
     from synth.search.enumerative import limits_for, task_grammar
 
     started = time.perf_counter()
     if guide is None:
         guide = shipped_guide(domain.name)
-    if budget.timeout is not None:
-        left = max(budget.timeout - (time.perf_counter() - started), 1e-3)
-        budget = Budget(timeout=left, max_candidates=budget.max_candidates,
-                        max_memory_mb=budget.max_memory_mb, max_size=budget.max_size)
     grammar = grammar or task_grammar(task, domain)
-    search = GuidedSearch(domain, grammar, [dict(e.inputs) for e in task.examples],
-                          [e.output for e in task.examples], guide, budget, limits_for(task),
+    inputs, target = [dict(e.inputs) for e in task.examples], [e.output for e in task.examples]
+    limits = limits_for(task)
+    first = _rest(budget, started, 0) or Budget(timeout=1e-3, max_size=budget.max_size)
+    search = GuidedSearch(domain, grammar, inputs, target, guide, first, limits,
                           heuristics=heuristics, **options)
-    return search.run()
+    out = search.run()
+    out.seconds = time.perf_counter() - started
+    if not minimize or out.status != "solved" or out.node is None:
+        return out
+    size = node_size(out.node)
+    if size <= 2 or (budget.max_size is not None and size - 1 > budget.max_size):
+        return out
+    window = max(_MINIMIZE_MIN_S, _MINIMIZE_FACTOR * out.seconds)
+    rest = _rest(budget, started, out.candidates)
+    if rest is None:
+        return out
+    timeout = window if rest.timeout is None else min(window, rest.timeout)
+    plain_budget = Budget(timeout=timeout, max_candidates=rest.max_candidates,
+                          max_memory_mb=budget.max_memory_mb, max_size=size - 1)
+    plain = BottomUpSearch(domain, grammar, inputs, target, plain_budget, limits, **options).run()
+    out.candidates += plain.candidates
+    out.extra["minimize_candidates"] = plain.candidates
+    if plain.status == "solved" and plain.node is not None and node_size(plain.node) < size:
+        out.extra["minimized_from"] = size
+        out.node = plain.node
+    out.seconds = time.perf_counter() - started
+    return out
+
+
+#: the plain search that looks for a smaller program runs for max(MIN, FACTOR * guided time)
+_MINIMIZE_MIN_S = 0.5
+_MINIMIZE_FACTOR = 1.0
+
+
+def _rest(budget: Budget, started: float, used_candidates: int) -> Budget | None:
+    """What is left of ``budget`` after the time since ``started`` and ``used_candidates``
+    (None when nothing is)."""
+    timeout = None if budget.timeout is None else budget.timeout - (time.perf_counter() - started)
+    cands = None if budget.max_candidates is None else budget.max_candidates - used_candidates
+    if (timeout is not None and timeout <= 0) or (cands is not None and cands <= 0):
+        return None
+    return Budget(timeout=timeout, max_candidates=cands, max_memory_mb=budget.max_memory_mb,
+                  max_size=budget.max_size)
