@@ -88,7 +88,7 @@ def load_records(path: Path) -> dict[str, dict]:
                     rec = json.loads(line)
                 except json.JSONDecodeError:
                     continue  # a line cut off by a killed run: the task is simply run again
-                done[rec["name"]] = rec
+                done[rec.get("item", rec["name"])] = rec
     return done
 
 
@@ -108,6 +108,7 @@ def run_items(items: Sequence[BenchItem], cfg: BenchConfig, out: Path | None = N
         elif it.task is None:
             rec = _error_record(it.name, "?", cfg.strategy, it.error or "could not load")
             rec["group"] = it.group
+            rec["item"] = it.name
             records[it.name] = rec
             _append(out, rec)
             if on_record:
@@ -154,6 +155,7 @@ def run_items(items: Sequence[BenchItem], cfg: BenchConfig, out: Path | None = N
                 continue
             conn.close()
             rec["group"] = it.group
+            rec["item"] = it.name  # the key a rerun resumes by (a file's path in a folder suite)
             records[it.name] = rec
             _append(out, rec)
             if on_record:

@@ -105,6 +105,7 @@ def solve(files, domain, timeout, strategy, ops, fmt, jobs, max_candidates, max_
     for task, rec in zip(tasks, records):
         rec["name"] = task.name
         rec.pop("group", None)
+        rec.pop("item", None)
         ok = rec["status"] == "solved"
         all_ok &= ok
         if fmt == "json":

@@ -140,3 +140,16 @@ def test_fill_csv(tmp_path):
     q.write_text("a,b\nx,\n")
     r = run("fill", str(q), "--output", "b")
     assert r.exit_code == 2 and "no filled cells" in r.stderr
+
+
+def test_bench_folder_resumes_by_path(tmp_path):
+    d = tmp_path / "suite"
+    (d / "a").mkdir(parents=True)
+    (d / "a" / "one.json").write_text(json.dumps(UPPER))
+    (d / "two.json").write_text(json.dumps({**UPPER, "name": "other"}))
+    out = tmp_path / "out"
+    assert run("bench", str(d), "--timeout", "2", "--out", str(out)).exit_code == 0
+    lines = (out / "suite.jsonl").read_text().splitlines()
+    assert sorted(json.loads(x)["item"] for x in lines) == ["a/one.json", "two.json"]
+    run("bench", str(d), "--timeout", "2", "--out", str(out))
+    assert len((out / "suite.jsonl").read_text().splitlines()) == 2

@@ -18,15 +18,17 @@ from synth.search.grammar import SearchGrammar
 
 _CHUNK = 2048  # argument tuples evaluated between two budget checks
 #: a solution found by a shortcut is held back while the plain search looks for a smaller
-#: program, for at most max(_PENDING_MIN, _PENDING_FACTOR * candidates so far) more candidates
-#: (counted in candidates, not seconds, so that the same budget gives the same program)
+#: program: for max(_PENDING_MIN, _PENDING_FACTOR * candidates so far) more candidates, and
+#: until _PENDING_BUDGET_SHARE of the budget (seconds or candidates) is spent. Shortcut
+#: solutions are often larger than the smallest fit, and larger programs generalize worse.
 _PENDING_MIN = 200_000
 _PENDING_FACTOR = 1.0
+_PENDING_BUDGET_SHARE = 0.25
 #: candidates between two runs of the concatenation decomposition (when it has new pieces)
 _DECOMPOSE_EVERY = 100_000
 #: the conditional shortcut tracks subsets of examples as bit masks; beyond this many examples
 #: there are too many subsets for it to pay. It needs 4 examples (two on each side of a test).
-_COND_MAX_EXAMPLES = 12
+_COND_MAX_EXAMPLES = 8
 
 
 @dataclass
@@ -184,15 +186,22 @@ class BottomUpSearch:
         if self.pending is None:
             done = self.clock.candidates
             self.pending_deadline = done + max(_PENDING_MIN, int(_PENDING_FACTOR * done))
+            if self.budget.max_candidates is not None:
+                self.pending_deadline = max(self.pending_deadline,
+                                            int(_PENDING_BUDGET_SHARE * self.budget.max_candidates))
         if self.pending is None or size < self.pending_size:
             self.pending, self.pending_size = found, size
+
+    def _pending_time_spent(self) -> bool:
+        timeout = self.budget.timeout
+        return timeout is None or self.clock.elapsed() >= _PENDING_BUDGET_SHARE * timeout
 
     def _decompose(self) -> None:
         """Run the concatenation decomposition if it has new pieces since its last run."""
         self._last_decompose = self.clock.candidates
         for d in self._decomposers.values():
             if d.dirty:
-                found = d.solve()
+                found = d.solve(self.clock.deadline)
                 if found is not None:
                     self._offer(found)
 
@@ -264,7 +273,7 @@ class BottomUpSearch:
         max_pcost = max((p.cost for p in g.productions), default=1)
         self._leaves()
         last_nonempty = max((c for lv in self.bank.values() for c, l in enumerate(lv) if l), default=0)
-        explored = max((lf.cost for lf in g.leaves), default=0)
+        explored = 0
         stopped = None
         cost = explored
         while self.solution is None:
@@ -344,7 +353,8 @@ class BottomUpSearch:
                         return stop
                     if self._decomposers and clock.candidates - self._last_decompose > _DECOMPOSE_EVERY:
                         self._decompose()
-                    if self.pending is not None and clock.candidates > self.pending_deadline:
+                    if self.pending is not None and clock.candidates > self.pending_deadline \
+                            and self._pending_time_spent():
                         return "pending"
         return None
 

@@ -10,6 +10,7 @@ examples at once.
 from __future__ import annotations
 
 import heapq
+import time
 from typing import Sequence
 
 from synth.dsl.base import Node, node_size, node_vars
@@ -47,10 +48,11 @@ class ConcatDecomposer:
         self.count += 1
         self.dirty = True
 
-    def solve(self) -> Node | None:
+    def solve(self, deadline: float | None = None) -> Node | None:
         """The cheapest concatenation of at least two useful values equal to the target, if any.
 
-        Cost of a concatenation = sum of the pieces' sizes + one node per concatenation."""
+        Cost of a concatenation = sum of the pieces' sizes + one node per concatenation. Gives
+        up (None) at ``deadline`` (a ``time.perf_counter()`` value)."""
         self.dirty = False
         target = self.target
         t0 = target[0]
@@ -59,8 +61,13 @@ class ConcatDecomposer:
         dist = {start: 0}
         back: dict[tuple, tuple[tuple, Node]] = {}
         heap = [(0, start)]
+        pops = 0
         while heap:
             d, state = heapq.heappop(heap)
+            pops += 1
+            if deadline is not None and pops % 256 == 0 and time.perf_counter() >= deadline:
+                self.dirty = True  # try again later
+                return None
             if state == goal:
                 break
             if d > dist[state]:
