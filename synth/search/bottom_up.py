@@ -16,7 +16,7 @@ from synth.search.budget import Budget, Clock
 from synth.search.decompose import ConcatDecomposer
 from synth.search.grammar import SearchGrammar
 
-_CHUNK = 2048  # argument tuples evaluated between two budget checks
+_CHUNK = 1024  # argument tuples evaluated between two budget checks
 #: a solution found by a shortcut is held back while the plain search looks for a smaller
 #: program: for max(_PENDING_MIN, _PENDING_FACTOR * candidates so far) more candidates, and
 #: until _PENDING_BUDGET_SHARE of the budget (seconds or candidates) is spent. Shortcut
