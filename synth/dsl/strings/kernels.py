@@ -16,7 +16,8 @@ import numpy as np
 from synth.dsl.strings import ops as R
 from synth.search.compiled import table as T
 from synth.search.compiled.protocol import (DEFERRED, DONE, FULL, P_E, P_END, P_FLAGS, P_K, P_KIND,
-                                             P_LIMIT, P_M, P_MAXABS, P_OP, P_POS, P_PROD, SOLVED)
+                                             P_LIMIT, P_M, P_MAXABS, P_OP, P_POS, P_PROD, P_SAME,
+                                             OP_COMMIT, SOLVED)
 from synth.search.compiled.jit import kernel
 
 # op results besides a length >= 0 (SEQ ops) or a value (SCALAR ops)
@@ -101,31 +102,24 @@ def value_caps(type_: str, limits) -> tuple[int, int] | None:
 
 # ------------------------------------------------------------------------------ string helpers
 @kernel(inline=True)
-def _copy(src, lo, hi, out, w, end):
-    """Append src[lo:hi] to out at w; the new end, or -1 past ``end``."""
-    n = hi - lo
-    if w + n > end:
-        return -1
-    for j in range(n):
-        out[w + j] = src[lo + j]
-    return w + n
-
-
-@kernel(inline=True)
 def _find(h, hlo, hhi, nd, nlo, nhi, start):
     """Python's ``hay.find(needle, start)`` for start >= 0, as an offset from hlo (or -1)."""
     lh = hhi - hlo
     ln = nhi - nlo
     if start > lh:
         return -1
+    if ln == 0:
+        return start
+    first = nd[nlo]
     for i in range(start, lh - ln + 1):
-        ok = True
-        for j in range(ln):
-            if h[hlo + i + j] != nd[nlo + j]:
-                ok = False
-                break
-        if ok:
-            return i
+        if h[hlo + i] == first:
+            ok = True
+            for j in range(1, ln):
+                if h[hlo + i + j] != nd[nlo + j]:
+                    ok = False
+                    break
+            if ok:
+                return i
     return -1
 
 
@@ -140,314 +134,21 @@ def _same(a, alo, ahi, b, blo, bhi):
 
 
 @kernel(inline=True)
-def _digits(x, out, w, end):
-    """Write str(x) (decimal, with a leading '-')."""
-    if x < 0:
-        if w + 1 > end:
-            return -1
-        out[w] = 45  # '-'
-        w += 1
-        x = -x
-    nd = 1
-    t = x
-    while t >= 10:
-        t //= 10
-        nd += 1
-    if w + nd > end:
-        return -1
-    for j in range(nd):
-        out[w + nd - 1 - j] = 48 + x % 10
-        x //= 10
-    return w + nd
-
-
-@kernel(inline=True)
-def _replace_all(s, slo, shi, o, olo, ohi, r, rlo, rhi, out, w, end):
-    """s.replace(old, new) for a non-empty old, non-overlapping from the left."""
-    lo_ = ohi - olo
-    i = slo
-    while i <= shi - lo_:
-        if _same(s, i, i + lo_, o, olo, ohi):
-            w = _copy(r, rlo, rhi, out, w, end)
-            if w < 0:
-                return -1
-            i += lo_
-        else:
-            if w + 1 > end:
-                return -1
-            out[w] = s[i]
-            w += 1
-            i += 1
-    return _copy(s, i, shi, out, w, end)
-
-
-@kernel(inline=True)
-def _splice(s, slo, shi, i, j, r, rlo, rhi, out, w, end):
-    """s[:i] + r + s[j:] (offsets from slo; j may exceed the length)."""
-    w = _copy(s, slo, slo + i, out, w, end)
-    if w < 0:
-        return -1
-    w = _copy(r, rlo, rhi, out, w, end)
-    if w < 0:
-        return -1
-    if slo + j < shi:
-        w = _copy(s, slo + j, shi, out, w, end)
-    return w
-
-
-# ------------------------------------------------------------------------------ op kernels
-@kernel(inline=True)
-def seq_op(op, E, e, v0, v1, v2, v3, el0, el1, el2, el3, of0, of1, of2, of3, in0, in1, in2, in3,
-           out, w0, limit):
-    """Example ``e`` of a string-valued op on argument values v0..v3: writes the result at
-    ``out[w0:]`` and returns its length, or ERR, TOOLONG or DEFER."""
-    end = w0 + limit
-    # ops whose first argument is not a string
-    if op == S_TO_TEXT or op == S_FROM_INT:
-        x = in0[v0, e]
-        if op == S_FROM_INT and x < 0:
-            return 0
-        w = _digits(x, out, w0, end)
-        return TOOLONG if w < 0 else w - w0
-    if op == S_IF:
-        c = in0[v0, e] != 0
-        b = of1 if c else of2
-        v = v1 if c else v2
-        w = _copy(el1 if c else el2, b[v * E + e], b[v * E + e + 1], out, w0, end)
-        return TOOLONG if w < 0 else w - w0
-    s = el0
-    a = of0
-    slo = a[v0 * E + e]
-    shi = a[v0 * E + e + 1]
-    ls = shi - slo
-    w = 0
-    if op == S_CONCAT:
-        b = of1
-        w = _copy(s, slo, shi, out, w0, end)
-        if w >= 0:
-            w = _copy(el1, b[v1 * E + e], b[v1 * E + e + 1], out, w, end)
-    elif op == S_LEFT:
-        n = in1[v1, e]
-        if n < 0:
-            return ERR
-        w = _copy(s, slo, slo + min(n, ls), out, w0, end)
-    elif op == S_RIGHT:
-        n = in1[v1, e]
-        if n < 0:
-            return ERR
-        w = _copy(s, shi - n if n < ls else slo, shi, out, w0, end)
-    elif op == S_MID:
-        start = in1[v1, e]
-        n = in2[v2, e]
-        if start <= 0 or n < 0:
-            return ERR
-        i = start - 1
-        if i >= ls:
-            return 0
-        w = _copy(s, slo + i, slo + min(i + n, ls), out, w0, end)
-    elif op == S_REPLACE:
-        start = in1[v1, e]
-        n = in2[v2, e]
-        if start <= 0 or n < 0:
-            return ERR
-        i = min(start - 1, ls)
-        r = of3
-        w = _splice(s, slo, shi, i, i + n, el3, r[v3 * E + e], r[v3 * E + e + 1], out, w0, end)
-    elif op == S_SUBSTITUTE or op == S_SUBSTITUTE_NTH:
-        o = of1
-        olo = o[v1 * E + e]
-        ohi = o[v1 * E + e + 1]
-        r = of2
-        rlo = r[v2 * E + e]
-        rhi = r[v2 * E + e + 1]
-        occ = 0
-        if op == S_SUBSTITUTE_NTH:
-            occ = in3[v3, e]
-            if occ < 0:
-                return ERR
-        if olo == ohi:
-            w = _copy(s, slo, shi, out, w0, end)
-        elif occ == 0:
-            w = _replace_all(s, slo, shi, el1, olo, ohi, el2, rlo, rhi, out, w0, end)
-        else:
-            lo_ = ohi - olo
-            i = _find(s, slo, shi, el1, olo, ohi, 0)
-            for _ in range(occ - 1):
-                if i < 0:
-                    break
-                i = _find(s, slo, shi, el1, olo, ohi, i + lo_)
-            if i < 0:
-                w = _copy(s, slo, shi, out, w0, end)
-            else:
-                w = _splice(s, slo, shi, i, i + lo_, el2, rlo, rhi, out, w0, end)
-    elif op == S_TRIM:
-        i = slo
-        j = shi
-        while i < j and s[i] <= 32:
-            i += 1
-        while j > i and s[j - 1] <= 32:
-            j -= 1
-        w = w0
-        prev_space = False
-        for p in range(i, j):
-            c = s[p]
-            if c == 32 and prev_space:
-                continue
-            if w + 1 > end:
-                return TOOLONG
-            out[w] = c
-            w += 1
-            prev_space = c == 32
-    elif op == S_LOWER or op == S_UPPER or op == S_PROPER:
-        if ls > limit:
-            return TOOLONG
-        if op == S_PROPER:
-            for p in range(slo, shi):
-                if s[p] > 127:
-                    return DEFER
-        prev_letter = False
-        for p in range(ls):
-            c = s[slo + p]
-            upper = 65 <= c <= 90
-            lower = 97 <= c <= 122
-            if op == S_LOWER:
-                if upper:
-                    c += 32
-            elif op == S_UPPER:
-                if lower:
-                    c -= 32
-            else:
-                if prev_letter and upper:
-                    c += 32
-                elif not prev_letter and lower:
-                    c -= 32
-                prev_letter = upper or lower
-            out[w0 + p] = c
-        w = w0 + ls
-    elif op == S_REPT:
-        k = in1[v1, e]
-        if k < 0 or ls * k > 100:
-            return ERR
-        w = w0
-        for _ in range(k):
-            w = _copy(s, slo, shi, out, w, end)
-            if w < 0:
-                break
-    elif op == S_SUBSTR:
-        i = in1[v1, e]
-        n = in2[v2, e]
-        if i < 0 or i >= ls or n <= 0:
-            return 0
-        w = _copy(s, slo + i, slo + min(i + n, ls), out, w0, end)
-    elif op == S_AT:
-        i = in1[v1, e]
-        if i < 0 or i >= ls:
-            return 0
-        w = _copy(s, slo + i, slo + i + 1, out, w0, end)
-    elif op == S_STR_REPLACE:
-        t = of1
-        tlo = t[v1 * E + e]
-        thi = t[v1 * E + e + 1]
-        r = of2
-        rlo = r[v2 * E + e]
-        rhi = r[v2 * E + e + 1]
-        if tlo == thi:
-            w = _splice(s, slo, shi, 0, 0, el2, rlo, rhi, out, w0, end)
-        else:
-            i = _find(s, slo, shi, el1, tlo, thi, 0)
-            if i < 0:
-                w = _copy(s, slo, shi, out, w0, end)
-            else:
-                w = _splice(s, slo, shi, i, i + thi - tlo, el2, rlo, rhi, out, w0, end)
-    else:
-        return ERR
-    if w < 0:
-        return TOOLONG
-    return w - w0
-
-
-@kernel(inline=True)
-def scalar_op(op, E, e, v0, v1, v2, v3, el0, el1, of0, of1, in0, in1, in2):
-    """Example ``e`` of an int- or bool-valued op: (True, value) or (False, 0) on an error."""
-    if op == I_ADD:
-        return True, in0[v0, e] + in1[v1, e]
-    if op == I_SUB:
-        return True, in0[v0, e] - in1[v1, e]
-    if op == I_NEG:
-        return True, -in0[v0, e]
-    if op == I_MUL:
-        return True, in0[v0, e] * in1[v1, e]
-    if op == I_ITE:
-        return True, in1[v1, e] if in0[v0, e] != 0 else in2[v2, e]
-    if op == B_EQ:
-        return True, np.int64(in0[v0, e] == in1[v1, e])
-    if op == B_GT:
-        return True, np.int64(in0[v0, e] > in1[v1, e])
-    if op == B_GTE:
-        return True, np.int64(in0[v0, e] >= in1[v1, e])
-    if op == B_LE:
-        return True, np.int64(in0[v0, e] <= in1[v1, e])
-    if op == B_LT:
-        return True, np.int64(in0[v0, e] < in1[v1, e])
-    if op == B_AND:
-        return True, np.int64(in0[v0, e] != 0 and in1[v1, e] != 0)
-    if op == B_OR:
-        return True, np.int64(in0[v0, e] != 0 or in1[v1, e] != 0)
-    if op == B_NOT:
-        return True, np.int64(in0[v0, e] == 0)
-    # ops over strings: argument 0 is a string
-    s = el0
-    a = of0
-    slo = a[v0 * E + e]
-    shi = a[v0 * E + e + 1]
-    if op == I_LEN:
-        return True, shi - slo
-    if op == I_TO_INT:
-        if slo == shi:
-            return True, np.int64(-1)
-        x = np.int64(0)
-        for p in range(slo, shi):
-            c = s[p]
-            if c < 48 or c > 57:
-                return True, np.int64(-1)
-        for p in range(slo, shi):
-            if x < _HUGE // 10:
-                x = x * 10 + (s[p] - 48)
-            else:
-                x = _HUGE
-        return True, x
-    b = of1
-    t = el1
-    tlo = b[v1 * E + e]
-    thi = b[v1 * E + e + 1]
-    if op == I_FIND:  # FIND(needle, within)
-        i = _find(t, tlo, thi, s, slo, shi, 0)
-        return (False, np.int64(0)) if i < 0 else (True, np.int64(i + 1))
-    if op == I_FIND_FROM:
-        start = in2[v2, e]
-        if start <= 0:
-            return False, np.int64(0)
-        i = _find(t, tlo, thi, s, slo, shi, start - 1)
-        return (False, np.int64(0)) if i < 0 else (True, np.int64(i + 1))
-    if op == I_INDEXOF:  # str.indexof(s, t, i)
-        i = in2[v2, e]
-        if i < 0 or i > shi - slo:
-            return True, np.int64(-1)
-        return True, np.int64(_find(s, slo, shi, t, tlo, thi, i))
-    if op == B_EQ_STR:
-        return True, np.int64(_same(s, slo, shi, t, tlo, thi))
-    if op == B_PREFIXOF:  # str.prefixof(p, s): s starts with p
-        lp = shi - slo
-        return True, np.int64(thi - tlo >= lp and _same(s, slo, shi, t, tlo, tlo + lp))
-    if op == B_SUFFIXOF:
-        lp = shi - slo
-        return True, np.int64(thi - tlo >= lp and _same(s, slo, shi, t, thi - lp, thi))
-    if op == B_CONTAINS:  # str.contains(s, t): t in s
-        return True, np.int64(_find(s, slo, shi, t, tlo, thi, 0) >= 0)
-    return False, np.int64(0)
+def _pick(i, a0, a1, a2, a3):
+    """Argument array ``i`` (the element arrays of up to four arguments)."""
+    if i == 0:
+        return a0
+    if i == 1:
+        return a1
+    if i == 2:
+        return a2
+    return a3
 
 
 # ------------------------------------------------------------------------------ batch driver
+_SEGMENTS = -4  # an op's result is given as segments, to be copied (internal to run_block)
+
+
 @kernel
 def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize, prov, state,
               tel, tof, tints, rec, lo, hi, maskseen):
@@ -455,7 +156,12 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
     (itertools.product order), keeping each new value in the result bank.
 
     Returns (DONE, end), (FULL, p) when the bank must grow before tuple p, (DEFERRED, p) when
-    tuple p must be evaluated in Python, or (SOLVED, p) when tuple p produced the target."""
+    tuple p must be evaluated in Python, or (SOLVED, p) when tuple p produced the target. With
+    ``P[P_OP] == OP_COMMIT`` it only commits the value the caller wrote at the free slot.
+
+    The ops are written out here, in one function, rather than in helpers: numba inlines a
+    helper by copying its IR, which for large helpers costs minutes of compile time, and a
+    helper that is not inlined costs a call with dozens of arguments per example."""
     op = P[P_OP]
     k = P[P_K]
     E = P[P_E]
@@ -464,14 +170,18 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
     maxabs = P[P_MAXABS]
     prod = P[P_PROD]
     flags = P[P_FLAGS]
+    same = P[P_SAME]
     pos = P[P_POS]
     end = P[P_END]
     m0 = P[P_M]
     m1 = P[P_M + 1]
     m2 = P[P_M + 2]
     m3 = P[P_M + 3]
+    if op == OP_COMMIT:
+        end = pos + 1
+        m0 = m1 = m2 = m3 = 1
     # digits of pos, the last argument fastest
-    rem = pos
+    rem = pos if op != OP_COMMIT else 0
     d3 = rem % m3
     rem //= m3
     d2 = rem % m2
@@ -486,19 +196,235 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
     sz0, sz1, sz2, sz3 = sizes
     for p in range(pos, end):
         n = state[T.N]
-        if n >= state[T.CAP_VALS] or 2 * (n + 1) > state[T.MASK] + 1 or state[T.NREC] >= T.REC_CAP \
-                or (kind == T.SEQ and of[n * E] + E * limit > state[T.CAP_ELEMS]):
+        if op != OP_COMMIT and (
+                n >= state[T.CAP_VALS] or 2 * (n + 1) > state[T.MASK] + 1
+                or state[T.NREC] >= T.REC_CAP
+                or (kind == T.SEQ and of[n * E] + E * limit > state[T.CAP_ELEMS])):
             return FULL, p
         v0 = ids0[d0]
         v1 = ids1[d1]
         v2 = ids2[d2]
         v3 = ids3[d3]
         ok = True
-        if kind == T.SEQ:
+        if op == OP_COMMIT:
+            pass
+        elif kind == T.SEQ:
             w = of[n * E]
             for e in range(E):
-                r = seq_op(op, E, e, v0, v1, v2, v3, el0, el1, el2, el3, of0, of1, of2, of3, in0, in1,
-                           in2, in3, el, w, limit)
+                # --- a string-valued op on example e: its length r (or ERR, TOOLONG, DEFER),
+                # written at el[w:], or up to three segments of its arguments to copy there
+                r = np.int64(_SEGMENTS)
+                g0 = g1 = g2 = -1
+                l0 = h0 = l1 = h1 = l2 = h2 = np.int64(0)
+                if op == S_TO_TEXT or op == S_FROM_INT:
+                    x = in0[v0, e]
+                    if op == S_FROM_INT and x < 0:
+                        r = 0
+                    else:
+                        neg = 1 if x < 0 else 0
+                        x = -x if x < 0 else x
+                        nd = 1
+                        t = x
+                        while t >= 10:
+                            t //= 10
+                            nd += 1
+                        if neg + nd > limit:
+                            r = TOOLONG
+                        else:
+                            if neg:
+                                el[w] = 45  # '-'
+                            for j in range(nd):
+                                el[w + neg + nd - 1 - j] = 48 + x % 10
+                                x //= 10
+                            r = neg + nd
+                elif op == S_IF:
+                    if in0[v0, e] != 0:
+                        g0, l0, h0 = 1, of1[v1 * E + e], of1[v1 * E + e + 1]
+                    else:
+                        g0, l0, h0 = 2, of2[v2 * E + e], of2[v2 * E + e + 1]
+                else:
+                    slo = of0[v0 * E + e]
+                    shi = of0[v0 * E + e + 1]
+                    ls = shi - slo
+                    if op == S_CONCAT:
+                        g0, l0, h0 = 0, slo, shi
+                        g1, l1, h1 = 1, of1[v1 * E + e], of1[v1 * E + e + 1]
+                    elif op == S_LEFT or op == S_RIGHT:
+                        nn = in1[v1, e]
+                        if nn < 0:
+                            r = ERR
+                        elif op == S_LEFT:
+                            g0, l0, h0 = 0, slo, slo + min(nn, ls)
+                        else:
+                            g0, l0, h0 = 0, shi - nn if nn < ls else slo, shi
+                    elif op == S_MID or op == S_SUBSTR:
+                        i = in1[v1, e]
+                        nn = in2[v2, e]
+                        if op == S_MID:
+                            if i <= 0 or nn < 0:
+                                r = ERR
+                            i -= 1
+                        elif i < 0 or i >= ls or nn <= 0:
+                            r = 0
+                        if r == _SEGMENTS:
+                            if i >= ls:
+                                r = 0
+                            else:
+                                g0, l0, h0 = 0, slo + i, slo + min(i + nn, ls)
+                    elif op == S_AT:
+                        i = in1[v1, e]
+                        if i < 0 or i >= ls:
+                            r = 0
+                        else:
+                            g0, l0, h0 = 0, slo + i, slo + i + 1
+                    elif op == S_REPLACE:
+                        i = in1[v1, e]
+                        nn = in2[v2, e]
+                        if i <= 0 or nn < 0:
+                            r = ERR
+                        else:
+                            i = min(i - 1, ls)
+                            g0, l0, h0 = 0, slo, slo + i
+                            g1, l1, h1 = 3, of3[v3 * E + e], of3[v3 * E + e + 1]
+                            g2, l2, h2 = 0, slo + min(i + nn, ls), shi
+                    elif op == S_SUBSTITUTE or op == S_SUBSTITUTE_NTH or op == S_STR_REPLACE:
+                        olo = of1[v1 * E + e]
+                        ohi = of1[v1 * E + e + 1]
+                        rlo = of2[v2 * E + e]
+                        rhi = of2[v2 * E + e + 1]
+                        occ = np.int64(0)  # 0: every occurrence
+                        if op == S_SUBSTITUTE_NTH:
+                            occ = in3[v3, e]
+                        elif op == S_STR_REPLACE:
+                            occ = 1
+                        if occ < 0:
+                            r = ERR
+                        elif olo == ohi:
+                            if op == S_STR_REPLACE:  # an empty pattern: replacement in front
+                                g0, l0, h0 = 2, rlo, rhi
+                                g1, l1, h1 = 0, slo, shi
+                            else:
+                                g0, l0, h0 = 0, slo, shi
+                        elif occ == 0:  # every non-overlapping occurrence, from the left
+                            lo_ = ohi - olo
+                            lr = rhi - rlo
+                            ww = w
+                            stop = w + limit
+                            i = slo
+                            r = 0
+                            while i < shi:
+                                if i <= shi - lo_ and el0[i] == el1[olo] and \
+                                        _same(el0, i, i + lo_, el1, olo, ohi):
+                                    if ww + lr > stop:
+                                        r = TOOLONG
+                                        break
+                                    for j in range(lr):
+                                        el[ww + j] = el2[rlo + j]
+                                    ww += lr
+                                    i += lo_
+                                else:
+                                    if ww + 1 > stop:
+                                        r = TOOLONG
+                                        break
+                                    el[ww] = el0[i]
+                                    ww += 1
+                                    i += 1
+                            if r == 0:
+                                r = ww - w
+                        else:  # the occ-th non-overlapping occurrence only
+                            lo_ = ohi - olo
+                            i = -lo_
+                            for _ in range(occ):
+                                i = _find(el0, slo, shi, el1, olo, ohi, i + lo_)
+                                if i < 0:
+                                    break
+                            if i < 0:
+                                g0, l0, h0 = 0, slo, shi
+                            else:
+                                g0, l0, h0 = 0, slo, slo + i
+                                g1, l1, h1 = 2, rlo, rhi
+                                g2, l2, h2 = 0, slo + i + lo_, shi
+                    elif op == S_TRIM:
+                        i = slo
+                        j = shi
+                        while i < j and el0[i] <= 32:
+                            i += 1
+                        while j > i and el0[j - 1] <= 32:
+                            j -= 1
+                        ww = w
+                        prev_space = False
+                        r = 0
+                        for q in range(i, j):
+                            c = el0[q]
+                            if c == 32 and prev_space:
+                                continue
+                            if ww - w >= limit:
+                                r = TOOLONG
+                                break
+                            el[ww] = c
+                            ww += 1
+                            prev_space = c == 32
+                        if r == 0:
+                            r = ww - w
+                    elif op == S_LOWER or op == S_UPPER or op == S_PROPER:
+                        if ls > limit:
+                            r = TOOLONG
+                        else:
+                            r = ls
+                            if op == S_PROPER:
+                                for q in range(slo, shi):
+                                    if el0[q] > 127:
+                                        r = DEFER  # needs str.isalpha / str.upper
+                                        break
+                            prev_letter = False
+                            if r >= 0:
+                                for q in range(ls):
+                                    c = el0[slo + q]
+                                    upper = 65 <= c <= 90
+                                    lower = 97 <= c <= 122
+                                    if op == S_LOWER:
+                                        if upper:
+                                            c += 32
+                                    elif op == S_UPPER:
+                                        if lower:
+                                            c -= 32
+                                    else:
+                                        if prev_letter and upper:
+                                            c += 32
+                                        elif not prev_letter and lower:
+                                            c -= 32
+                                        prev_letter = upper or lower
+                                    el[w + q] = c
+                    elif op == S_REPT:
+                        kk = in1[v1, e]
+                        if kk < 0 or ls * kk > 100:
+                            r = ERR
+                        elif ls * kk > limit:
+                            r = TOOLONG
+                        else:
+                            for t in range(kk):
+                                for j in range(ls):
+                                    el[w + t * ls + j] = el0[slo + j]
+                            r = ls * kk
+                    else:
+                        r = ERR
+                if r == _SEGMENTS:  # copy the segments
+                    total = (h0 - l0) + (h1 - l1 if g1 >= 0 else 0) + (h2 - l2 if g2 >= 0 else 0)
+                    if total > limit:
+                        r = TOOLONG
+                    else:
+                        ww = np.uint64(w)
+                        for g in range(3):
+                            a = g0 if g == 0 else g1 if g == 1 else g2
+                            if a >= 0:
+                                glo = l0 if g == 0 else l1 if g == 1 else l2
+                                ghi = h0 if g == 0 else h1 if g == 1 else h2
+                                src = _pick(a, el0, el1, el2, el3)
+                                u = np.uint64(glo)
+                                for j in range(np.uint64(ghi - glo)):  # unsigned: no wraparound
+                                    el[ww + j] = src[u + j]
+                                ww += np.uint64(ghi - glo)
+                        r = total
                 if r < 0:
                     if r == DEFER:
                         return DEFERRED, p
@@ -508,22 +434,110 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                 of[n * E + e + 1] = w
         else:
             for e in range(E):
-                good, x = scalar_op(op, E, e, v0, v1, v2, v3, el0, el1, of0, of1, in0, in1, in2)
+                # --- an int- or bool-valued op on example e: x, or good = False on an error
+                good = True
+                x = np.int64(0)
+                if op == I_ADD:
+                    x = in0[v0, e] + in1[v1, e]
+                elif op == I_SUB:
+                    x = in0[v0, e] - in1[v1, e]
+                elif op == I_NEG:
+                    x = -in0[v0, e]
+                elif op == I_MUL:
+                    x = in0[v0, e] * in1[v1, e]
+                elif op == I_ITE:
+                    x = in1[v1, e] if in0[v0, e] != 0 else in2[v2, e]
+                elif op == B_EQ:
+                    x = np.int64(in0[v0, e] == in1[v1, e])
+                elif op == B_GT:
+                    x = np.int64(in0[v0, e] > in1[v1, e])
+                elif op == B_GTE:
+                    x = np.int64(in0[v0, e] >= in1[v1, e])
+                elif op == B_LE:
+                    x = np.int64(in0[v0, e] <= in1[v1, e])
+                elif op == B_LT:
+                    x = np.int64(in0[v0, e] < in1[v1, e])
+                elif op == B_AND:
+                    x = np.int64(in0[v0, e] != 0 and in1[v1, e] != 0)
+                elif op == B_OR:
+                    x = np.int64(in0[v0, e] != 0 or in1[v1, e] != 0)
+                elif op == B_NOT:
+                    x = np.int64(in0[v0, e] == 0)
+                else:  # ops over strings: argument 0 is a string
+                    slo = of0[v0 * E + e]
+                    shi = of0[v0 * E + e + 1]
+                    if op == I_LEN:
+                        x = shi - slo
+                    elif op == I_TO_INT:
+                        x = -1
+                        if slo < shi:
+                            x = 0
+                            for q in range(slo, shi):
+                                c = el0[q]
+                                if c < 48 or c > 57:
+                                    x = -1
+                                    break
+                                x = x * 10 + (c - 48) if x < _HUGE // 10 else _HUGE
+                    else:
+                        tlo = of1[v1 * E + e]
+                        thi = of1[v1 * E + e + 1]
+                        if op == B_EQ_STR:
+                            x = np.int64(_same(el0, slo, shi, el1, tlo, thi))
+                        elif op == B_PREFIXOF:  # str.prefixof(p, s): s starts with p
+                            lp = shi - slo
+                            x = np.int64(thi - tlo >= lp and _same(el0, slo, shi, el1, tlo, tlo + lp))
+                        elif op == B_SUFFIXOF:
+                            lp = shi - slo
+                            x = np.int64(thi - tlo >= lp and _same(el0, slo, shi, el1, thi - lp, thi))
+                        else:  # the find family: one search, hay.find(needle, start)
+                            start = np.int64(0)
+                            if op == I_FIND or op == I_FIND_FROM:  # FIND(needle, within[, start])
+                                hay, hlo, hhi, nd_, nlo, nhi = el1, tlo, thi, el0, slo, shi
+                                if op == I_FIND_FROM:
+                                    start = in2[v2, e] - 1
+                                    if start < 0:
+                                        good = False
+                            else:  # str.indexof(s, t, i), str.contains(s, t): t in s
+                                hay, hlo, hhi, nd_, nlo, nhi = el0, slo, shi, el1, tlo, thi
+                                if op == I_INDEXOF:
+                                    start = in2[v2, e]
+                                    if start < 0 or start > shi - slo:
+                                        start = -1
+                                elif op != B_CONTAINS:
+                                    good = False
+                            if good:
+                                i = _find(hay, hlo, hhi, nd_, nlo, nhi, start) if start >= 0 else -1
+                                if op == I_FIND or op == I_FIND_FROM:
+                                    good = i >= 0
+                                    x = i + 1
+                                elif op == I_INDEXOF:
+                                    x = i
+                                else:
+                                    x = np.int64(i >= 0)
                 if not good or (maxabs > 0 and (x >= maxabs or x <= -maxabs)):
                     ok = False
                     break
                 rints[n, e] = x
+        if ok and same != 0 and op != OP_COMMIT:  # the result is one of its arguments: kept
+            if (same & 1 and T.values_equal(kind, E, el, of, rints, n, v0)) or \
+                    (same & 2 and T.values_equal(kind, E, el, of, rints, n, v1)) or \
+                    (same & 4 and T.values_equal(kind, E, el, of, rints, n, v2)) or \
+                    (same & 8 and T.values_equal(kind, E, el, of, rints, n, v3)):
+                ok = False
         if ok:
-            size = 1 + sz0[v0]
-            if k > 1:
-                size += sz1[v1]
-            if k > 2:
-                size += sz2[v2]
-            if k > 3:
-                size += sz3[v3]
-            vsize[n] = size
+            if op != OP_COMMIT:
+                size = 1 + sz0[v0]
+                if k > 1:
+                    size += sz1[v1]
+                if k > 2:
+                    size += sz2[v2]
+                if k > 3:
+                    size += sz3[v3]
+                vsize[n] = size
             status = T.commit_value(kind, E, el, of, rints, table, hashes, vsize, state, flags,
                                     tel, tof, tints, rec, lo, hi, maskseen, p)
+            if op == OP_COMMIT:
+                return status, p
             if status != T.DUP:
                 prov[n, 0] = prod
                 prov[n, 1] = v0

@@ -269,7 +269,7 @@ class CompiledBottomUpSearch(BottomUpSearch):
         first = bank.n
         bank.write(enc)
         bank.vsize[first] = size
-        status = bank.commit(self.flags[nt], self.tbank, pos)
+        status = self._commit_slot(nt, pos)
         if status != T.DUP:
             bank.prov[first, :] = 0
             bank.prov[first, :len(prov)] = prov
@@ -277,6 +277,24 @@ class CompiledBottomUpSearch(BottomUpSearch):
                 self.solution = self.node(nt, first)
             self._replay(nt, first, base, N)
         return status
+
+    def _commit_slot(self, nt: str, pos: int) -> int:
+        """``table.commit_value`` (through the kernel module's ``run_block``) on the value
+        written at the free slot of ``nt``'s bank: DUP, NEW or SOLVED."""
+        from synth.search.compiled import protocol as Q
+
+        bank, t, P = self.banks[nt], self.tbank, self._P
+        P[Q.P_OP] = Q.OP_COMMIT
+        P[Q.P_E] = self.E
+        P[Q.P_KIND] = bank.kind
+        P[Q.P_FLAGS] = self.flags[nt]
+        P[Q.P_POS] = pos
+        d = self._dummy_ids
+        status, _ = self.K.run_block(P, (d, d, d, d), (bank.el,) * 4, (bank.of,) * 4, (bank.ints,) * 4,
+                                     (bank.vsize,) * 4, bank.el, bank.of, bank.ints, bank.table,
+                                     bank.hashes, bank.vsize, bank.prov, bank.state, t.el, t.of,
+                                     t.ints, bank.rec, bank.lo, bank.hi, bank.maskseen)
+        return int(status)
 
     def _leaves(self) -> None:
         if self.engine != "compiled":
@@ -377,6 +395,7 @@ class CompiledBottomUpSearch(BottomUpSearch):
         P[Q.P_LIMIT], P[Q.P_MAXABS] = self.caps[nt]
         P[Q.P_PROD] = pi
         P[Q.P_FLAGS] = self.flags[nt]
+        P[Q.P_SAME] = sum(1 << i for i, a in enumerate(prod.args) if a == nt)
         for i in range(4):
             P[Q.P_M + i] = len(lists[i]) if i < k else 1
         t = self.tbank

@@ -12,7 +12,8 @@ writable one of
    install),
 4. the system temporary directory,
 
-and if none is writable the kernels are compiled in every process (correct, only slower to start).
+and if none is writable (or ``SYNTH_NUMBA_NO_CACHE`` is set) the kernels are compiled in every
+process (correct, only slower to start).
 """
 from __future__ import annotations
 
@@ -64,9 +65,12 @@ def _cache_dir() -> Path | None:
     return None
 
 
-CACHE_DIR: Path | None = _cache_dir()
+#: ``SYNTH_NUMBA_NO_CACHE=1`` compiles in every process (to inspect the generated code)
+CACHE_DIR: Path | None = None if os.environ.get("SYNTH_NUMBA_NO_CACHE") else _cache_dir()
 
-_OPTIONS = dict(nogil=True, error_model="numpy")
+#: kernels never allocate arrays, so they run without numba's reference counting (``_nrt``): the
+#: atomic reference-count updates on every array variable cost more than the work itself
+_OPTIONS = dict(nogil=True, error_model="numpy", _nrt=False)
 
 
 def kernel(fn: Callable | None = None, *, inline: bool = False) -> Callable:

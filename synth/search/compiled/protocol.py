@@ -16,7 +16,14 @@ from __future__ import annotations
 # P[] slots of run_block's parameter array (int64)
 P_OP, P_K, P_E, P_KIND, P_LIMIT, P_MAXABS, P_PROD, P_FLAGS, P_POS, P_END = range(10)
 P_M = 10  # P[P_M + i]: number of values in argument i's level (1 for unused slots)
+#: bit i set: argument i is of the result's nonterminal, so a result equal to it is a duplicate
+#: (argument values are kept values) and needs no hashing
+P_SAME = 14
 P_LEN = 16
+
+#: P[P_OP] value asking run_block only to commit the value the caller wrote at the bank's free
+#: slot (a leaf, or a tuple evaluated in Python); it returns (table.DUP/NEW/SOLVED, P_POS)
+OP_COMMIT = -1
 
 # run_block results, each with a position in the block
 DONE = 0      # every tuple up to P_END was evaluated

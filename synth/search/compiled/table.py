@@ -51,7 +51,10 @@ F_TEST = 8     # the nonterminal is a test of a conditional production (shortcut
 F_USEFUL = 16  # the start nonterminal feeds the concatenation decomposition
 
 _SEED = np.uint64(14695981039346656037)
+_SEED2 = np.uint64(0x9E3779B97F4A7C15)
 _PRIME = np.uint64(1099511628211)
+_PRIME2 = np.uint64(0xC2B2AE3D27D4EB4F)
+_U1, _U2, _U3, _U4, _U32 = np.uint64(1), np.uint64(2), np.uint64(3), np.uint64(4), np.uint64(32)
 
 
 @kernel(inline=True)
@@ -65,32 +68,48 @@ def _fmix(h):
 
 
 @kernel(inline=True)
+def _hash_part(h1, h2, el, lo, hi):
+    """Fold one example's elements into two independent hash lanes, four per step."""
+    j = np.uint64(lo)  # unsigned indices: no negative-index wraparound code
+    end = np.uint64(hi)
+    while j + _U4 <= end:
+        h1 = (h1 ^ (np.uint64(el[j]) | (np.uint64(el[j + _U1]) << _U32))) * _PRIME
+        h2 = (h2 ^ (np.uint64(el[j + _U2]) | (np.uint64(el[j + _U3]) << _U32))) * _PRIME
+        j += _U4
+    while j < end:
+        h1 = (h1 ^ np.uint64(el[j])) * _PRIME
+        j += _U1
+    return h1, h2
+
+
+@kernel(inline=True)
 def hash_value(kind, E, el, of, ints, v):
-    """The functional hash of value ``v``: its length per example, then its elements."""
-    h = _SEED
+    """The functional hash of value ``v``: per example, its length and its elements."""
+    h1 = _SEED
+    h2 = _SEED2
     if kind == SEQ:
         base = v * E
         for e in range(E):
-            h = (h ^ np.uint64(of[base + e + 1] - of[base + e])) * _PRIME
-        for j in range(of[base], of[base + E]):
-            h = (h ^ np.uint64(el[j])) * _PRIME
+            lo = of[base + e]
+            hi = of[base + e + 1]
+            h1 = (h1 ^ np.uint64(hi - lo)) * _PRIME
+            h1, h2 = _hash_part(h1, h2, el, lo, hi)
     else:
         for e in range(E):
-            h = (h ^ np.uint64(ints[v, e])) * _PRIME
-    return _fmix(h)
+            h1 = (h1 ^ np.uint64(ints[v, e])) * _PRIME
+    return _fmix(h1 ^ (h2 * _PRIME2))
 
 
 @kernel(inline=True)
 def hash_ranges(E, el, lo, hi):
     """The hash of a SEQ value given as E ranges ``el[lo[e]:hi[e]]`` (equal to ``hash_value``
     of the same value stored in a bank)."""
-    h = _SEED
+    h1 = _SEED
+    h2 = _SEED2
     for e in range(E):
-        h = (h ^ np.uint64(hi[e] - lo[e])) * _PRIME
-    for e in range(E):
-        for j in range(lo[e], hi[e]):
-            h = (h ^ np.uint64(el[j])) * _PRIME
-    return _fmix(h)
+        h1 = (h1 ^ np.uint64(hi[e] - lo[e])) * _PRIME
+        h1, h2 = _hash_part(h1, h2, el, lo[e], hi[e])
+    return _fmix(h1 ^ (h2 * _PRIME2))
 
 
 @kernel(inline=True)
@@ -101,9 +120,9 @@ def values_equal(kind, E, el, of, ints, a, b):
         for e in range(E):
             if of[ba + e + 1] - of[ba + e] != of[bb + e + 1] - of[bb + e]:
                 return False
-        pa = of[ba]
-        pb = of[bb]
-        for j in range(of[ba + E] - pa):
+        pa = np.uint64(of[ba])
+        pb = np.uint64(of[bb])
+        for j in range(np.uint64(of[ba + E]) - pa):
             if el[pa + j] != el[pb + j]:
                 return False
         return True
@@ -127,17 +146,29 @@ def _ranges_equal(E, el, of, v, tel, lo, hi):
     return True
 
 
+# A table slot is one int64: the high 32 bits of the value's hash (a fingerprint) and id + 1
+# (0: empty). The low bits of the hash pick the first slot; probing is linear.
+@kernel(inline=True)
+def _entry(h, v):
+    return ((h >> 32) << 32) | (v + 1)
+
+
+@kernel(inline=True)
+def _same_fingerprint(ent, h):
+    return (ent >> 32) == (h >> 32)
+
+
 @kernel(inline=True)
 def lookup_ranges(E, el, of, table, mask, tel, lo, hi):
     """The id of the SEQ value given as ranges of ``tel``, or -1 if the bank lacks it."""
     h = hash_ranges(E, tel, lo, hi)
     slot = h & mask
     while True:
-        ent = table[2 * slot + 1]
+        ent = table[slot]
         if ent == 0:
             return -1
-        if table[2 * slot] == h and _ranges_equal(E, el, of, ent - 1, tel, lo, hi):
-            return ent - 1
+        if _same_fingerprint(ent, h) and _ranges_equal(E, el, of, (ent & 0xFFFFFFFF) - 1, tel, lo, hi):
+            return (ent & 0xFFFFFFFF) - 1
         slot = (slot + 1) & mask
 
 
@@ -147,13 +178,12 @@ def find_or_insert(kind, E, el, of, ints, table, mask, h, n):
     table under hash ``h`` and -1 is returned."""
     slot = h & mask
     while True:
-        ent = table[2 * slot + 1]
+        ent = table[slot]
         if ent == 0:
-            table[2 * slot] = h
-            table[2 * slot + 1] = n + 1
+            table[slot] = _entry(h, n)
             return -1
-        if table[2 * slot] == h and values_equal(kind, E, el, of, ints, n, ent - 1):
-            return ent - 1
+        if _same_fingerprint(ent, h) and values_equal(kind, E, el, of, ints, n, (ent & 0xFFFFFFFF) - 1):
+            return (ent & 0xFFFFFFFF) - 1
         slot = (slot + 1) & mask
 
 
@@ -163,10 +193,9 @@ def rehash(hashes, n, table, mask):
     for v in range(n):
         h = hashes[v]
         slot = h & mask
-        while table[2 * slot + 1] != 0:
+        while table[slot] != 0:
             slot = (slot + 1) & mask
-        table[2 * slot] = h
-        table[2 * slot + 1] = v + 1
+        table[slot] = _entry(h, v)
 
 
 @kernel(inline=True)

@@ -5,10 +5,12 @@ it was found: sequences (strings as Unicode code points, integer lists) as one `
 array with ``int64`` offsets, scalars (ints, bools) as an ``int64`` matrix. Beside each value the
 bank keeps its functional hash, the AST size of its program and its provenance (production index
 and argument ids, or ``-1 - leaf index``), from which the program is rebuilt only when needed.
-The hash table maps hashes to value ids (open addressing, at most half full).
+The hash table maps hashes to value ids (open addressing, at most half full, one int64
+per slot).
 """
 from __future__ import annotations
 
+import mmap
 from typing import Any, Sequence
 
 import numpy as np
@@ -35,7 +37,7 @@ class ValueBank:
         self.state[T.CAP_VALS] = cap
         tsize = 2 * cap
         self.state[T.MASK] = tsize - 1
-        self.table = np.zeros(2 * tsize, np.int64)
+        self.table = np.zeros(tsize, np.int64)
         self.hashes = np.zeros(cap, np.int64)
         self.vsize = np.zeros(cap, np.int32)
         self.prov = np.zeros((cap, 1 + MAX_ARITY), np.int32)
@@ -90,7 +92,7 @@ class ValueBank:
             tsize = 2 * (int(s[T.MASK]) + 1)
             while 2 * (n + 2) > tsize:
                 tsize *= 2
-            self.table = np.zeros(2 * tsize, np.int64)
+            self.table = zeros(tsize, np.int64)
             s[T.MASK] = tsize - 1
             T.rehash(self.hashes, n, self.table, s[T.MASK])
         if self.kind == T.SEQ:
@@ -127,12 +129,6 @@ class ValueBank:
         else:
             self.ints[n, :] = encoded
 
-    def commit(self, flags: int, target: "ValueBank", pos: int = -1) -> int:
-        """``commit_value`` on the value written at the free slot: DUP, NEW or SOLVED."""
-        return int(T.commit_value(self.kind, self.E, self.el, self.of, self.ints, self.table,
-                                  self.hashes, self.vsize, self.state, flags, target.el, target.of,
-                                  target.ints, self.rec, self.lo, self.hi, self.maskseen, pos))
-
     def raw(self, v: int, e: int):
         """Example ``e`` of value ``v``: an int, or the int32 element array of a sequence."""
         if self.kind == T.SEQ:
@@ -150,8 +146,27 @@ class ValueBank:
                                       self.vsize, self.prov))
 
 
+_HUGE_MIN = 8 << 20  # arrays from this many bytes on are backed by transparent huge pages
+
+
+def zeros(shape, dtype) -> np.ndarray:
+    """``np.zeros``, on transparent huge pages when large: a big bank is read at random places
+    (hash probes, comparisons), where 4 KiB pages cost a TLB miss and a page fault each."""
+    dtype = np.dtype(dtype)
+    count = int(np.prod(shape))
+    nbytes = count * dtype.itemsize
+    if nbytes < _HUGE_MIN or not hasattr(mmap, "MADV_HUGEPAGE"):
+        return np.zeros(shape, dtype)
+    buf = mmap.mmap(-1, nbytes, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    try:
+        buf.madvise(mmap.MADV_HUGEPAGE)
+    except OSError:
+        pass
+    return np.frombuffer(buf, dtype=dtype, count=count).reshape(shape)
+
+
 def _resized(a: np.ndarray, rows: int) -> np.ndarray:
-    out = np.zeros((rows,) + a.shape[1:], a.dtype)
+    out = zeros((rows,) + a.shape[1:], a.dtype)
     m = min(rows, len(a))
     out[:m] = a[:m]
     return out

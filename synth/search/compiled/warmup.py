@@ -27,13 +27,13 @@ def ensure_compiled(K) -> float:
     bank = ValueBank(T.SEQ, 1, max_len=4, capacity=4)
     scalar = ValueBank(T.SCALAR, 1, capacity=4)
     tbank = target_bank(T.SEQ, [np.zeros(1, np.int32)])
-    bank.write([np.zeros(1, np.int32)])
-    bank.commit(T.F_START | T.F_CONCAT | T.F_BRANCH | T.F_USEFUL, tbank)
-    scalar.write([0])
-    scalar.commit(T.F_TEST, tbank)
     T.rehash(bank.hashes, 0, np.zeros(4, np.int64), 1)
+    bank.write([np.zeros(1, np.int32)])
     P = np.zeros(Q.P_LEN, np.int64)
     P[Q.P_M:Q.P_M + 4] = 1
+    P[Q.P_OP] = Q.OP_COMMIT
+    P[Q.P_E] = 1
+    P[Q.P_FLAGS] = T.F_START | T.F_CONCAT | T.F_USEFUL | T.F_BRANCH
     ids = tuple(np.zeros(1, np.int64) for _ in range(4))
     els = tuple(bank.el for _ in range(4))
     ofs = tuple(bank.of for _ in range(4))
