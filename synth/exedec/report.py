@@ -33,7 +33,9 @@ def first_n(recs: list[dict]) -> int:
     return n
 
 
-def table(results_dir: Path) -> str:
+def table(results_dir: Path, limit: int | None = None) -> str:
+    """One row per (domain, split) over the first problems run without a gap (at most
+    ``limit``)."""
     from synth.bench import counts_as_solved
     lines = ["| domain | split | problems run | solved | solved % | median s (solved) | timeouts | "
              "ExeDec paper (Transformer, beam 10) |",
@@ -44,7 +46,7 @@ def table(results_dir: Path) -> str:
             if not recs:
                 lines.append(f"| {domain} | {split} | 0 | - | - | - | - | {paper_figure(domain, split)} |")
                 continue
-            n = first_n(recs)
+            n = first_n(recs) if limit is None else min(limit, first_n(recs))
             recs = [r for r in recs if int(r["name"].rsplit("/", 1)[1]) < n]
             ok = [r for r in recs if counts_as_solved(r)]
             med = statistics.median(r["seconds"] for r in ok) if ok else None
@@ -75,8 +77,9 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("results_dir", type=Path)
     ap.add_argument("--plots", type=Path, default=None, help="write one cactus plot per domain here")
+    ap.add_argument("--limit", type=int, default=None, help="only the first N problems of each split")
     args = ap.parse_args(argv)
-    print(table(args.results_dir))
+    print(table(args.results_dir, args.limit))
     if args.plots:
         for p in plots(args.results_dir, args.plots):
             print(f"\ncactus plot: {p}")
