@@ -29,7 +29,7 @@ from synth.search.invariant import (Atom, CandidateAtoms, Clause, ClauseValues, 
 from synth.task import Task
 
 #: most Z3 milliseconds one query may take
-QUERY_MS = 3000
+QUERY_MS = 8000
 #: sampled runs: initial states, and iterations per run
 RUNS, RUN_LENGTH = 24, 40
 #: depth of the bounded model check for unreachable-property loops
@@ -311,19 +311,28 @@ def minimize(ts, atoms: CandidateAtoms, clauses: Sequence[Clause], keep: np.ndar
         if core <= S:
             break
         S |= core
-    result = [chosen[i] for i in sorted(S)]
-    # greedy: drop clauses that are not needed
-    if len(result) <= 12:
-        from synth.verify.invariant import verify_invariant
+    # greedy: drop clauses one at a time (widest first) while the rest stays safe and inductive
+    # (initiation cannot break: fewer clauses are weaker)
+    def inductive_and_safe(T: set[int]) -> bool:
+        on = [tags[i] for i in sorted(T)]
+        safe.set("timeout", _query_ms(clock))
+        if safe.check(*on) != z3.unsat:
+            return False
+        cons.push()
+        cons.from_string(f"(assert (or {' '.join(f'(not {nxt[i]})' for i in sorted(T))}))"
+                         if T else "(assert false)")
+        cons.set("timeout", _query_ms(clock))
+        ok = cons.check(*on) == z3.unsat
+        cons.pop()
+        return ok
 
-        i = 0
-        while i < len(result) and len(result) > 1 and not clock.exceeded():
-            trial = result[:i] + result[i + 1:]
-            if verify_invariant(ts, conjunction_node(atoms.atoms, trial), _query_ms(clock)).proved:
-                result = trial
-            else:
-                i += 1
-    return result
+    if len(S) <= 60:
+        for i in sorted(S, key=lambda j: -len(chosen[j])):
+            if len(S) <= 1 or clock.exceeded():
+                break
+            if inductive_and_safe(S - {i}):
+                S = S - {i}
+    return [chosen[i] for i in sorted(S)]
 
 
 def _declarations(ts) -> str:
