@@ -234,14 +234,14 @@ def houdini(ts, atoms: CandidateAtoms, clauses: Sequence[Clause], data: IceData,
             stats["positive_cex"] = stats.get("positive_cex", 0) + 1
             continue
         if answer == "unknown":
-            return _LevelResult("unknown", keep, rounds)
+            return _LevelResult(_unknown_or_timeout(clock), keep, rounds)
         answer, model = teacher.consecution(keep, _query_ms(clock))
         if answer == "sat":
             data.add_implication(ts.state_of(model), ts.state_of(model, ts.nxt))
             stats["implication_cex"] = stats.get("implication_cex", 0) + 1
             continue
         if answer == "unknown":
-            return _LevelResult("unknown", keep, rounds)
+            return _LevelResult(_unknown_or_timeout(clock), keep, rounds)
         if hopeless:
             return _LevelResult("refuted", keep, rounds)  # keep: inductive and initiated
         answer, model = teacher.safety(keep, _query_ms(clock))
@@ -250,8 +250,15 @@ def houdini(ts, atoms: CandidateAtoms, clauses: Sequence[Clause], data: IceData,
             stats["negative_cex"] = stats.get("negative_cex", 0) + 1
             return _LevelResult("refuted", keep, rounds)  # keep is inductive: the strongest one
         if answer == "unknown":
-            return _LevelResult("unknown", keep, rounds)
+            return _LevelResult(_unknown_or_timeout(clock), keep, rounds)
         return _LevelResult("proved", keep, rounds)
+
+
+def _unknown_or_timeout(clock: Clock) -> str:
+    """A Z3 ``unknown`` is a timeout when the query only had the last moments of the budget."""
+    if clock.deadline is not None and clock.deadline - time.perf_counter() < 0.25:
+        return "timeout"
+    return "unknown"
 
 
 def _query_ms(clock: Clock) -> int:
