@@ -416,5 +416,13 @@ def _run_with_progress(items, cfg, path: Path, label: str):
         return run_items(items, cfg, path, on_record)
 
 
+def _register_train() -> None:
+    from synth.cli_train import train
+
+    main.add_command(train)
+
+
+_register_train()
+
 if __name__ == "__main__":  # pragma: no cover
     main()
