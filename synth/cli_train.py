@@ -35,8 +35,8 @@ def train() -> None:
               help="synthetic bottom-up searches to draw training data from")
 @click.option("--targets", "targets_per_search", type=click.IntRange(min=1), default=40, show_default=True,
               help="random target programs per synthetic search")
-@click.option("--max-candidates", type=click.IntRange(min=1000), default=100_000, show_default=True,
-              help="candidate budget of each synthetic search")
+@click.option("--max-values", type=click.IntRange(min=100), default=20_000, show_default=True,
+              help="values each synthetic search explores (its bank size)")
 @click.option("--epochs", type=click.IntRange(min=1), default=8, show_default=True)
 @click.option("--batch-size", type=click.IntRange(min=1), default=512, show_default=True)
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=2e-3, show_default=True)
@@ -51,7 +51,7 @@ def train() -> None:
 @click.option("--resume/--fresh", default=True, show_default=True,
               help="continue from OUT/checkpoint.pt when its settings match")
 @click.option("--install", is_flag=True, help="copy the best weights into the package (synth/neural/weights)")
-def guide(domain, device, out, searches, targets_per_search, max_candidates, epochs, batch_size, lr,
+def guide(domain, device, out, searches, targets_per_search, max_values, epochs, batch_size, lr,
           embed, hidden, seed, jobs, threads, resume, install) -> None:
     """Train the value-scoring guide of guided search (BUSTLE) on synthetic data."""
     try:
@@ -69,7 +69,7 @@ def guide(domain, device, out, searches, targets_per_search, max_candidates, epo
             if not torch.cuda.is_available():
                 raise SynthError("--device cuda: no CUDA device is available to torch here; use --device cpu")
         st = TrainSettings(domain=domain, searches=searches, targets_per_search=targets_per_search,
-                           max_candidates=max_candidates, seed=seed, epochs=epochs,
+                           max_values=max_values, seed=seed, epochs=epochs,
                            batch_size=batch_size, lr=lr, config=GuideConfig(embed=embed, hidden=widths),
                            device=device, jobs=jobs, threads=threads)
         out_dir = Path(out) if out else Path.home() / ".cache" / "synth" / "train" / domain

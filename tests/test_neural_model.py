@@ -62,7 +62,7 @@ def test_random_inputs_are_strings_in_columns():
 def test_positive_labels_are_subexpressions_of_the_target():
     from synth.neural.data import SyntheticSearch
 
-    s = SyntheticSearch(random.Random(11), max_candidates=20_000)
+    s = SyntheticSearch(random.Random(11), max_values=3_000)
     checked = 0
     for _ in range(40):
         node = s.random_target()
@@ -87,12 +87,12 @@ def test_positive_labels_are_subexpressions_of_the_target():
 def test_data_generation_is_deterministic():
     from synth.neural.data import generate
 
-    a = generate(2, seed=3, targets_per_search=5, max_candidates=8_000)
-    b = generate(2, seed=3, targets_per_search=5, max_candidates=8_000)
+    a = generate(2, seed=3, targets_per_search=5, max_values=1_500)
+    b = generate(2, seed=3, targets_per_search=5, max_values=1_500)
     assert len(a) > 0 and np.array_equal(a.value, b.value) and np.array_equal(a.label, b.label)
     assert 0 < a.label.sum() < len(a)
     assert set(np.unique(a.group)) <= {0, 1}
-    c = generate(1, seed=3, targets_per_search=5, max_candidates=8_000, first=1)
+    c = generate(1, seed=3, targets_per_search=5, max_values=1_500, first=1)
     assert np.array_equal(c.value, a.value[a.group == 1])  # a search's rows depend only on its number
 
 
@@ -112,7 +112,7 @@ def test_train_cli_small_run(tmp_path):
 
     out = tmp_path / "run"
     args = ["guide", "--domain", "strings", "--device", "cpu", "--searches", "3", "--targets", "5",
-            "--max-candidates", "5000", "--epochs", "2", "--hidden", "8", "--out", str(out)]
+            "--max-values", "800", "--epochs", "2", "--hidden", "8", "--out", str(out)]
     res = CliRunner().invoke(train, args)
     assert res.exit_code == 0, res.output
     summary = json.loads(res.stdout[res.stdout.index("{"):])
@@ -145,7 +145,7 @@ def test_data_do_not_depend_on_the_hash_seed():
     import sys
 
     code = ("import hashlib; from synth.neural.data import generate; "
-            "d = generate(1, seed=4, targets_per_search=6, max_candidates=6000); "
+            "d = generate(1, seed=4, targets_per_search=6, max_values=1000); "
             "print(hashlib.sha256(d.value.tobytes() + d.label.tobytes() + d.io.tobytes()).hexdigest())")
     digests = set()
     for hash_seed in ("1", "2"):

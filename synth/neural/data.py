@@ -223,10 +223,14 @@ def _subexpressions(node: Node) -> Iterator[Node]:
             stack.extend(n.args)
 
 
+class _BankFull(Exception):
+    """Raised by the value hook to end a synthetic search at its value count."""
+
+
 class SyntheticSearch:
     """A value bank explored by a plain bottom-up search over random inputs."""
 
-    def __init__(self, rng: random.Random, max_candidates: int = 150_000):
+    def __init__(self, rng: random.Random, max_values: int = 20_000):
         from synth.dsl import get_domain
         from synth.search.bottom_up import BottomUpSearch
         from synth.search.budget import Budget
@@ -243,10 +247,24 @@ class SyntheticSearch:
         grammar = grammar_from_ops(self.domain, ops, {k: "String" for k in self.inputs[0]}, consts,
                                    "String")
         impossible = tuple("\0impossible" for _ in self.inputs)
+        # The bank is the first ``max_values`` values in enumeration order: stopping on a value
+        # count (not a candidate budget, whose stopping point depends on how often the engine
+        # checks it) makes the data independent of the engine's internals.
+        counter = [0]
+
+        def count(nt: str, vals: tuple, node: Node) -> None:
+            counter[0] += 1
+            if counter[0] >= max_values:
+                raise _BankFull
+
         self.search = BottomUpSearch(self.domain, grammar, self.inputs, impossible,
-                                     Budget(timeout=None, max_candidates=max_candidates),
-                                     concat_shortcut=False, cond_shortcut=False)
-        self.search.run()
+                                     Budget(timeout=None, max_candidates=50 * max_values),
+                                     concat_shortcut=False, cond_shortcut=False, decompose=False,
+                                     value_hook=count)
+        try:
+            self.search.run()
+        except _BankFull:
+            pass
         # every non-leaf value: (type, values, node, size)
         self.values: list[tuple[str, tuple, Node]] = []
         for nt, seen in self.search.seen.items():
@@ -408,7 +426,7 @@ class Dataset:
 
 
 def generate(searches: int, seed: int = 0, targets_per_search: int = 40,
-             max_candidates: int = 150_000, progress: Callable[[int], None] | None = None,
+             max_values: int = 20_000, progress: Callable[[int], None] | None = None,
              first: int = 0) -> Dataset:
     """Rows from synthetic searches ``first`` .. ``first + searches - 1`` (each one is
     deterministic given ``seed`` and its number, so the data do not depend on how the work is
@@ -416,7 +434,7 @@ def generate(searches: int, seed: int = 0, targets_per_search: int = 40,
     ios, vals, sizes, labels, groups = [], [], [], [], []
     for g in range(first, first + searches):
         rng = random.Random(seed * 1_000_003 + g)
-        s = SyntheticSearch(rng, max_candidates=max_candidates)
+        s = SyntheticSearch(rng, max_values=max_values)
         for smp in s.samples(targets_per_search):
             ios.append(smp.io)
             vals.append(smp.value)

@@ -28,7 +28,7 @@ class TrainSettings:
     domain: str = "strings"
     searches: int = 300
     targets_per_search: int = 40
-    max_candidates: int = 100_000
+    max_values: int = 20_000
     seed: int = 0
     epochs: int = 8
     batch_size: int = 512
@@ -63,24 +63,24 @@ def auc(labels: np.ndarray, scores: np.ndarray) -> float:
 
 
 def _generate_part(args) -> Dataset:
-    searches, offset, seed, targets, max_candidates = args
-    return generate(searches, seed=seed, targets_per_search=targets, max_candidates=max_candidates,
+    searches, offset, seed, targets, max_values = args
+    return generate(searches, seed=seed, targets_per_search=targets, max_values=max_values,
                     first=offset)
 
 
 def make_dataset(st: TrainSettings, cache: Path | None,
                  progress: Callable[[int], None] | None = None) -> Dataset:
     """The synthetic dataset for these settings (read from ``cache`` if made before)."""
-    key = f"data_s{st.searches}_t{st.targets_per_search}_c{st.max_candidates}_seed{st.seed}.npz"
+    key = f"data_s{st.searches}_t{st.targets_per_search}_v{st.max_values}_seed{st.seed}.npz"
     if cache is not None and (cache / key).exists():
         return Dataset.load(str(cache / key))
     started = time.perf_counter()
     if st.jobs <= 1:
         data = generate(st.searches, seed=st.seed, targets_per_search=st.targets_per_search,
-                        max_candidates=st.max_candidates, progress=progress)
+                        max_values=st.max_values, progress=progress)
     else:
         step = max(1, st.searches // (st.jobs * 8))
-        chunks = [(min(step, st.searches - a), a, st.seed, st.targets_per_search, st.max_candidates)
+        chunks = [(min(step, st.searches - a), a, st.seed, st.targets_per_search, st.max_values)
                   for a in range(0, st.searches, step)]
         parts = []
         done = 0
@@ -101,7 +101,7 @@ def make_dataset(st: TrainSettings, cache: Path | None,
 
 def data_info(st: TrainSettings, cache: Path) -> dict:
     """How the cached dataset of these settings was made (its generation time), if recorded."""
-    key = f"data_s{st.searches}_t{st.targets_per_search}_c{st.max_candidates}_seed{st.seed}.json"
+    key = f"data_s{st.searches}_t{st.targets_per_search}_v{st.max_values}_seed{st.seed}.json"
     try:
         return json.loads((cache / key).read_text())
     except (OSError, ValueError):
@@ -232,6 +232,6 @@ def _write_weights(model, path: Path) -> None:
 
 def _settings_json(st: TrainSettings) -> dict:
     return {"domain": st.domain, "searches": st.searches, "targets_per_search": st.targets_per_search,
-            "max_candidates": st.max_candidates, "seed": st.seed, "epochs": st.epochs,
+            "max_values": st.max_values, "seed": st.seed, "epochs": st.epochs,
             "batch_size": st.batch_size, "lr": st.lr, "validation_fraction": st.validation_fraction,
             "config": st.config.to_json()}

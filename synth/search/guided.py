@@ -65,6 +65,7 @@ class GuidedSearch(BottomUpSearch):
         self.scored = 0
         self.moved = 0
         self.score_seconds = 0.0
+        self._phantom = 0  # see _level
 
     # ------------------------------------------------------------------------------------
     def penalties(self, nt: str, values: list[tuple]) -> np.ndarray:
@@ -84,6 +85,7 @@ class GuidedSearch(BottomUpSearch):
     def _level(self, cost: int) -> str | None:
         # values moved up from earlier levels already sit in bank[nt][cost]; only score new ones
         first_new = {nt: len(lv[cost]) if cost < len(lv) else 0 for nt, lv in self.bank.items()}
+        before = self.nvalues
         stopped = super()._level(cost)
         if stopped or self.solution is not None:
             return stopped
@@ -115,56 +117,32 @@ class GuidedSearch(BottomUpSearch):
                 lv[cost] = keep
         finally:
             self.score_seconds += time.perf_counter() - started
+        # The plain loop ends the search as a closed space when a few levels in a row add no
+        # value. Moved values still waiting above make a level count as non-empty.
+        if self.nvalues == before and self._waiting_above(cost):
+            self.nvalues += 1
+            self._phantom += 1
         return self.clock.exceeded()
+
+    def _waiting_above(self, cost: int) -> bool:
+        return any(any(lv[c] for c in range(cost + 1, len(lv))) for lv in self.bank.values())
 
     # ------------------------------------------------------------------------------------
     def run(self) -> SearchOutcome:
-        """The plain search's loop, except that the space is closed only when no bank level at
-        or above the current cost holds values (moved values wait up there), and that
-        ``budget.max_size`` bounds the re-priced cost, so reaching it ends the search as a
-        spent budget (status timeout, stopped_by max_size), never as an exhausted space."""
-        clock = self.clock
-        g = self.grammar
-        max_size = self.budget.max_size or 10**6
-        max_arity = max((len(p.args) for p in g.productions), default=0)
-        max_pcost = max((p.cost for p in g.productions), default=1)
-        self._leaves()
-        explored = max((lf.cost for lf in g.leaves), default=0)
-        stopped = None
-        cost = explored
-        while self.solution is None:
-            cost += 1
-            if self.pending is not None and cost >= self.pending_size:
-                self.solution = self.pending  # nothing cheaper exists
-                break
-            if cost > max_size:
-                # the levels are re-priced costs, not sizes: a smaller program may still wait
-                # above max_size, so this is a spent budget, not an exhausted space
-                stopped = "max_size"
-                break
-            last_nonempty = max((c for lv in self.bank.values() for c, l in enumerate(lv) if l), default=0)
-            if cost > max_pcost + max_arity * last_nonempty:
-                break  # no production can reach this cost from the values that exist: closed
-            stopped = self._level(cost)
-            if stopped or self.solution is not None:
-                break
-            explored = cost
-        if self.solution is None and self.pending is not None:
-            self.solution, stopped = self.pending, None
-        elif self.solution is not None and self.pending is not None \
-                and self.pending_size < node_size(self.solution):
-            self.solution = self.pending  # re-priced levels can reach a larger program first
-        if self.solution is not None:
-            status = "solved"
-        elif stopped:
-            status = "timeout"
-        else:
-            status = "exhausted"
-        return SearchOutcome(status=status, node=self.solution, candidates=clock.candidates,
-                             values=self.nvalues, max_size_explored=explored,
-                             seconds=clock.elapsed(), stopped_by=stopped,
-                             extra={"scored": self.scored, "moved": self.moved,
-                                    "score_seconds": round(self.score_seconds, 3)})
+        """The plain search, then: the values count without the bookkeeping above; the smaller
+        of a direct and a shortcut solution (re-priced levels can reach a larger program
+        first); and a search stopped by ``budget.max_size`` while values still waited above it
+        is a spent budget (timeout, stopped_by max_size), not an exhausted space, since the
+        levels are re-priced costs, not sizes."""
+        out = super().run()
+        out.values = self.nvalues - self._phantom
+        if out.node is not None and self.pending is not None and self.pending_size < node_size(out.node):
+            out.node = self.pending
+        if out.status == "exhausted" and self.budget.max_size is not None \
+                and self._waiting_above(self.budget.max_size):
+            out.status, out.stopped_by = "timeout", "max_size"
+        out.extra.update(scored=self.scored, moved=self.moved, score_seconds=round(self.score_seconds, 3))
+        return out
 
 
 def solve_guided(task: Task, domain: Domain, budget: Budget, grammar: SearchGrammar | None = None,
@@ -175,9 +153,10 @@ def solve_guided(task: Task, domain: Domain, budget: Budget, grammar: SearchGram
     for the domain, only the heuristics re-price values.
 
     With ``minimize``, a program the guided search finds is then challenged by a plain search
-    for a strictly smaller one (sizes below it only, for about as long as the guided search
-    took, within the budget): re-pricing reaches deep programs early but can reach a larger,
-    worse-generalizing program before a small one whose parts the guide misjudged.
+    for a strictly smaller one (sizes below it only, for as many candidates as the guided
+    search used but at least ``_MINIMIZE_MIN``, within the budget): re-pricing reaches deep
+    programs early but can reach a larger, worse-generalizing program before a small one whose
+    parts the guide misjudged.
     """
     from synth.neural.models import shipped_guide
     from synth.search.enumerative import limits_for, task_grammar
@@ -198,12 +177,13 @@ def solve_guided(task: Task, domain: Domain, budget: Budget, grammar: SearchGram
     size = node_size(out.node)
     if size <= 2 or (budget.max_size is not None and size - 1 > budget.max_size):
         return out
-    window = max(_MINIMIZE_MIN_S, _MINIMIZE_FACTOR * out.seconds)
     rest = _rest(budget, started, out.candidates)
     if rest is None:
         return out
-    timeout = window if rest.timeout is None else min(window, rest.timeout)
-    plain_budget = Budget(timeout=timeout, max_candidates=rest.max_candidates,
+    window = max(_MINIMIZE_MIN, int(_MINIMIZE_FACTOR * out.candidates))
+    if rest.max_candidates is not None:
+        window = min(window, rest.max_candidates)
+    plain_budget = Budget(timeout=rest.timeout, max_candidates=window,
                           max_memory_mb=budget.max_memory_mb, max_size=size - 1)
     plain = BottomUpSearch(domain, grammar, inputs, target, plain_budget, limits, **options).run()
     out.candidates += plain.candidates
@@ -215,8 +195,9 @@ def solve_guided(task: Task, domain: Domain, budget: Budget, grammar: SearchGram
     return out
 
 
-#: the plain search that looks for a smaller program runs for max(MIN, FACTOR * guided time)
-_MINIMIZE_MIN_S = 0.5
+#: the plain search that looks for a smaller program gets max(MIN, FACTOR * the guided search's
+#: candidates) candidates (a count, not seconds, so that a budget gives the same program)
+_MINIMIZE_MIN = 500_000
 _MINIMIZE_FACTOR = 1.0
 
 
