@@ -111,15 +111,17 @@ def _find(h, hlo, hhi, nd, nlo, nhi, start):
     if ln == 0:
         return start
     first = nd[nlo]
-    for i in range(start, lh - ln + 1):
-        if h[hlo + i] == first:
+    base = np.uint64(hlo)  # unsigned indices: no negative-index wraparound code
+    nb = np.uint64(nlo)
+    for i in range(np.uint64(start), np.uint64(lh - ln + 1)):
+        if h[base + i] == first:
             ok = True
-            for j in range(1, ln):
-                if h[hlo + i + j] != nd[nlo + j]:
+            for j in range(np.uint64(1), np.uint64(ln)):
+                if h[base + i + j] != nd[nb + j]:
                     ok = False
                     break
             if ok:
-                return i
+                return np.int64(i)
     return -1
 
 
@@ -143,6 +145,27 @@ def _pick(i, a0, a1, a2, a3):
     if i == 2:
         return a2
     return a3
+
+
+@kernel(inline=True)
+def _catch_up(a, upto, E, v0, v1, v2, v3, el0, el1, el2, el3, of0, of1, of2, of3, el, of, n, limit):
+    """Write examples ``0..upto-1`` of argument ``a``'s value as the result's (they were left
+    unwritten while every example was that argument unchanged); the write position after
+    them, or -1 if one is longer than ``limit``."""
+    src = _pick(a, el0, el1, el2, el3)
+    so = _pick(a, of0, of1, of2, of3)
+    v = v0 if a == 0 else v1 if a == 1 else v2 if a == 2 else v3
+    w = of[n * E]
+    for e in range(upto):
+        lo = so[v * E + e]
+        m = so[v * E + e + 1] - lo
+        if m > limit:
+            return -1
+        for j in range(m):
+            el[w + j] = src[lo + j]
+        w += m
+        of[n * E + e + 1] = w
+    return w
 
 
 # ------------------------------------------------------------------------------ batch driver
@@ -194,7 +217,37 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
     of0, of1, of2, of3 = ofs
     in0, in1, in2, in3 = ints
     sz0, sz1, sz2, sz3 = sizes
-    for p in range(pos, end):
+    # ops where a pattern absent from a string (on every example) makes every tuple that shares
+    # the first two arguments give nothing new: the string unchanged (a kept value) or an error
+    group_skip = (op == S_SUBSTITUTE or op == S_SUBSTITUTE_NTH or op == S_STR_REPLACE) and (same & 1) \
+        or op == I_FIND_FROM
+    p = pos
+    while p < end:
+        if group_skip and ((d2 == 0 and d3 == 0) or p == pos):
+            v0 = ids0[d0]
+            v1 = ids1[d1]
+            absent = True
+            for e in range(E):
+                if op == I_FIND_FROM:  # FIND(needle, within, start): needle in within?
+                    hay, hlo, hhi = el1, of1[v1 * E + e], of1[v1 * E + e + 1]
+                    nd_, nlo, nhi = el0, of0[v0 * E + e], of0[v0 * E + e + 1]
+                else:  # SUBSTITUTE(s, old, ...): old in s?
+                    hay, hlo, hhi = el0, of0[v0 * E + e], of0[v0 * E + e + 1]
+                    nd_, nlo, nhi = el1, of1[v1 * E + e], of1[v1 * E + e + 1]
+                    if nlo == nhi and op != S_STR_REPLACE:
+                        continue  # an empty pattern leaves the string unchanged
+                if nlo == nhi or _find(hay, hlo, hhi, nd_, nlo, nhi, 0) >= 0:
+                    absent = False
+                    break
+            if absent:  # skip to the next (first, second) argument pair
+                p += m2 * m3 - (d2 * m3 + d3)
+                d2 = 0
+                d3 = 0
+                d1 += 1
+                if d1 == m1:
+                    d1 = 0
+                    d0 += 1
+                continue
         n = state[T.N]
         if op != OP_COMMIT and (
                 n >= state[T.CAP_VALS] or 2 * (n + 1) > state[T.MASK] + 1
@@ -210,43 +263,73 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
             pass
         elif kind == T.SEQ:
             w = of[n * E]
+            # While every example's result is one argument's value unchanged (argument idarg),
+            # nothing is written: if that argument is of the result's nonterminal the candidate
+            # is a duplicate, decided without copying or hashing. -2: no example yet, -1: no.
+            idarg = -2
             for e in range(E):
                 # --- a string-valued op on example e: its length r (or ERR, TOOLONG, DEFER),
-                # written at el[w:], or up to three segments of its arguments to copy there
+                # as up to three segments of its arguments, or written directly (``direct``)
                 r = np.int64(_SEGMENTS)
+                direct = False
                 g0 = g1 = g2 = -1
                 l0 = h0 = l1 = h1 = l2 = h2 = np.int64(0)
-                if op == S_TO_TEXT or op == S_FROM_INT:
-                    x = in0[v0, e]
-                    if op == S_FROM_INT and x < 0:
+                slo = shi = ls = olo = ohi = rlo = rhi = first = np.int64(0)
+                j = -3  # the argument the result is unchanged from: -1 none, -3 not known yet
+                if op == S_IF:
+                    if in0[v0, e] != 0:
+                        g0, l0, h0, j = 1, of1[v1 * E + e], of1[v1 * E + e + 1], 1
+                    else:
+                        g0, l0, h0, j = 2, of2[v2 * E + e], of2[v2 * E + e + 1], 2
+                elif op == S_TO_TEXT or op == S_FROM_INT:
+                    if op == S_FROM_INT and in0[v0, e] < 0:
                         r = 0
                     else:
-                        neg = 1 if x < 0 else 0
-                        x = -x if x < 0 else x
-                        nd = 1
-                        t = x
-                        while t >= 10:
-                            t //= 10
-                            nd += 1
-                        if neg + nd > limit:
-                            r = TOOLONG
-                        else:
-                            if neg:
-                                el[w] = 45  # '-'
-                            for j in range(nd):
-                                el[w + neg + nd - 1 - j] = 48 + x % 10
-                                x //= 10
-                            r = neg + nd
-                elif op == S_IF:
-                    if in0[v0, e] != 0:
-                        g0, l0, h0 = 1, of1[v1 * E + e], of1[v1 * E + e + 1]
-                    else:
-                        g0, l0, h0 = 2, of2[v2 * E + e], of2[v2 * E + e + 1]
+                        direct = True
                 else:
                     slo = of0[v0 * E + e]
                     shi = of0[v0 * E + e + 1]
                     ls = shi - slo
-                    if op == S_CONCAT:
+                    if op == S_SUBSTITUTE or op == S_SUBSTITUTE_NTH or op == S_STR_REPLACE:
+                        olo = of1[v1 * E + e]
+                        ohi = of1[v1 * E + e + 1]
+                        rlo = of2[v2 * E + e]
+                        rhi = of2[v2 * E + e + 1]
+                        occ = np.int64(0)  # 0: every occurrence
+                        if op == S_SUBSTITUTE_NTH:
+                            occ = in3[v3, e]
+                        elif op == S_STR_REPLACE:
+                            occ = 1
+                        if occ < 0:
+                            r = ERR
+                        elif olo == ohi:
+                            if op == S_STR_REPLACE:  # an empty pattern: replacement in front
+                                g0, l0, h0 = 2, rlo, rhi
+                                g1, l1, h1 = 0, slo, shi
+                            else:
+                                g0, l0, h0 = 0, slo, shi
+                        else:
+                            lo_ = ohi - olo
+                            first = _find(el0, slo, shi, el1, olo, ohi, 0)
+                            if first < 0:  # no occurrence: s unchanged
+                                g0, l0, h0 = 0, slo, shi
+                                j = 0
+                            elif occ == 0:  # every non-overlapping occurrence, from the left
+                                direct = True
+                            else:  # the occ-th non-overlapping occurrence only
+                                i = first
+                                for _ in range(occ - 1):
+                                    i = _find(el0, slo, shi, el1, olo, ohi, i + lo_)
+                                    if i < 0:
+                                        break
+                                if i < 0:
+                                    g0, l0, h0 = 0, slo, shi
+                                    j = 0
+                                else:
+                                    g0, l0, h0 = 0, slo, slo + i
+                                    g1, l1, h1 = 2, rlo, rhi
+                                    g2, l2, h2 = 0, slo + i + lo_, shi
+                    elif op == S_CONCAT:
                         g0, l0, h0 = 0, slo, shi
                         g1, l1, h1 = 1, of1[v1 * E + e], of1[v1 * E + e + 1]
                     elif op == S_LEFT or op == S_RIGHT:
@@ -287,74 +370,107 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                             g0, l0, h0 = 0, slo, slo + i
                             g1, l1, h1 = 3, of3[v3 * E + e], of3[v3 * E + e + 1]
                             g2, l2, h2 = 0, slo + min(i + nn, ls), shi
-                    elif op == S_SUBSTITUTE or op == S_SUBSTITUTE_NTH or op == S_STR_REPLACE:
-                        olo = of1[v1 * E + e]
-                        ohi = of1[v1 * E + e + 1]
-                        rlo = of2[v2 * E + e]
-                        rhi = of2[v2 * E + e + 1]
-                        occ = np.int64(0)  # 0: every occurrence
-                        if op == S_SUBSTITUTE_NTH:
-                            occ = in3[v3, e]
-                        elif op == S_STR_REPLACE:
-                            occ = 1
-                        if occ < 0:
+                    elif op == S_TRIM or op == S_LOWER or op == S_UPPER or op == S_PROPER:
+                        direct = True
+                    elif op == S_REPT:
+                        kk = in1[v1, e]
+                        if kk < 0 or ls * kk > 100:
                             r = ERR
-                        elif olo == ohi:
-                            if op == S_STR_REPLACE:  # an empty pattern: replacement in front
-                                g0, l0, h0 = 2, rlo, rhi
-                                g1, l1, h1 = 0, slo, shi
-                            else:
-                                g0, l0, h0 = 0, slo, shi
-                        elif occ == 0:  # every non-overlapping occurrence, from the left
-                            lo_ = ohi - olo
-                            lr = rhi - rlo
-                            ww = w
-                            stop = w + limit
-                            i = slo
-                            r = 0
-                            while i < shi:
-                                if i <= shi - lo_ and el0[i] == el1[olo] and \
-                                        _same(el0, i, i + lo_, el1, olo, ohi):
-                                    if ww + lr > stop:
-                                        r = TOOLONG
-                                        break
-                                    for j in range(lr):
-                                        el[ww + j] = el2[rlo + j]
-                                    ww += lr
-                                    i += lo_
-                                else:
-                                    if ww + 1 > stop:
-                                        r = TOOLONG
-                                        break
-                                    el[ww] = el0[i]
-                                    ww += 1
-                                    i += 1
-                            if r == 0:
-                                r = ww - w
-                        else:  # the occ-th non-overlapping occurrence only
-                            lo_ = ohi - olo
-                            i = -lo_
-                            for _ in range(occ):
-                                i = _find(el0, slo, shi, el1, olo, ohi, i + lo_)
-                                if i < 0:
-                                    break
-                            if i < 0:
-                                g0, l0, h0 = 0, slo, shi
-                            else:
-                                g0, l0, h0 = 0, slo, slo + i
-                                g1, l1, h1 = 2, rlo, rhi
-                                g2, l2, h2 = 0, slo + i + lo_, shi
+                        elif ls * kk > limit:
+                            r = TOOLONG
+                        else:
+                            direct = True
+                    else:
+                        r = ERR
+                if r != _SEGMENTS and not direct:  # an error, or an empty string
+                    if r == 0 and idarg >= 0:
+                        w = _catch_up(idarg, e, E, v0, v1, v2, v3, el0, el1, el2, el3, of0, of1, of2,
+                                      of3, el, of, n, limit)
+                        if w < 0:
+                            r = TOOLONG
+                    if r >= 0:
+                        idarg = -1
+                else:
+                    # the argument this example's result is unchanged from, if any
+                    if direct:
+                        j = -1
+                    elif j == -3:
+                        j = -1
+                        ne = 0
+                        for g in range(3):
+                            a = g0 if g == 0 else g1 if g == 1 else g2
+                            glo = l0 if g == 0 else l1 if g == 1 else l2
+                            ghi = h0 if g == 0 else h1 if g == 1 else h2
+                            if a >= 0 and ghi > glo:
+                                ne += 1
+                                va = v0 if a == 0 else v1 if a == 1 else v2 if a == 2 else v3
+                                oa = _pick(a, of0, of1, of2, of3)
+                                j = a if glo == oa[va * E + e] and ghi == oa[va * E + e + 1] else -1
+                        if ne != 1:
+                            j = -1
+                    if idarg != -1 and j >= 0 and (idarg == -2 or idarg == j):
+                        idarg = j
+                        of[n * E + e + 1] = w
+                        continue
+                    if idarg >= 0:  # the examples so far must be written out after all
+                        w = _catch_up(idarg, e, E, v0, v1, v2, v3, el0, el1, el2, el3, of0, of1, of2,
+                                      of3, el, of, n, limit)
+                        if w < 0:
+                            ok = False
+                            break
+                    idarg = -1
+                    if not direct:  # copy the segments
+                        total = (h0 - l0) + (h1 - l1 if g1 >= 0 else 0) + (h2 - l2 if g2 >= 0 else 0)
+                        if total > limit:
+                            r = TOOLONG
+                        else:
+                            ww = np.uint64(w)
+                            for g in range(3):
+                                a = g0 if g == 0 else g1 if g == 1 else g2
+                                if a >= 0:
+                                    glo = l0 if g == 0 else l1 if g == 1 else l2
+                                    ghi = h0 if g == 0 else h1 if g == 1 else h2
+                                    src = _pick(a, el0, el1, el2, el3)
+                                    u = np.uint64(glo)
+                                    for jj in range(np.uint64(ghi - glo)):  # unsigned: no wraparound
+                                        el[ww + jj] = src[u + jj]
+                                    ww += np.uint64(ghi - glo)
+                            r = total
+                    elif op == S_TO_TEXT or op == S_FROM_INT:
+                        x = in0[v0, e]
+                        neg = 1 if x < 0 else 0
+                        x = -x if x < 0 else x
+                        nd = 1
+                        t = x
+                        while t >= 10:
+                            t //= 10
+                            nd += 1
+                        if neg + nd > limit:
+                            r = TOOLONG
+                        else:
+                            if neg:
+                                el[w] = 45  # '-'
+                            for jj in range(nd):
+                                el[w + neg + nd - 1 - jj] = 48 + x % 10
+                                x //= 10
+                            r = neg + nd
+                    elif op == S_REPT:
+                        kk = in1[v1, e]
+                        for t in range(kk):
+                            for jj in range(ls):
+                                el[w + t * ls + jj] = el0[slo + jj]
+                        r = ls * kk
                     elif op == S_TRIM:
                         i = slo
-                        j = shi
-                        while i < j and el0[i] <= 32:
+                        jj = shi
+                        while i < jj and el0[i] <= 32:
                             i += 1
-                        while j > i and el0[j - 1] <= 32:
-                            j -= 1
+                        while jj > i and el0[jj - 1] <= 32:
+                            jj -= 1
                         ww = w
                         prev_space = False
                         r = 0
-                        for q in range(i, j):
+                        for q in range(i, jj):
                             c = el0[q]
                             if c == 32 and prev_space:
                                 continue
@@ -395,36 +511,37 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                                             c -= 32
                                         prev_letter = upper or lower
                                     el[w + q] = c
-                    elif op == S_REPT:
-                        kk = in1[v1, e]
-                        if kk < 0 or ls * kk > 100:
-                            r = ERR
-                        elif ls * kk > limit:
+                    else:  # SUBSTITUTE: every occurrence, the first at ``first``
+                        lo_ = ohi - olo
+                        lr = rhi - rlo
+                        stop = w + limit
+                        if first > limit:
                             r = TOOLONG
                         else:
-                            for t in range(kk):
-                                for j in range(ls):
-                                    el[w + t * ls + j] = el0[slo + j]
-                            r = ls * kk
-                    else:
-                        r = ERR
-                if r == _SEGMENTS:  # copy the segments
-                    total = (h0 - l0) + (h1 - l1 if g1 >= 0 else 0) + (h2 - l2 if g2 >= 0 else 0)
-                    if total > limit:
-                        r = TOOLONG
-                    else:
-                        ww = np.uint64(w)
-                        for g in range(3):
-                            a = g0 if g == 0 else g1 if g == 1 else g2
-                            if a >= 0:
-                                glo = l0 if g == 0 else l1 if g == 1 else l2
-                                ghi = h0 if g == 0 else h1 if g == 1 else h2
-                                src = _pick(a, el0, el1, el2, el3)
-                                u = np.uint64(glo)
-                                for j in range(np.uint64(ghi - glo)):  # unsigned: no wraparound
-                                    el[ww + j] = src[u + j]
-                                ww += np.uint64(ghi - glo)
-                        r = total
+                            for q in range(first):
+                                el[w + q] = el0[slo + q]
+                            ww = w + first
+                            i = slo + first
+                            r = 0
+                            while i < shi:
+                                if i <= shi - lo_ and el0[i] == el1[olo] and \
+                                        _same(el0, i, i + lo_, el1, olo, ohi):
+                                    if ww + lr > stop:
+                                        r = TOOLONG
+                                        break
+                                    for q in range(lr):
+                                        el[ww + q] = el2[rlo + q]
+                                    ww += lr
+                                    i += lo_
+                                else:
+                                    if ww + 1 > stop:
+                                        r = TOOLONG
+                                        break
+                                    el[ww] = el0[i]
+                                    ww += 1
+                                    i += 1
+                            if r == 0:
+                                r = ww - w
                 if r < 0:
                     if r == DEFER:
                         return DEFERRED, p
@@ -432,6 +549,12 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                     break
                 w += r
                 of[n * E + e + 1] = w
+            if ok and idarg >= 0:  # every example is argument idarg unchanged
+                if same >> idarg & 1:
+                    ok = False  # a kept value of this nonterminal
+                elif _catch_up(idarg, E, E, v0, v1, v2, v3, el0, el1, el2, el3, of0, of1, of2, of3,
+                               el, of, n, limit) < 0:
+                    ok = False
         else:
             for e in range(E):
                 # --- an int- or bool-valued op on example e: x, or good = False on an error
@@ -547,6 +670,7 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                 if status == T.SOLVED:
                     return SOLVED, p
         # next tuple
+        p += 1
         d3 += 1
         if d3 == m3:
             d3 = 0
