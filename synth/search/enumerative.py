@@ -2,9 +2,13 @@
 constants, observational equivalence, and the value caps."""
 from __future__ import annotations
 
+import os
+import time
+from dataclasses import replace
 from typing import Any
 
 from synth.dsl.base import Domain, ValueLimits
+from synth.errors import InvalidTask
 from synth.search.bottom_up import BottomUpSearch, SearchOutcome
 from synth.search.budget import Budget
 from synth.search.grammar import SearchGrammar, grammar_from_ops
@@ -44,9 +48,48 @@ def task_grammar(task: Task, domain: Domain) -> SearchGrammar:
     return grammar if grammar is not None else default_grammar(task, domain)
 
 
+#: ``engine="auto"`` first gives the pure-Python engine this many candidates: a task it solves
+#: within them is done before the compiled kernels would even have loaded (about a second)
+AUTO_PYTHON_CANDIDATES = 50_000
+
+
 def solve_bottom_up(task: Task, domain: Domain, budget: Budget, grammar: SearchGrammar | None = None,
-                    **options: Any) -> SearchOutcome:
+                    engine: str | None = None, **options: Any) -> SearchOutcome:
+    """``engine``: "python" (``BottomUpSearch``), "compiled" (``CompiledBottomUpSearch``: numba
+    kernels, Python for any production without one), or "auto" (default: ``$SYNTH_ENGINE``, else
+    "auto"): the compiled engine when numba imports and every production has a kernel, after a
+    short pure-Python start (``AUTO_PYTHON_CANDIDATES``) that answers small tasks without loading
+    the kernels. All three return the same program for the same budget."""
     grammar = grammar or task_grammar(task, domain)
-    search = BottomUpSearch(domain, grammar, [dict(e.inputs) for e in task.examples],
-                            [e.output for e in task.examples], budget, limits_for(task), **options)
-    return search.run()
+    engine = engine or os.environ.get("SYNTH_ENGINE") or "auto"
+    if engine not in ("auto", "compiled", "python"):
+        raise InvalidTask(f"unknown search engine {engine!r}; choose auto, compiled or python")
+    limits = limits_for(task)
+    inputs = [dict(e.inputs) for e in task.examples]
+    target = [e.output for e in task.examples]
+    if engine == "auto":
+        quick = AUTO_PYTHON_CANDIDATES
+        if budget.max_candidates is not None and budget.max_candidates <= quick:
+            return BottomUpSearch(domain, grammar, inputs, target, budget, limits, **options).run()
+        start = time.perf_counter()
+        out = BottomUpSearch(domain, grammar, inputs, target, replace(budget, max_candidates=quick),
+                             limits, **options).run()
+        # a result reached before the quick budget ran out is the full search's result too
+        if out.status in ("solved", "exhausted") and out.candidates < quick:
+            return out
+        if budget.timeout is not None:
+            left = budget.timeout - (time.perf_counter() - start)
+            if left <= 0:
+                return out
+            budget = replace(budget, timeout=left)
+    cls = BottomUpSearch
+    if engine != "python":
+        try:
+            from synth.search.compiled import CompiledBottomUpSearch, unsupported_reason
+        except ImportError:  # numba missing
+            if engine == "compiled":
+                raise
+        else:
+            if engine == "compiled" or unsupported_reason(domain, grammar, limits, need_all_kernels=True) is None:
+                cls = CompiledBottomUpSearch
+    return cls(domain, grammar, inputs, target, budget, limits, **options).run()
