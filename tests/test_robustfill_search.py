@@ -122,3 +122,8 @@ def test_op_restriction_is_honoured():
     assert res.solved and "Concat(GetToken(WORD, -1, x), ConstStr(\",\")" in str(res.program)
     res = synth.solve(_task(pairs, ops="GetToken"), timeout=60)
     assert res.status == "exhausted"
+
+
+def test_all_empty_outputs():
+    res = synth.solve(_task([("abc", ""), ("de", "")]), timeout=60)
+    assert res.solved and res.program(x="xyz") == ""
