@@ -164,6 +164,7 @@ class CompiledBottomUpSearch(BottomUpSearch):
         self._nodes: dict[str, dict[int, Node]] = {nt: {} for nt in self.nts}
         self._py_values: dict[str, dict[int, tuple]] = {nt: {} for nt in self.nts}
         self._P = np.zeros(16, np.int64)
+        self._P_commit = np.zeros(16, np.int64)
         self._dummy_ids = np.zeros(1, np.int64)
         self._dummy_el = np.zeros(1, np.int32)
         self._dummy_of = np.zeros(2, np.int64)
@@ -283,7 +284,7 @@ class CompiledBottomUpSearch(BottomUpSearch):
         written at the free slot of ``nt``'s bank: DUP, NEW or SOLVED."""
         from synth.search.compiled import protocol as Q
 
-        bank, t, P = self.banks[nt], self.tbank, self._P
+        bank, t, P = self.banks[nt], self.tbank, self._P_commit  # not _P: a block may be under way
         P[Q.P_OP] = Q.OP_COMMIT
         P[Q.P_E] = self.E
         P[Q.P_KIND] = bank.kind
