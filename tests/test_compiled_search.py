@@ -160,5 +160,5 @@ def test_cache_dir_falls_back_when_not_writable(tmp_path, monkeypatch):
     monkeypatch.setenv("SYNTH_NUMBA_CACHE_DIR", str(blocker / "sub"))  # cannot be created
     monkeypatch.setattr(jit, "__file__", str(blocker / "x" / "jit.py"))  # in-tree: not writable
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    got = jit._cache_dir()
+    got = jit._cache_root()
     assert got is not None and str(got).startswith(str(tmp_path / "cache"))

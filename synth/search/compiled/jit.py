@@ -2,9 +2,9 @@
 
 Numba's ``cache=True`` keys a cached function on its own source file only, so a kernel that calls a
 helper from another file would keep stale machine code after that helper changes. Every kernel of
-synth is therefore cached in a directory named after a digest of *all* kernel source files (and
-the numba version): any edit to any of them starts a fresh cache. The directory is the first
-writable one of
+synth is therefore cached in a directory named after a digest of its own module, the shared
+kernel sources (``synth/search/compiled/*.py``) and the numba version: an edit to any of them
+starts a fresh cache. The directories live under the first writable one of
 
 1. ``$SYNTH_NUMBA_CACHE_DIR`` (or ``$NUMBA_CACHE_DIR``) if set,
 2. ``__pycache__/`` next to this module (a source checkout),
@@ -27,16 +27,20 @@ import numba
 from numba.core import config as _numba_config
 
 _PACKAGE = Path(__file__).resolve().parents[2]  # the ``synth`` package directory
-#: source files whose kernels call each other; a change to any of them invalidates the cache
-_KERNEL_SOURCES = ("search/compiled/*.py", "dsl/*/kernels.py")
+#: shared kernel sources: every kernel inlines code from these
+_SHARED_SOURCES = "search/compiled/*.py"
 
 
-def _digest() -> str:
+def _digest(module_file: str) -> str:
+    """A digest of the numba version, the shared kernel sources and the kernel's own module."""
     h = hashlib.sha256(numba.__version__.encode())
-    for pattern in _KERNEL_SOURCES:
-        for path in sorted(_PACKAGE.glob(pattern)):
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
+    paths = sorted(_PACKAGE.glob(_SHARED_SOURCES))
+    own = Path(module_file).resolve()
+    if own not in paths:
+        paths.append(own)
+    for path in paths:
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -49,16 +53,17 @@ def _writable(directory: Path) -> bool:
         return False
 
 
-def _cache_dir() -> Path | None:
-    name = f"synth-numba-{_digest()}"
+def _cache_root() -> Path | None:
+    """The first writable of the cache locations listed in the module docstring."""
     candidates = []
     explicit = os.environ.get("SYNTH_NUMBA_CACHE_DIR") or os.environ.get("NUMBA_CACHE_DIR")
     if explicit:
-        candidates.append(Path(explicit) / name)
-    candidates.append(Path(__file__).resolve().parent / "__pycache__" / name)
+        candidates.append(Path(explicit))
+    candidates.append(Path(__file__).resolve().parent / "__pycache__")
     user_cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    candidates.append(Path(user_cache) / "synth" / "numba" / name)
-    candidates.append(Path(tempfile.gettempdir()) / f"synth-numba-{os.getuid() if hasattr(os, 'getuid') else 0}" / name)
+    candidates.append(Path(user_cache) / "synth" / "numba")
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    candidates.append(Path(tempfile.gettempdir()) / f"synth-numba-{uid}")
     for c in candidates:
         if _writable(c):
             return c
@@ -66,10 +71,22 @@ def _cache_dir() -> Path | None:
 
 
 #: ``SYNTH_NUMBA_NO_CACHE=1`` compiles in every process (to inspect the generated code)
-CACHE_DIR: Path | None = None if os.environ.get("SYNTH_NUMBA_NO_CACHE") else _cache_dir()
+CACHE_ROOT: Path | None = None if os.environ.get("SYNTH_NUMBA_NO_CACHE") else _cache_root()
+_dirs: dict[str, Path | None] = {}
 
-#: kernels never allocate arrays, so they run without numba's reference counting (``_nrt``): the
-#: atomic reference-count updates on every array variable cost more than the work itself
+
+def cache_dir(module_file: str) -> Path | None:
+    """Where the kernels of one module are cached (None: not cached)."""
+    if module_file not in _dirs:
+        d = None
+        if CACHE_ROOT is not None:
+            d = CACHE_ROOT / f"synth-numba-{_digest(module_file)}"
+            if not _writable(d):
+                d = None
+        _dirs[module_file] = d
+    return _dirs[module_file]
+
+
 _OPTIONS = dict(nogil=True, error_model="numpy", _nrt=False)
 
 
@@ -79,10 +96,11 @@ def kernel(fn: Callable | None = None, *, inline: bool = False) -> Callable:
     if fn is None:
         return lambda f: kernel(f, inline=inline)
     options = dict(_OPTIONS, inline="always") if inline else _OPTIONS
-    if CACHE_DIR is None:
+    directory = cache_dir(fn.__code__.co_filename)
+    if directory is None:
         return numba.njit(cache=False, **options)(fn)
     saved = _numba_config.CACHE_DIR
-    _numba_config.CACHE_DIR = str(CACHE_DIR)
+    _numba_config.CACHE_DIR = str(directory)
     try:
         return numba.njit(cache=True, **options)(fn)
     except RuntimeError:  # no cache locator could be used after all: compile per process
