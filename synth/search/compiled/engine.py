@@ -45,7 +45,8 @@ def _kernel_of(domain: Domain, K, grammar: SearchGrammar, p) -> int | None:
     """The kernel code of a production: only a plain op application whose function is the op's
     reference function and whose nonterminal types are the op's signature."""
     op = domain.ops.get(p.op)
-    if op is None or p.build is not None or op.fn is not p.fn:
+    # a production may wrap the reference function (``fn.reference``), e.g. to make values hashable
+    if op is None or p.build is not None or op.fn is not getattr(p.fn, "reference", p.fn):
         return None
     types = grammar.nonterminals
     if tuple(types[a] for a in p.args) != tuple(op.arg_types) or types[p.result] != op.ret_type:
