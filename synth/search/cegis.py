@@ -35,7 +35,7 @@ RUNS, RUN_LENGTH = 24, 40
 #: depth of the bounded model check for unreachable-property loops
 BMC_DEPTH = 6
 #: clause spaces larger than this are cut (the most promising clauses first)
-MAX_CLAUSES = 30000
+MAX_CLAUSES = 8000
 
 
 def system_for_task(task: Task):
@@ -460,9 +460,9 @@ def solve_cegis(task: Task, domain: Domain, budget: Budget, seed: int = 0, level
         final = verify_invariant(ts, node, max(1000, _query_ms(clock)))
         stats["verification"] = final.detail
         if final.proved:
-            return outcome("solved", node, also=_renderings(ts, node))
+            return outcome("solved", node, also=_renderings(ts, node, "sygus_inv" in task.spec))
         if final.unknown:
-            return outcome("unproven", node, also=_renderings(ts, node),
+            return outcome("unproven", node, also=_renderings(ts, node, "sygus_inv" in task.spec),
                            error=f"Z3 could not prove the invariant: {final.detail}")
         return outcome("error", None, error=f"internal error: the invariant found fails "
                                             f"re-verification: {final.detail}")
@@ -512,6 +512,8 @@ def _learn(ts, atoms: CandidateAtoms, data: IceData, clock: Clock, stats: dict, 
         extra_clauses = _prefilter(extra_clauses, atoms, data)[:MAX_CLAUSES]
         clauses = inductive + extra_clauses
         stats[f"clauses_level{level}"] = len(clauses)
+        if clock.exceeded():
+            return None, [], atom_z3, "timeout"
         res = houdini(ts, atoms, clauses, data, clock, atom_z3, stats)
         if res.status == "proved":
             return res, clauses, atom_z3, "proved"
@@ -538,8 +540,12 @@ def _prefilter(clauses: list[Clause], atoms: CandidateAtoms, data: IceData) -> l
     return [c for c, good in zip(clauses, ok) if good]
 
 
-def _renderings(ts, node: Node) -> dict:
-    from synth.dsl.lia.syntax import format_define_fun
+def _renderings(ts, node: Node, sygus_task: bool = False) -> dict:
+    """The other forms of an invariant: the SyGuS ``define-fun``, or, for a SyGuS task (whose
+    main answer is the define-fun), the invariant in our syntax."""
+    from synth.dsl.lia.syntax import format_define_fun, format_expr
 
+    if sygus_task:
+        return {"invariant": format_expr(node)}
     params = [(v, ts.sorts[v]) for v in ts.vars]
     return {"sygus": format_define_fun(getattr(ts, "inv_name", "inv"), params, node)}
