@@ -21,7 +21,6 @@ the search, and every program found is re-run with the reference interpreter.
 """
 from __future__ import annotations
 
-from itertools import product
 from typing import Any, Callable
 
 from synth.dsl.base import Const, Domain, Var
