@@ -136,6 +136,27 @@ def _same(a, alo, ahi, b, blo, bhi):
 
 
 @kernel(inline=True)
+def _copy_segment(out, w, a, lo, hi, a0, a1, a2, a3):
+    """Copy elements lo..hi of argument ``a``'s element array to out[w:]; the new end (uint64
+    indices throughout: no negative-index wraparound code)."""
+    u = np.uint64(lo)
+    m = np.uint64(hi - lo)
+    if a == 0:
+        for j in range(m):
+            out[w + j] = a0[u + j]
+    elif a == 1:
+        for j in range(m):
+            out[w + j] = a1[u + j]
+    elif a == 2:
+        for j in range(m):
+            out[w + j] = a2[u + j]
+    else:
+        for j in range(m):
+            out[w + j] = a3[u + j]
+    return w + m
+
+
+@kernel(inline=True)
 def _pick(i, a0, a1, a2, a3):
     """Argument array ``i`` (the element arrays of up to four arguments)."""
     if i == 0:
@@ -261,6 +282,19 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
         ok = True
         if op == OP_COMMIT:
             pass
+        elif op == S_CONCAT:  # the most frequent op producing new values: its own loop
+            w = np.uint64(of[n * E])
+            for e in range(E):
+                alo = of0[v0 * E + e]
+                la = of0[v0 * E + e + 1] - alo
+                blo = of1[v1 * E + e]
+                lb = of1[v1 * E + e + 1] - blo
+                if la + lb > limit:
+                    ok = False
+                    break
+                w = _copy_segment(el, w, 0, alo, alo + la, el0, el1, el2, el3)
+                w = _copy_segment(el, w, 1, blo, blo + lb, el0, el1, el2, el3)
+                of[n * E + e + 1] = w
         elif kind == T.SEQ:
             w = of[n * E]
             # While every example's result is one argument's value unchanged (argument idarg),
@@ -329,17 +363,16 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                                     g0, l0, h0 = 0, slo, slo + i
                                     g1, l1, h1 = 2, rlo, rhi
                                     g2, l2, h2 = 0, slo + i + lo_, shi
-                    elif op == S_CONCAT:
-                        g0, l0, h0 = 0, slo, shi
-                        g1, l1, h1 = 1, of1[v1 * E + e], of1[v1 * E + e + 1]
                     elif op == S_LEFT or op == S_RIGHT:
                         nn = in1[v1, e]
                         if nn < 0:
                             r = ERR
+                        elif nn >= ls:
+                            g0, l0, h0, j = 0, slo, shi, 0
                         elif op == S_LEFT:
-                            g0, l0, h0 = 0, slo, slo + min(nn, ls)
+                            g0, l0, h0 = 0, slo, slo + nn
                         else:
-                            g0, l0, h0 = 0, shi - nn if nn < ls else slo, shi
+                            g0, l0, h0 = 0, shi - nn, shi
                     elif op == S_MID or op == S_SUBSTR:
                         i = in1[v1, e]
                         nn = in2[v2, e]
@@ -391,23 +424,10 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                     if r >= 0:
                         idarg = -1
                 else:
-                    # the argument this example's result is unchanged from, if any
-                    if direct:
+                    # the argument this example's result is unchanged from (-1: none or not
+                    # known; finding it is only an optimization: a missed one is hashed)
+                    if direct or j == -3:
                         j = -1
-                    elif j == -3:
-                        j = -1
-                        ne = 0
-                        for g in range(3):
-                            a = g0 if g == 0 else g1 if g == 1 else g2
-                            glo = l0 if g == 0 else l1 if g == 1 else l2
-                            ghi = h0 if g == 0 else h1 if g == 1 else h2
-                            if a >= 0 and ghi > glo:
-                                ne += 1
-                                va = v0 if a == 0 else v1 if a == 1 else v2 if a == 2 else v3
-                                oa = _pick(a, of0, of1, of2, of3)
-                                j = a if glo == oa[va * E + e] and ghi == oa[va * E + e + 1] else -1
-                        if ne != 1:
-                            j = -1
                     if idarg != -1 and j >= 0 and (idarg == -2 or idarg == j):
                         idarg = j
                         of[n * E + e + 1] = w
@@ -424,17 +444,11 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                         if total > limit:
                             r = TOOLONG
                         else:
-                            ww = np.uint64(w)
-                            for g in range(3):
-                                a = g0 if g == 0 else g1 if g == 1 else g2
-                                if a >= 0:
-                                    glo = l0 if g == 0 else l1 if g == 1 else l2
-                                    ghi = h0 if g == 0 else h1 if g == 1 else h2
-                                    src = _pick(a, el0, el1, el2, el3)
-                                    u = np.uint64(glo)
-                                    for jj in range(np.uint64(ghi - glo)):  # unsigned: no wraparound
-                                        el[ww + jj] = src[u + jj]
-                                    ww += np.uint64(ghi - glo)
+                            ww = _copy_segment(el, np.uint64(w), g0, l0, h0, el0, el1, el2, el3)
+                            if g1 >= 0:
+                                ww = _copy_segment(el, ww, g1, l1, h1, el0, el1, el2, el3)
+                            if g2 >= 0:
+                                _copy_segment(el, ww, g2, l2, h2, el0, el1, el2, el3)
                             r = total
                     elif op == S_TO_TEXT or op == S_FROM_INT:
                         x = in0[v0, e]

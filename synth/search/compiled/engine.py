@@ -95,6 +95,8 @@ class _Unsupported(Exception):
 
 _DONE = 0
 _SOLVED = 2
+#: values a bank has room for at first (arrays are only touched as they fill)
+_FIRST_CAPACITY = 1 << 14
 
 
 class CompiledBottomUpSearch(BottomUpSearch):
@@ -143,7 +145,8 @@ class CompiledBottomUpSearch(BottomUpSearch):
         ensure_compiled(K)
         self.kinds = {nt: K.KINDS[t] for nt, t in g.nonterminals.items()}
         self.caps = {nt: K.value_caps(t, self.limits) for nt, t in g.nonterminals.items()}
-        self.banks = {nt: ValueBank(self.kinds[nt], E, max_len=self.caps[nt][0]) for nt in self.nts}
+        self.banks = {nt: ValueBank(self.kinds[nt], E, max_len=self.caps[nt][0], capacity=_FIRST_CAPACITY)
+                      for nt in self.nts}
         self.tbank = target_bank(self.kinds[start], enc)
         self.codes = [_kernel_of(D, K, g, p) for p in g.productions]
         self.flags = {}

@@ -89,7 +89,7 @@ class ValueBank:
                 self.ints = _resized(self.ints, new)
             s[T.CAP_VALS] = new
         if 2 * (n + 2) > s[T.MASK] + 1:
-            tsize = 2 * (int(s[T.MASK]) + 1)
+            tsize = 4 * (int(s[T.MASK]) + 1)  # 4x: every growth rehashes all values
             while 2 * (n + 2) > tsize:
                 tsize *= 2
             self.table = zeros(tsize, np.int64)
@@ -146,7 +146,7 @@ class ValueBank:
                                       self.vsize, self.prov))
 
 
-_HUGE_MIN = 8 << 20  # arrays from this many bytes on are backed by transparent huge pages
+_HUGE_MIN = 2 << 20  # arrays from this many bytes on are backed by transparent huge pages
 
 
 def zeros(shape, dtype) -> np.ndarray:
