@@ -58,6 +58,10 @@ def encode(type_: str, value):
     return None
 
 
+def element_dtype(values) -> np.dtype:
+    return np.dtype(np.int32)
+
+
 def decode(type_: str, raw):
     if type_ == "List":
         return tuple(int(x) for x in raw)

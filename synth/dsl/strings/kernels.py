@@ -4,7 +4,8 @@
 exactly (``tests/test_kernels_strings.py`` checks them on random Unicode values with hypothesis).
 Strings are arrays of Unicode code points, so any character works. The one op whose reference
 semantics needs Unicode tables is PROPER (``str.isalpha``, ``str.upper``): its kernel handles
-ASCII strings and hands any other string back to Python (``DEFER``).
+ASCII strings and hands any other string back to Python (``DEFER``). A search whose strings are
+all ASCII stores one byte per character (every op maps ASCII to ASCII).
 
 A kernel writes a string result straight into the result bank, capped at ``limit`` characters:
 a longer result could never be kept (the strings cap) and is reported as ``TOOLONG``.
@@ -80,6 +81,12 @@ def encode(type_: str, value):
     if type_ == "Int":
         return int(value) if type(value) is int and -MAX_INT < value < MAX_INT else None
     return None
+
+
+def element_dtype(strings) -> np.dtype:
+    """``uint8`` when every string is ASCII (every op keeps text ASCII, so the whole search
+    does), else ``int32`` (any code point)."""
+    return np.dtype(np.uint8) if all(s.isascii() for s in strings) else np.dtype(np.int32)
 
 
 def decode(type_: str, raw):

@@ -142,12 +142,19 @@ class CompiledBottomUpSearch(BottomUpSearch):
                 if any(K.encode(t, v) is None for v in vals):
                     raise _Unsupported(f"leaf {leaf.node} has values the compiled layout cannot hold")
             self._leaf_vals.append(vals)
-        ensure_compiled(K)
+        # the sequence element type: the domain's narrowest that holds every leaf and target
+        seq_values = [v for leaf, vals in zip(g.leaves, self._leaf_vals) if ERROR not in vals
+                      and K.KINDS[g.nonterminals[leaf.result]] == T.SEQ for v in vals]
+        if K.KINDS[start_type] == T.SEQ:
+            seq_values += list(self.target)
+        dtype = K.element_dtype(seq_values)
+        self.dtype = dtype
+        ensure_compiled(K, dtype)
         self.kinds = {nt: K.KINDS[t] for nt, t in g.nonterminals.items()}
         self.caps = {nt: K.value_caps(t, self.limits) for nt, t in g.nonterminals.items()}
-        self.banks = {nt: ValueBank(self.kinds[nt], E, max_len=self.caps[nt][0], capacity=_FIRST_CAPACITY)
-                      for nt in self.nts}
-        self.tbank = target_bank(self.kinds[start], enc)
+        self.banks = {nt: ValueBank(self.kinds[nt], E, max_len=self.caps[nt][0], capacity=_FIRST_CAPACITY,
+                                    dtype=dtype) for nt in self.nts}
+        self.tbank = target_bank(self.kinds[start], enc, dtype=dtype)
         self.codes = [_kernel_of(D, K, g, p) for p in g.productions]
         self.flags = {}
         for nt in self.nts:
@@ -170,7 +177,7 @@ class CompiledBottomUpSearch(BottomUpSearch):
         self._P = np.zeros(16, np.int64)
         self._P_commit = np.zeros(16, np.int64)
         self._dummy_ids = np.zeros(1, np.int64)
-        self._dummy_el = np.zeros(1, np.int32)
+        self._dummy_el = np.zeros(1, dtype)
         self._dummy_of = np.zeros(2, np.int64)
         self._dummy_ints = np.zeros((1, 1), np.int64)
         self._dummy_sizes = np.zeros(1, np.int32)

@@ -4,6 +4,8 @@
 - ``kernel_code(op) -> int | None``: the kernel code of an ``Op`` (None: no kernel);
 - ``encode(type, value)`` / ``decode(type, raw)``: Python value <-> bank entry (an int, or an
   int32 element array); ``encode`` returns None for a value the bank cannot hold;
+- ``element_dtype(values)``: the element type of the sequence banks of a search whose leaves
+  and target hold these sequence values (int32, or narrower where the ops keep values in range);
 - ``value_caps(type, limits) -> (max_len, max_abs) | None``: the domain's ``value_ok`` as caps
   (longest sequence kept; bound on |int|, 0 for none), None when the bank cannot honour them;
 - ``run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize, prov, state,

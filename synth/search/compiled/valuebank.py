@@ -1,8 +1,8 @@
 """The value bank of one nonterminal, laid out for batch kernels.
 
 Every kept value (a program's outputs on all E examples) lives in flat numpy arrays, in the order
-it was found: sequences (strings as Unicode code points, integer lists) as one ``int32`` element
-array with ``int64`` offsets, scalars (ints, bools) as an ``int64`` matrix. Beside each value the
+it was found: sequences (strings as Unicode code points, integer lists) as one element array
+(``int32``, or ``uint8`` where every string is ASCII) with ``int64`` offsets, scalars (ints, bools) as an ``int64`` matrix. Beside each value the
 bank keeps its functional hash, the AST size of its program and its provenance (production index
 and argument ids, or ``-1 - leaf index``), from which the program is rebuilt only when needed.
 The hash table maps hashes to value ids (open addressing, at most half full, one int64
@@ -18,7 +18,6 @@ import numpy as np
 from synth.search.compiled import table as T
 
 MAX_ARITY = 4
-_EMPTY_I32 = np.zeros(1, np.int32)
 _EMPTY_I64 = np.zeros(1, np.int64)
 _EMPTY_2D = np.zeros((1, 1), np.int64)
 
@@ -27,8 +26,10 @@ class ValueBank:
     """Values of one nonterminal. ``kind`` is ``table.SEQ`` or ``table.SCALAR``; ``E`` the number
     of examples; ``max_len`` the longest sequence a value may hold (the domain's cap minus one)."""
 
-    def __init__(self, kind: int, E: int, max_len: int = 0, capacity: int = 1024):
+    def __init__(self, kind: int, E: int, max_len: int = 0, capacity: int = 1024,
+                 dtype=np.int32):
         self.kind = kind
+        self.dtype = np.dtype(dtype)
         self.E = E
         self.max_len = max_len
         cap = capacity
@@ -48,11 +49,11 @@ class ValueBank:
         self.hi = np.zeros(E, np.int64)
         if kind == T.SEQ:
             self.of = np.zeros(cap * E + 1, np.int64)
-            self.el = np.zeros(max(cap * E * 4, E * max_len + 16), np.int32)
+            self.el = np.zeros(max(cap * E * 4, E * max_len + 16), self.dtype)
             self.ints = _EMPTY_2D
         else:
             self.of = _EMPTY_I64
-            self.el = _EMPTY_I32
+            self.el = np.zeros(1, self.dtype)
             self.ints = np.zeros((cap, E), np.int64)
         self.state[T.CAP_ELEMS] = len(self.el)
 
@@ -104,7 +105,7 @@ class ValueBank:
 
     # ---------------------------------------------------------------------------------------
     def write(self, encoded: Sequence[Any]) -> None:
-        """Put an encoded value (per example: an int, or an int32 array) at the free slot."""
+        """Put an encoded value (per example: an int, or an element array) at the free slot."""
         n = self.n
         E = self.E
         while True:
@@ -121,6 +122,8 @@ class ValueBank:
                 break
             self.grow()
         if self.kind == T.SEQ:
+            if self.dtype.itemsize == 1 and any(len(x) and int(np.max(x)) > 127 for x in encoded):
+                raise ValueError("a non-ASCII value in a bank laid out for ASCII text")
             p = int(self.of[n * E])
             for e, x in enumerate(encoded):
                 self.el[p:p + len(x)] = x
@@ -130,7 +133,7 @@ class ValueBank:
             self.ints[n, :] = encoded
 
     def raw(self, v: int, e: int):
-        """Example ``e`` of value ``v``: an int, or the int32 element array of a sequence."""
+        """Example ``e`` of value ``v``: an int, or the element array of a sequence."""
         if self.kind == T.SEQ:
             b = v * self.E + e
             return self.el[self.of[b]:self.of[b + 1]]
@@ -172,10 +175,10 @@ def _resized(a: np.ndarray, rows: int) -> np.ndarray:
     return out
 
 
-def target_bank(kind: int, encoded: Sequence[Any]) -> ValueBank:
+def target_bank(kind: int, encoded: Sequence[Any], dtype=np.int32) -> ValueBank:
     """A one-value bank holding the target outputs (``tel``/``tof`` or ``tints`` of the kernels)."""
     E = len(encoded)
     bank = ValueBank(kind, E, max_len=max((len(x) for x in encoded), default=0) if kind == T.SEQ else 0,
-                     capacity=2)
+                     capacity=2, dtype=dtype)
     bank.write(encoded)
     return bank

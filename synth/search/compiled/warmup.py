@@ -15,18 +15,20 @@ _done: set[str] = set()
 load_seconds: dict[str, float] = {}
 
 
-def ensure_compiled(K) -> float:
-    """Make every kernel of module ``K`` (a domain's kernels) ready; returns the seconds spent."""
-    if K.__name__ in _done:
+def ensure_compiled(K, dtype=np.int32) -> float:
+    """Make every kernel of module ``K`` (a domain's kernels) ready for sequence elements of
+    ``dtype``; returns the seconds spent."""
+    key = f"{K.__name__}:{np.dtype(dtype).name}"
+    if key in _done:
         return 0.0
     from synth.search.compiled import protocol as Q
     from synth.search.compiled import table as T
     from synth.search.compiled.valuebank import ValueBank, target_bank
 
     t0 = time.perf_counter()
-    bank = ValueBank(T.SEQ, 1, max_len=4, capacity=4)
-    scalar = ValueBank(T.SCALAR, 1, capacity=4)
-    tbank = target_bank(T.SEQ, [np.zeros(1, np.int32)])
+    bank = ValueBank(T.SEQ, 1, max_len=4, capacity=4, dtype=dtype)
+    scalar = ValueBank(T.SCALAR, 1, capacity=4, dtype=dtype)
+    tbank = target_bank(T.SEQ, [np.zeros(1, np.int32)], dtype=dtype)
     T.rehash(bank.hashes, 0, np.zeros(4, np.int64), 1)
     bank.write([np.zeros(1, np.int32)])
     P = np.zeros(Q.P_LEN, np.int64)
@@ -42,6 +44,6 @@ def ensure_compiled(K) -> float:
     K.run_block(P, ids, els, ofs, ints, sizes, bank.el, bank.of, bank.ints, bank.table,
                 bank.hashes, bank.vsize, bank.prov, bank.state, tbank.el, tbank.of, tbank.ints,
                 bank.rec, bank.lo, bank.hi, bank.maskseen)
-    _done.add(K.__name__)
-    load_seconds[K.__name__] = time.perf_counter() - t0
-    return load_seconds[K.__name__]
+    _done.add(key)
+    load_seconds[key] = time.perf_counter() - t0
+    return load_seconds[key]
