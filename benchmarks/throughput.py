@@ -131,6 +131,7 @@ def main() -> None:
     ap.add_argument("--deepcoder-candidates", type=int, default=400_000)
     ap.add_argument("--shortcuts", action="store_true", help="search with the shortcuts on")
     ap.add_argument("--startup", action="store_true", help="also time `synth solve` start-up")
+    ap.add_argument("--startup-only", action="store_true", help="only time `synth solve` start-up")
     args = ap.parse_args()
     quiet = args.format == "json"
     log = (lambda s: print(s, file=sys.stderr)) if quiet else print
@@ -139,6 +140,10 @@ def main() -> None:
     from synth.dsl.strings import kernels as sk
     from synth.search.compiled.warmup import ensure_compiled
 
+    if args.startup_only:
+        log("start-up of `synth solve` on a one-example task (wall, whole process):")
+        startup(log)
+        return
     loads = {"strings": ensure_compiled(sk), "deepcoder": ensure_compiled(dk)}
     log(f"kernels loaded (or compiled) in {loads['strings']:.2f} s (strings), "
         f"{loads['deepcoder']:.2f} s (deepcoder)")

@@ -32,30 +32,32 @@ BOOL = st.booleans()
 GEN = {"String": TEXT, "Int": INT, "Bool": BOOL}
 
 
-def run_kernel(op_name: str, args_per_example, limits: ValueLimits = ValueLimits(10_000, 10**6)):
+def run_kernel(op_name: str, args_per_example, limits: ValueLimits = ValueLimits(10_000, 10**6),
+               dtype=np.int32):
     """Run the op's kernel on one argument tuple per example; the result tuple, or None when the
-    kernel keeps nothing (an error or a value the caps reject)."""
-    ensure_compiled(K)
+    kernel keeps nothing (an error or a value the caps reject). ``dtype``: the element type of
+    the string banks (uint8 for ASCII-only searches)."""
+    ensure_compiled(K, dtype)
     op = D.op(op_name)
     E = len(args_per_example)
     k = len(op.arg_types)
     banks = []
     for i, t in enumerate(op.arg_types):
-        b = ValueBank(K.KINDS[t], E, max_len=10_000)
+        b = ValueBank(K.KINDS[t], E, max_len=10_000, dtype=dtype)
         b.write([K.encode(t, ex[i]) for ex in args_per_example])
         b.state[T.N] = 1  # value 0, not hashed: only read as an argument
         banks.append(b)
     rtype = op.ret_type
     caps = K.value_caps(rtype, limits)
-    res = ValueBank(K.KINDS[rtype], E, max_len=caps[0])
+    res = ValueBank(K.KINDS[rtype], E, max_len=caps[0], dtype=dtype)
     dummy_target = {"String": "", "Int": 0, "Bool": False}[rtype]
-    tb = target_bank(K.KINDS[rtype], [K.encode(rtype, dummy_target)] * E)
+    tb = target_bank(K.KINDS[rtype], [K.encode(rtype, dummy_target)] * E, dtype=dtype)
     P = np.zeros(Q.P_LEN, np.int64)
     P[Q.P_OP], P[Q.P_K], P[Q.P_E], P[Q.P_KIND] = K.kernel_code(op), k, E, res.kind
     P[Q.P_LIMIT], P[Q.P_MAXABS] = caps
     P[Q.P_M:Q.P_M + 4] = 1
     P[Q.P_POS], P[Q.P_END] = 0, 1
-    d_el, d_of, d_in = np.zeros(1, np.int32), np.zeros(2, np.int64), np.zeros((1, 1), np.int64)
+    d_el, d_of, d_in = np.zeros(1, dtype), np.zeros(2, np.int64), np.zeros((1, 1), np.int64)
     pick = lambda attr, dummy: tuple(getattr(banks[i], attr) if i < k else dummy for i in range(4))  # noqa: E731
     ids = tuple(np.zeros(1, np.int64) for _ in range(4))
     status, _ = K.run_block(P, ids, pick("el", d_el), pick("of", d_of), pick("ints", d_in),
@@ -95,6 +97,20 @@ def test_kernel_matches_reference(op_name, data, E):
         assert op_name == "PROPER" and any(any(ord(c) > 127 for c in ex[0]) for ex in examples)
         return
     assert got == want, (op_name, examples)
+
+
+ASCII_TEXT = st.text(st.sampled_from(list("ab -.,A1z\t")), max_size=8)
+GEN_ASCII = {"String": ASCII_TEXT, "Int": INT, "Bool": BOOL}
+
+
+@pytest.mark.parametrize("op_name", KERNEL_OPS)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), E=st.integers(1, 3))
+def test_kernel_matches_reference_on_ascii_bytes(op_name, data, E):
+    """The one-byte-per-character layout of ASCII-only searches."""
+    op = D.op(op_name)
+    examples = [tuple(data.draw(GEN_ASCII[t]) for t in op.arg_types) for _ in range(E)]
+    assert run_kernel(op_name, examples, dtype=np.uint8) == reference(op_name, examples), examples
 
 
 @pytest.mark.parametrize("op_name,args", [
