@@ -117,6 +117,22 @@ def test_bustle_sample_identical_programs(suite, name):
     assert_same_run(py, cc)
 
 
+def test_production_without_kernel_is_evaluated_in_python():
+    """A production whose function is not an op's (no kernel) feeds the same banks."""
+    from dataclasses import replace
+
+    from synth.search.grammar import Production
+
+    task = Task.from_examples([({"s": "ab"}, "ab!ab!"), ({"s": "xyz"}, "xyz!xyz!")])
+    g = task_grammar(task, D)
+    twice = Production("String", ("String",), lambda s: s + "!" + s + "!", "TWICE_BANG")
+    g2 = replace(g, productions=[twice, *g.productions])
+    args = (D, g2, [dict(e.inputs) for e in task.examples], [e.output for e in task.examples],
+            Budget(timeout=None, max_candidates=30_000), limits_for(task))
+    a, b = assert_same_run(BottomUpSearch(*args), CompiledBottomUpSearch(*args))
+    assert a.status == "solved" and b.node.op == "TWICE_BANG"
+
+
 def test_unsupported_grammar_falls_back_to_python():
     task = Task.from_examples([({"s": "ab"}, "AB")])
     g = task_grammar(task, D)

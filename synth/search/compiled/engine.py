@@ -121,8 +121,8 @@ class CompiledBottomUpSearch(BottomUpSearch):
     # ------------------------------------------------------------------------------------
     def _setup(self) -> None:
         from synth.search.compiled import table as T
+        from synth.search.compiled import warmup
         from synth.search.compiled.valuebank import ValueBank, target_bank
-        from synth.search.compiled.warmup import ensure_compiled
 
         g, D = self.grammar, self.domain
         K = kernels_for(D)
@@ -152,9 +152,7 @@ class CompiledBottomUpSearch(BottomUpSearch):
             seq_values += list(self.target)
         dtype = K.element_dtype(seq_values)
         self.dtype = dtype
-        from synth.search.compiled import warmup
-
-        ensure_compiled(K, dtype)
+        warmup.ensure_compiled(K, dtype)
         self.kernels_were_compiled = not warmup.was_warm.get(f"{K.__name__}:{np.dtype(dtype).name}", True)
         self.kinds = {nt: K.KINDS[t] for nt, t in g.nonterminals.items()}
         self.caps = {nt: K.value_caps(t, self.limits) for nt, t in g.nonterminals.items()}

@@ -74,7 +74,7 @@ class ValueBank:
         return self.kind != T.SEQ or self.of[n * self.E] + self.E * self.max_len <= s[T.CAP_ELEMS]
 
     def grow(self) -> None:
-        """Double whatever is full (value arrays, element array, hash table)."""
+        """Enlarge whatever is full: value arrays and element array 2x, hash table 4x."""
         s = self.state
         n = int(s[T.N])
         E = self.E
