@@ -156,7 +156,8 @@ def main() -> None:
         result[domain] = {"compiled": round(c["candidates"] / c["seconds"]),
                           "python": round(p["candidates"] / p["seconds"])}
         log(f"{domain} total: compiled {c['candidates'] / c['seconds'] / 1e6:.2f} M cand/s "
-            f"({c['values'] / c['seconds'] / 1e6:.3f} M new values/s), python "
+            f"({c['values'] / c['seconds'] / 1e6:.3f} M new values/s; per CPU second "
+            f"{c['candidates'] / c['cpu'] / 1e6:.2f} M cand/s), python "
             f"{p['candidates'] / p['seconds'] / 1e6:.3f} M cand/s ({p['values'] / p['seconds'] / 1e6:.4f} "
             f"M new values/s): ratio {p['seconds'] / c['seconds']:.1f}x wall "
             f"({p['cpu'] / c['cpu']:.1f}x cpu)")
