@@ -95,8 +95,9 @@ class _Unsupported(Exception):
 
 _DONE = 0
 _SOLVED = 2
-#: values a bank has room for at first (arrays are only touched as they fill)
-_FIRST_CAPACITY = 1 << 14
+#: values a bank has room for before its hash table first grows (and its arrays, where address
+#: space cannot be reserved)
+_FIRST_CAPACITY = 1 << 17
 
 
 class CompiledBottomUpSearch(BottomUpSearch):

@@ -11,6 +11,7 @@ per slot).
 from __future__ import annotations
 
 import mmap
+import sys
 from typing import Any, Sequence
 
 import numpy as np
@@ -32,29 +33,34 @@ class ValueBank:
         self.dtype = np.dtype(dtype)
         self.E = E
         self.max_len = max_len
-        cap = capacity
         self.state = np.zeros(T.STATE_LEN, np.int64)
         self.state[T.BEST] = 1 << 62
-        self.state[T.CAP_VALS] = cap
-        tsize = 2 * cap
+        tsize = 2 * capacity
         self.state[T.MASK] = tsize - 1
         self.table = np.zeros(tsize, np.int64)
-        self.hashes = np.zeros(cap, np.int64)
-        self.vsize = np.zeros(cap, np.int32)
-        self.prov = np.zeros((cap, 1 + MAX_ARITY), np.int32)
         self.rec = np.zeros((T.REC_CAP, T.REC_COLS), np.int64)
         #: conditional-shortcut masks seen (bit 1: as a branch, bit 2: as a test)
         self.maskseen = np.zeros(1 << E if E <= 12 else 1, np.uint8)
         self.lo = np.zeros(E, np.int64)
         self.hi = np.zeros(E, np.int64)
+        # the value-indexed arrays: reserved big (address space only; pages are used as they
+        # fill, so nothing is ever copied to grow) where the system allows, else grown by copying
+        cap = RESERVED_VALUES if _can_reserve() else capacity
+        elems = (RESERVED_BYTES // self.dtype.itemsize if cap == RESERVED_VALUES
+                 else max(capacity * E * 4, E * max_len + 16))
+        alloc = reserve if cap == RESERVED_VALUES else zeros
+        self.state[T.CAP_VALS] = cap
+        self.hashes = alloc((cap,), np.int64)
+        self.vsize = alloc((cap,), np.int32)
+        self.prov = alloc((cap, 1 + MAX_ARITY), np.int32)
         if kind == T.SEQ:
-            self.of = np.zeros(cap * E + 1, np.int64)
-            self.el = np.zeros(max(cap * E * 4, E * max_len + 16), self.dtype)
+            self.of = alloc((cap * E + 1,), np.int64)
+            self.el = alloc((elems,), self.dtype)
             self.ints = _EMPTY_2D
         else:
             self.of = _EMPTY_I64
             self.el = np.zeros(1, self.dtype)
-            self.ints = np.zeros((cap, E), np.int64)
+            self.ints = alloc((cap, E), np.int64)
         self.state[T.CAP_ELEMS] = len(self.el)
 
     # ---------------------------------------------------------------------------------------
@@ -150,6 +156,39 @@ class ValueBank:
 
 
 _HUGE_MIN = 2 << 20  # arrays from this many bytes on are backed by transparent huge pages
+#: values (and bytes of sequence elements) a bank reserves address space for
+RESERVED_VALUES = 1 << 24
+RESERVED_BYTES = 8 << 30
+_MAP_NORESERVE = 0x4000  # Linux: do not count the mapping against the commit limit
+_reservable: list[bool] = []
+
+
+def reserve(shape, dtype) -> np.ndarray:
+    """A zero array of this shape whose memory is only address space until it is written:
+    an anonymous private mapping without swap reservation (Linux), on transparent huge pages."""
+    dtype = np.dtype(dtype)
+    count = int(np.prod(shape))
+    buf = mmap.mmap(-1, count * dtype.itemsize,
+                    flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | _MAP_NORESERVE)
+    if hasattr(mmap, "MADV_HUGEPAGE"):
+        try:
+            buf.madvise(mmap.MADV_HUGEPAGE)
+        except OSError:
+            pass
+    return np.frombuffer(buf, dtype=dtype, count=count).reshape(shape)
+
+
+def _can_reserve() -> bool:
+    """Whether ``reserve`` works here (Linux, with enough address space)."""
+    if not _reservable:
+        ok = sys.platform.startswith("linux")
+        if ok:
+            try:
+                reserve((RESERVED_BYTES,), np.uint8)
+            except (OSError, ValueError, OverflowError):
+                ok = False
+        _reservable.append(ok)
+    return _reservable[0]
 
 
 def zeros(shape, dtype) -> np.ndarray:
