@@ -46,6 +46,10 @@ def resident_mb() -> float:
             return 0.0
 
 
+#: seconds between two reads of the resident memory size during a search
+MEMORY_CHECK_S = 0.02
+
+
 class Clock:
     """Tracks a budget during a search; ``exceeded()`` names the limit that ran out, if any."""
 
@@ -54,15 +58,21 @@ class Clock:
         self.start = time.perf_counter()
         self.deadline = None if budget.timeout is None else self.start + budget.timeout
         self.candidates = 0
+        self._next_memory_check = 0.0
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.start
 
     def exceeded(self) -> str | None:
-        if self.deadline is not None and time.perf_counter() >= self.deadline:
+        now = time.perf_counter()
+        if self.deadline is not None and now >= self.deadline:
             return "time"
         if self.budget.max_candidates is not None and self.candidates >= self.budget.max_candidates:
             return "candidates"
-        if self.budget.max_memory_mb is not None and resident_mb() >= self.budget.max_memory_mb:
-            return "memory"
+        # Reading the resident size costs a file read; searches ask every few thousand
+        # candidates, so it is read at most every MEMORY_CHECK_S seconds.
+        if self.budget.max_memory_mb is not None and now >= self._next_memory_check:
+            self._next_memory_check = now + MEMORY_CHECK_S
+            if resident_mb() >= self.budget.max_memory_mb:
+                return "memory"
         return None

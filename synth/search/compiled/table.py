@@ -55,6 +55,8 @@ _SEED2 = np.uint64(0x9E3779B97F4A7C15)
 _PRIME = np.uint64(1099511628211)
 _PRIME2 = np.uint64(0xC2B2AE3D27D4EB4F)
 _U1, _U2, _U3, _U4, _U32 = np.uint64(1), np.uint64(2), np.uint64(3), np.uint64(4), np.uint64(32)
+_U5, _U6, _U7, _U8 = np.uint64(5), np.uint64(6), np.uint64(7), np.uint64(8)
+_U16, _U24 = np.uint64(16), np.uint64(24)
 
 
 @kernel(inline=True)
@@ -72,6 +74,13 @@ def _hash_part(h1, h2, el, lo, hi):
     """Fold one example's elements into two independent hash lanes, four per step."""
     j = np.uint64(lo)  # unsigned indices: no negative-index wraparound code
     end = np.uint64(hi)
+    if el.itemsize == 1:  # one-byte text: four bytes per lane and step
+        while j + _U8 <= end:
+            h1 = (h1 ^ (np.uint64(el[j]) | (np.uint64(el[j + _U1]) << _U8)
+                        | (np.uint64(el[j + _U2]) << _U16) | (np.uint64(el[j + _U3]) << _U24))) * _PRIME
+            h2 = (h2 ^ (np.uint64(el[j + _U4]) | (np.uint64(el[j + _U5]) << _U8)
+                        | (np.uint64(el[j + _U6]) << _U16) | (np.uint64(el[j + _U7]) << _U24))) * _PRIME
+            j += _U8
     while j + _U4 <= end:
         h1 = (h1 ^ (np.uint64(el[j]) | (np.uint64(el[j + _U1]) << _U32))) * _PRIME
         h2 = (h2 ^ (np.uint64(el[j + _U2]) | (np.uint64(el[j + _U3]) << _U32))) * _PRIME
