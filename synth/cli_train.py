@@ -111,5 +111,64 @@ def _run_with_progress(st, out: Path, resume: bool, install: bool) -> dict:
     return meta
 
 
+@train.command()
+@click.option("--domain", type=click.Choice(["robustfill", "deepcoder"]), required=True)
+@click.option("--split", type=click.Choice(["NONE", "LENGTH_GENERALIZATION", "COMPOSE_DIFFERENT_CONCEPTS",
+                                            "SWITCH_CONCEPT_ORDER", "COMPOSE_NEW_OP", "ADD_OP_FUNCTIONALITY"]),
+              required=True, help="ExeDec split whose training distribution to draw programs from")
+@click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True)
+@click.option("--programs", type=click.IntRange(min=10), default=600, show_default=True,
+              help="training programs to generate")
+@click.option("--epochs", type=click.IntRange(min=1), default=30, show_default=True)
+@click.option("--hidden", default="64,64", show_default=True, help="hidden layer widths, comma-separated")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="processes generating data")
+@click.option("--rf-seconds", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
+              help="RobustFill: seconds of piece enumeration per training program")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="folder for the checkpoint [default: ~/.cache/synth/train/subgoal_DOMAIN_SPLIT]")
+@click.option("--install", is_flag=True, help="copy the best weights into the package (synth/neural/weights)")
+def subgoal(domain, split, device, programs, epochs, hidden, seed, jobs, rf_seconds, out, install) -> None:
+    """Train the ExeDec subgoal model of one (domain, split) on that split's training programs."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from synth.exedec.subgoal_train import SubgoalSettings, train_subgoal
+    try:
+        try:
+            widths = tuple(int(h) for h in hidden.split(",") if h.strip())
+        except ValueError:
+            raise SynthError(f"--hidden must be comma-separated integers, got {hidden!r}") from None
+        if not widths or min(widths) < 1:
+            raise SynthError(f"--hidden must list positive widths, got {hidden!r}")
+        if device == "cuda":
+            import torch
+            if not torch.cuda.is_available():
+                raise SynthError("--device cuda: no CUDA device is available to torch here; use --device cpu")
+        st = SubgoalSettings(domain=domain, split=split, programs=programs, epochs=epochs,
+                             hidden=widths, seed=seed, device=device, rf_seconds=rf_seconds)
+        out_dir = Path(out) if out else Path.home() / ".cache" / "synth" / "train" / f"subgoal_{domain}_{split}"
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), TextColumn("{task.fields[info]}"),
+                      console=Console(stderr=True)) as bar:
+            data_task = bar.add_task("training programs", total=programs, info="")
+            epoch_task = bar.add_task("epochs", total=epochs, info="")
+
+            def on_epoch(epoch: int, h: dict) -> None:
+                bar.update(epoch_task, completed=epoch,
+                           info=f"loss {h['train_loss']:.3f}  val top1 {h['val']['top1']:.3f}  "
+                                f"top5 {h['val']['top5']:.3f}")
+
+            meta = train_subgoal(st, out_dir, install=install, jobs=jobs,
+                                 data_progress=lambda n: bar.update(data_task, completed=n),
+                                 epoch_progress=on_epoch)
+    except SynthError as e:
+        click.echo(f"synth: error: {e}", err=True)
+        sys.exit(2)
+    summary = {k: meta[k] for k in ("domain", "split", "data", "best_epoch", "validation", "training")}
+    click.echo(json.dumps(summary, indent=1))
+
+
 if __name__ == "__main__":
     train()

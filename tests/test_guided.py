@@ -119,3 +119,21 @@ def test_minimize_replaces_a_larger_guided_program(monkeypatch):
     assert out.candidates > 7
     out = guided.solve_guided(t, D, Budget(timeout=30), minimize=False)
     assert out.node == padded
+
+
+@pytest.mark.parametrize("name", ["bikes.sl", "dr-name.sl", "name-combine-3.sl", "phone-10.sl"])
+def test_compiled_guided_search_returns_the_python_engines_outcome(name):
+    """Guided search over the numba banks re-prices the same values in the same order as over
+    Python values: same status, program and candidate count for a candidate budget."""
+    pytest.importorskip("numba")
+    from synth.dsl import get_domain
+    from synth.io import read_tasks
+    from synth.search.budget import Budget
+    from synth.search.guided import solve_guided
+
+    task = {t.name: t for t in read_tasks("benchmarks/data/strings/bustle_sygus89.json")}[name]
+    D = get_domain("strings")
+    a = solve_guided(task, D, Budget(timeout=None, max_candidates=250_000), engine="python")
+    b = solve_guided(task, D, Budget(timeout=None, max_candidates=250_000), engine="compiled")
+    assert (a.status, str(a.node), a.candidates, a.extra["moved"]) == \
+        (b.status, str(b.node), b.candidates, b.extra["moved"])

@@ -249,27 +249,46 @@ class OutputContext:
             self.lens = np.zeros(len(self.outputs), np.int32)
 
 
-def value_signatures(type_: str, values: Sequence[tuple], output: OutputContext,
-                     with_output: bool = True) -> np.ndarray:
-    """Signatures of a batch of values of one type (each a tuple, one entry per example).
+def encode_values(type_: str, values: Sequence[tuple], nex: int):
+    """A batch of values of one type as arrays: strings as ``encode_strings`` of every entry
+    (value-major, ``len(values) * nex`` rows); ints and bools as an (n, nex) matrix."""
+    n = len(values)
+    if type_ == "String":
+        return encode_strings(list(chain.from_iterable(values)))
+    dtype = bool if type_ == "Bool" else np.int64
+    return np.fromiter(chain.from_iterable(values), dtype=dtype, count=n * nex).reshape(n, nex)
 
-    Returns int8 (len(values), 46) categories; with ``with_output`` False the comparison part
+
+def value_signatures(type_: str, values: Sequence[tuple] | None, output: OutputContext,
+                     with_output: bool = True, encoded: Any = None) -> np.ndarray:
+    """Signatures of a batch of values of one type (each a tuple, one entry per example), or of
+    the same batch already ``encoded`` (``encode_values``'s layout; the compiled search builds
+    it straight from its value banks).
+
+    Returns int8 (n, 46) categories; with ``with_output`` False the comparison part
     is left TYPE_MISMATCH (used for the output's own single-value entries).
     """
-    n = len(values)
     nex = len(output.outputs)
+    if encoded is None:
+        encoded = encode_values(type_, values, nex) if values else None
+    if encoded is None:
+        n = 0
+    elif type_ == "String":
+        n = encoded[1].shape[0] // max(nex, 1)
+    else:
+        n = encoded.shape[0]
     sig = np.full((n, VALUE_ENTRIES), TYPE_MISMATCH, np.int8)
     if n == 0:
         return sig
     compare = with_output and output.is_string
     if type_ == "String":
-        codes, lens = encode_strings(list(chain.from_iterable(values)))
+        codes, lens = encoded
         summ = string_summaries(codes, lens, output.codes, output.lens, nex, compare)
         sig[:, _S0:_S0 + NS] = summ[:, :NS]
         if compare:
             sig[:, _SC0:_SC0 + NSC] = summ[:, NS:]
     elif type_ == "Int":
-        x = np.fromiter(chain.from_iterable(values), dtype=np.int64, count=n * nex).reshape(n, nex)
+        x = encoded.astype(np.int64, copy=False)
         ans = np.stack([x == 0, x == 1, x == 2, x < 0, (x > 0) & (x <= 3), (x > 3) & (x <= 9), x > 9],
                        axis=2)
         sig[:, _I0:_I0 + NI] = summarize(ans)
@@ -279,7 +298,7 @@ def value_signatures(type_: str, values: Sequence[tuple], output: OutputContext,
             ans = np.stack([x < ln, x <= ln, x == ln, x >= ln, x > ln, d <= 1, d <= 3], axis=2)
             sig[:, _IC0:_IC0 + NIC] = summarize(ans)
     elif type_ == "Bool":
-        x = np.fromiter(chain.from_iterable(values), dtype=bool, count=n * nex).reshape(n, nex)
+        x = encoded.astype(bool, copy=False)
         sig[:, _B0:_B0 + NB] = summarize(x[:, :, None])
     return sig
 

@@ -13,6 +13,8 @@ STRATEGIES: dict[str, str] = {
     "guided": "synth.search.guided:solve_guided",
     "robustfill-decompose": "synth.search.robustfill_search:solve_robustfill",
     "deepcoder-bottom-up": "synth.search.deepcoder_search:solve_deepcoder",
+    "exedec": "synth.search.exedec_search:solve_exedec",
+    "exedec-hybrid": "synth.search.exedec_search:solve_hybrid",
     "regex-enum": "synth.search.regex_search:solve_regex",
     "cegis": "synth.search.cegis:solve_cegis",
 }

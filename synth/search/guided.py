@@ -22,6 +22,7 @@ holds back its shortcut solutions for a while.
 """
 from __future__ import annotations
 
+import os
 import time
 from typing import Any, Sequence
 
@@ -29,9 +30,10 @@ import numpy as np
 
 from synth.dsl.base import Domain, ValueLimits, node_size
 from synth.neural.heuristics import string_heuristic
-from synth.neural.signatures import OutputContext, encode_strings, io_signature, value_signatures
+from synth.neural.signatures import OutputContext, encode_values, io_signature, value_signatures
 from synth.search.bottom_up import BottomUpSearch, SearchOutcome
 from synth.search.budget import Budget
+from synth.errors import InvalidTask
 from synth.search.grammar import SearchGrammar
 from synth.task import Task
 
@@ -68,19 +70,32 @@ class GuidedSearch(BottomUpSearch):
         self._phantom = 0  # see _level
 
     # ------------------------------------------------------------------------------------
-    def penalties(self, nt: str, values: list[tuple]) -> np.ndarray:
-        """Extra cost of each of a batch of new values of nonterminal ``nt``."""
+    def penalties(self, nt: str, values: list[tuple], encoded: Any = None) -> np.ndarray:
+        """Extra cost of each of a batch of new values of nonterminal ``nt`` (given as tuples,
+        or ``encoded`` as ``signatures.encode_values`` lays them out)."""
         type_ = self.grammar.nonterminals[nt]
-        extra = np.zeros(len(values), np.int64)
+        if encoded is None:
+            encoded = encode_values(type_, values, len(self.target)) if values else None
+        if encoded is None:
+            return np.zeros(0, np.int64)
+        n = encoded[1].shape[0] // len(self.target) if type_ == "String" else encoded.shape[0]
+        extra = np.zeros(n, np.int64)
         if self.guide is not None:
-            sigs = value_signatures(type_, values, self.output)
+            sigs = value_signatures(type_, None, self.output, encoded=encoded)
             extra += model_penalty(self.guide.predict(self.io_bias, sigs))
         if self.heuristics and type_ == "String" and self.output.is_string:
-            codes, lens = encode_strings([s for v in values for s in v])
+            codes, lens = encoded
             extra += string_heuristic(codes, lens, self.output.codes, self.output.lens, len(self.target))
         if self.max_penalty is not None:
             np.minimum(extra, self.max_penalty, out=extra)
         return extra
+
+    def _batch_penalties(self, nt: str, batch) -> np.ndarray:
+        """Penalties of a batch of a level's entries (value tuples in this engine)."""
+        return self.penalties(nt, list(batch))
+
+    def _level_changed(self, nt: str, cost: int) -> None:
+        """Hook: level ``cost`` of ``nt`` was re-priced."""
 
     def _level(self, cost: int) -> str | None:
         # values moved up from earlier levels already sit in bank[nt][cost]; only score new ones
@@ -95,15 +110,16 @@ class GuidedSearch(BottomUpSearch):
                 if cost >= len(lv) or len(lv[cost]) <= first_new[nt]:
                     continue
                 new = lv[cost][first_new[nt]:]
-                keep = lv[cost][:first_new[nt]]
+                keep = list(lv[cost][:first_new[nt]])
                 for a in range(0, len(new), _SCORE_CHUNK):
                     stop = self.clock.exceeded()
                     if stop:  # the search ends here; unscored values may stay where they are
                         keep.extend(new[a:])
                         lv[cost] = keep
+                        self._level_changed(nt, cost)
                         return stop
                     batch = new[a:a + _SCORE_CHUNK]
-                    extra = self.penalties(nt, batch)
+                    extra = self._batch_penalties(nt, batch)
                     self.scored += len(batch)
                     for vals, d in zip(batch, extra.tolist()):
                         if d <= 0:
@@ -113,8 +129,10 @@ class GuidedSearch(BottomUpSearch):
                         while len(lv) <= to:
                             lv.append([])
                         lv[to].append(vals)
+                        self._level_changed(nt, to)
                         self.moved += 1
                 lv[cost] = keep
+                self._level_changed(nt, cost)
         finally:
             self.score_seconds += time.perf_counter() - started
         # The plain loop ends the search as a closed space when a few levels in a row add no
@@ -145,9 +163,45 @@ class GuidedSearch(BottomUpSearch):
         return out
 
 
+def _compiled_guided_class():
+    """``GuidedSearch`` over the numba engine's value banks (None without numba)."""
+    try:
+        from synth.search.compiled import CompiledBottomUpSearch
+    except ImportError:  # numba missing
+        return None
+
+    class CompiledGuidedSearch(GuidedSearch, CompiledBottomUpSearch):
+        """The compiled engine enumerates and deduplicates; after each cost level the new
+        values' ids are scored straight from the banks (no Python values are built) and the
+        re-priced ids wait in higher levels, exactly as ``GuidedSearch`` moves values."""
+
+        def _batch_penalties(self, nt: str, batch) -> np.ndarray:
+            if self.engine != "compiled":
+                return super()._batch_penalties(nt, batch)
+            return self.penalties(nt, None, encoded=self.encoded_values(nt, batch))
+
+        def _level_changed(self, nt: str, cost: int) -> None:
+            if self.engine == "compiled":
+                self._id_arrays.pop((nt, cost), None)
+
+    return CompiledGuidedSearch
+
+
+def _plain_search_class(domain: Domain, grammar: SearchGrammar, limits: ValueLimits, engine: str):
+    """The plain engine ``solve_bottom_up`` would pick (for the minimize pass)."""
+    if engine != "python":
+        try:
+            from synth.search.compiled import CompiledBottomUpSearch, unsupported_reason
+        except ImportError:
+            return BottomUpSearch
+        if engine == "compiled" or unsupported_reason(domain, grammar, limits, need_all_kernels=True) is None:
+            return CompiledBottomUpSearch
+    return BottomUpSearch
+
+
 def solve_guided(task: Task, domain: Domain, budget: Budget, grammar: SearchGrammar | None = None,
                  guide: Any = None, heuristics: bool = True, minimize: bool = True,
-                 **options: Any) -> SearchOutcome:
+                 engine: str | None = None, **options: Any) -> SearchOutcome:
     """The ``guided`` strategy: BUSTLE-style guided bottom-up search with the domain's shipped
     guide (or ``guide``). Loading the guide counts against the time budget. Without a guide
     for the domain, only the heuristics re-price values.
@@ -159,7 +213,7 @@ def solve_guided(task: Task, domain: Domain, budget: Budget, grammar: SearchGram
     parts the guide misjudged.
     """
     from synth.neural.models import shipped_guide
-    from synth.search.enumerative import limits_for, task_grammar
+    from synth.search.enumerative import AUTO_PYTHON_CANDIDATES, limits_for, task_grammar
 
     started = time.perf_counter()
     if guide is None:
@@ -168,9 +222,35 @@ def solve_guided(task: Task, domain: Domain, budget: Budget, grammar: SearchGram
     inputs, target = [dict(e.inputs) for e in task.examples], [e.output for e in task.examples]
     limits = limits_for(task)
     first = _rest(budget, started, 0) or Budget(timeout=1e-3, max_size=budget.max_size)
-    search = GuidedSearch(domain, grammar, inputs, target, guide, first, limits,
-                          heuristics=heuristics, **options)
-    out = search.run()
+    engine = engine or os.environ.get("SYNTH_ENGINE") or "auto"
+    if engine not in ("auto", "compiled", "python"):
+        raise InvalidTask(f"unknown search engine {engine!r}; choose auto, compiled or python")
+    cls = GuidedSearch
+    if engine != "python":
+        compiled = _compiled_guided_class()
+        from synth.search.compiled import unsupported_reason
+        if compiled is not None and (engine == "compiled" or unsupported_reason(
+                domain, grammar, limits, need_all_kernels=True) is None):
+            cls = compiled
+    out = None
+    if cls is not GuidedSearch and engine == "auto":
+        # as in solve_bottom_up: a short pure-Python start answers small tasks before the
+        # compiled kernels would even have loaded; its result stands if it ended early
+        quick = AUTO_PYTHON_CANDIDATES
+        qb = Budget(timeout=first.timeout, max_candidates=min(quick, first.max_candidates or quick),
+                    max_memory_mb=first.max_memory_mb, max_size=first.max_size)
+        out = GuidedSearch(domain, grammar, inputs, target, guide, qb, limits,
+                           heuristics=heuristics, **options).run()
+        if not (out.status in ("solved", "exhausted") and out.candidates < quick):
+            used = out.candidates
+            out = None
+            first = _rest(budget, started, used)
+            if first is None:
+                return SearchOutcome(status="timeout", candidates=used, seconds=time.perf_counter() - started,
+                                     stopped_by="time")
+    if out is None:
+        out = cls(domain, grammar, inputs, target, guide, first, limits,
+                  heuristics=heuristics, **options).run()
     out.seconds = time.perf_counter() - started
     if not minimize or out.status != "solved" or out.node is None:
         return out
@@ -185,7 +265,8 @@ def solve_guided(task: Task, domain: Domain, budget: Budget, grammar: SearchGram
         window = min(window, rest.max_candidates)
     plain_budget = Budget(timeout=rest.timeout, max_candidates=window,
                           max_memory_mb=budget.max_memory_mb, max_size=size - 1)
-    plain = BottomUpSearch(domain, grammar, inputs, target, plain_budget, limits, **options).run()
+    plain_cls = _plain_search_class(domain, grammar, limits, engine)
+    plain = plain_cls(domain, grammar, inputs, target, plain_budget, limits, **options).run()
     out.candidates += plain.candidates
     out.extra["minimize_candidates"] = plain.candidates
     if plain.status == "solved" and plain.node is not None and node_size(plain.node) < size:

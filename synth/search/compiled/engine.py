@@ -17,7 +17,7 @@ is searched by the parent's own methods (``engine`` then says ``"python"`` and
 from __future__ import annotations
 
 import importlib
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -229,6 +229,24 @@ class CompiledBottomUpSearch(BottomUpSearch):
             out[nt] = levels
         return out
 
+    def encoded_values(self, nt: str, ids) -> Any:
+        """Values ``ids`` of ``nt`` as ``synth.neural.signatures.encode_values`` lays them out
+        (strings: code points zero-padded per (value, example) row, and lengths; scalars: an
+        (n, E) matrix), read straight from the bank without building Python values."""
+        bank = self.banks[nt]
+        E = self.E
+        ids = np.asarray(ids, dtype=np.int64)
+        if bank.kind != self.T.SEQ:
+            return bank.ints[ids, :E]
+        rows = (ids[:, None] * E + np.arange(E)[None, :]).ravel()
+        starts = bank.of[rows]
+        lens = (bank.of[rows + 1] - starts).astype(np.int32)
+        width = max(1, int(lens.max()) if len(lens) else 1)
+        cols = np.arange(width)[None, :]
+        idx = np.minimum(starts[:, None] + cols, max(int(bank.of[bank.n * E]) - 1, 0))
+        codes = np.where(cols < lens[:, None], bank.el[idx], 0).astype(np.uint32)
+        return codes, lens
+
     def _ids(self, nt: str, cost: int) -> np.ndarray:
         key = (nt, cost)
         a = self._id_arrays.get(key)
@@ -353,7 +371,10 @@ class CompiledBottomUpSearch(BottomUpSearch):
                     level = self.bank[nt]
                     while len(level) <= cost:
                         level.append([])
-                    level[cost] = range(firsts[nt], b.n)
+                    new = range(firsts[nt], b.n)
+                    # entries already there (a leaf of this cost, a value a guide re-priced) stay
+                    level[cost] = new if not level[cost] else list(level[cost]) + list(new)
+                    self._id_arrays.pop((nt, cost), None)
 
     def _split(self, pi: int, prod, lists: list[np.ndarray]) -> str | None:
         """Every argument tuple of one composition, block by block; the budget that ran out

@@ -1,0 +1,153 @@
+"""One step of an ExeDec decomposition, enumerated: every subprogram a state can take next, with
+its execution result (the subgoal it reaches).
+
+This is the bottom-up engine restricted to one step. It replaces ExeDec's neural synthesizer:
+a subgoal is reached only by a subprogram that really produces it (nothing is hallucinated),
+and a subgoal model can rank the reachable next values instead of writing values from scratch.
+
+* DeepCoder: a step is one statement ``op [lambda] vars...`` over the variables defined so far;
+  its result is the new variable's value on every example. Statements that fail on an example
+  or only repeat an existing variable are left out (ExeDec's sampler never makes them).
+* RobustFill: a step is one expression of the top-level ``Concat`` applied to the input, and
+  its result must be the next non-empty piece of every example's output. The expressions do
+  not depend on the state (they all read the input), so they are enumerated once per task by
+  ``ConcatDecomposition``'s stages (the values inside every output: "parts") and a state (one
+  offset per example) selects the parts that continue every output there.
+"""
+from __future__ import annotations
+
+from itertools import product
+from typing import Any, Iterator
+
+from synth.dsl.base import Const, Var
+from synth.dsl.deepcoder import Ref, Statement, value_type
+from synth.dsl.deepcoder.ops import LAMBDAS_OF_KIND, OPS
+from synth.search.budget import Clock
+
+Vals = tuple  # one value per example
+
+
+def freeze(v: Any) -> Any:
+    return tuple(v) if isinstance(v, list) else v
+
+
+# ------------------------------------------------------------------------------ DeepCoder
+class DeepCoderSteps:
+    """Every statement over a DeepCoder state (one variable -> value dict per example).
+
+    ``ops``: op names a program may use (None: all)."""
+
+    def __init__(self, ops: frozenset[str] | None = None):
+        self.ops = [op for name, op in OPS.items() if ops is None or name in ops]
+
+    def statements(self, var_types: dict[str, str]) -> Iterator[tuple[Any, Any, tuple[str, ...]]]:
+        """(op, lambda or None, argument names) of every well-typed statement."""
+        for op in self.ops:
+            kinds = op.arg_types
+            lambdas: tuple = (None,)
+            if kinds[0] in LAMBDAS_OF_KIND:
+                lambdas = LAMBDAS_OF_KIND[kinds[0]]
+                kinds = kinds[1:]
+            pools = [[v for v, t in var_types.items() if t == k] for k in kinds]
+            if any(not p for p in pools):
+                continue
+            for lam in lambdas:
+                for args in product(*pools):
+                    yield op, lam, args
+
+    def candidates(self, states: list[dict[str, Any]], clock: Clock | None = None) -> dict[Vals, Statement]:
+        """Result (frozen, one per example) -> the first statement giving it, for every
+        statement that succeeds on all examples and makes a value no variable has yet."""
+        var_types = {n: value_type(v) for n, v in states[0].items()}
+        existing = {tuple(freeze(s[n]) for s in states) for n in var_types}
+        i = len(var_types)
+        while f"x{i}" in var_types:
+            i += 1
+        target = f"x{i}"
+        out: dict[Vals, Statement] = {}
+        for op, lam, args in self.statements(var_types):
+            if clock is not None:
+                clock.candidates += 1
+            vals = []
+            for s in states:
+                argv = ([lam] if lam is not None else []) + [s[a] for a in args]
+                v = op.fn(*argv)
+                if v is None:
+                    break
+                vals.append(freeze(v))
+            else:
+                key = tuple(vals)
+                if key in existing or key in out:
+                    continue
+                parts = ((Const(lam, lam.kind),) if lam is not None else ()) + \
+                    tuple(Ref(a, var_types[a]) for a in args)
+                out[key] = Statement(op.name, parts, target, op.ret_type)
+        return out
+
+
+def run_statement(states: list[dict[str, Any]], st: Statement, vals: Vals) -> list[dict[str, Any]]:
+    """The states after ``st`` (whose results ``vals`` are known)."""
+    out = []
+    for s, v in zip(states, vals):
+        d = dict(s)
+        d[st.target] = list(v) if isinstance(v, tuple) else v
+        out.append(d)
+    return out
+
+
+# ------------------------------------------------------------------------------ RobustFill
+class _NoReach:
+    """Stands in for ``Reachability`` while parts are only collected."""
+
+    solution = None
+
+    def add_part(self, vals) -> None:
+        pass
+
+
+class RobustFillSteps:
+    """The expressions of a RobustFill task whose values lie inside every output.
+
+    ``stages()`` runs ``ConcatDecomposition``'s enumeration stages one at a time (cheap ones
+    first), so a caller can try the parts found so far before paying for the next stage."""
+
+    STAGES = ("constants", "substring_ops", "modification_ops", "compose_phase", "partial_phase")
+
+    def __init__(self, inputs: list[str], targets: list[str], var: Var, clock: Clock,
+                 ops: frozenset[str] | None = None):
+        from synth.search.robustfill_search import ConcatDecomposition
+        self.search = ConcatDecomposition(inputs, targets, var, clock, ops)
+        self.search.reach = _NoReach()
+        self.targets = targets
+        self.done: list[str] = []
+        self._by_first: dict[str, list[Vals]] = {}
+        self._indexed = 0
+
+    @property
+    def parts(self) -> dict[Vals, Any]:
+        return self.search.parts
+
+    def stages(self) -> Iterator[str]:
+        """Run the next enumeration stage; yields its name when it is done. The budget's
+        exception (``robustfill_search._Stop``) propagates."""
+        for name in self.STAGES:
+            getattr(self.search, name)()
+            self.done.append(name)
+            yield name
+
+    def _index(self) -> None:
+        items = list(self.search.parts)
+        for vals in items[self._indexed:]:
+            self._by_first.setdefault(vals[0], []).append(vals)
+        self._indexed = len(items)
+
+    def candidates(self, offsets: tuple[int, ...]) -> dict[Vals, Any]:
+        """The parts that continue every output at ``offsets`` -> their expressions."""
+        self._index()
+        rest0 = self.targets[0][offsets[0]:]
+        out = {}
+        for end in range(1, len(rest0) + 1):
+            for vals in self._by_first.get(rest0[:end], ()):
+                if all(t.startswith(v, o) for v, t, o in zip(vals, self.targets, offsets)):
+                    out[vals] = self.search.parts[vals]
+        return out

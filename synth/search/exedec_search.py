@@ -1,0 +1,252 @@
+"""The ``exedec`` strategy: ExeDec's loop (Shi et al., ICLR 2024) with an enumerative step.
+
+Repeat: a subgoal model proposes the next subgoals (the next subprogram's outputs, one per
+example); the one-step enumerator (``synth.exedec.step_space``) finds a subprogram whose
+execution gives that subgoal on every example (or the proposal is dropped); the state is
+updated with what the subprogram actually computes. A beam of ``beam_size`` states, each
+expanded by its ``per_state`` best proposals, is kept by total log-probability, and states
+equal to one already seen (the same values, whatever the program) are dropped. The last step
+needs no model: when a subprogram reaches the outputs themselves (the remaining output, for
+RobustFill) the task is solved.
+
+If the beam dies out, the search starts again with twice the beam and twice the proposals per
+state, until the widest beam (``max_beam``) has failed too or the budget runs out. A model that
+proposes nothing reachable therefore fails cleanly: status ``timeout`` with ``stopped_by``
+``"beam"`` (its own limit) or the budget that ran out.
+
+RobustFill's step enumerator runs in stages (constants, substring ops, modifications, Compose,
+pieces empty on some examples); the beam search runs after each stage with the pieces known
+so far, so an easy task is solved before the expensive stages.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from synth.dsl.base import Apply, Domain, Var
+from synth.dsl.deepcoder import program_node, value_type
+from synth.exedec.step_space import DeepCoderSteps, RobustFillSteps, freeze, run_statement
+from synth.exedec.subgoal_model import StepProblem, SubgoalModel, load_subgoal_model
+from synth.search.bottom_up import SearchOutcome
+from synth.search.budget import Budget, Clock
+from synth.task import Task
+
+#: ExeDec's beam size
+BEAM_SIZE = 10
+PER_STATE = 5
+MAX_BEAM = 160
+
+
+class _Stop(Exception):
+    """A budget ran out."""
+
+
+class ExeDecLoop:
+    """One ExeDec search over a task of the robustfill or deepcoder domain."""
+
+    def __init__(self, task: Task, domain: Domain, budget: Budget, model: SubgoalModel,
+                 beam_size: int = BEAM_SIZE, per_state: int = PER_STATE, max_beam: int = MAX_BEAM,
+                 max_steps: int | None = None):
+        self.task = task
+        self.domain = domain
+        self.clock = Clock(budget)
+        self.model = model
+        self.beam_size = beam_size
+        self.per_state = per_state
+        self.max_beam = max(max_beam, beam_size)
+        self.max_steps = max_steps
+        self.ops = None if task.ops is None else frozenset(op.name for op in domain.resolve_ops(task.ops))
+        self.expanded = 0  # states expanded
+        self.proposals = 0  # subgoals proposed
+        self.reached = 0  # subgoals a subprogram reached
+        self.rounds = 0
+
+    def _check(self) -> None:
+        if self.clock.exceeded():
+            raise _Stop
+
+    def run(self) -> SearchOutcome:
+        from synth.search.robustfill_search import _Stop as RFStop
+        status, node, stopped = "timeout", None, None
+        try:
+            node = self._deepcoder() if self.domain.name == "deepcoder" else self._robustfill()
+            if node is not None:
+                status = "solved"
+            else:
+                stopped = "beam"
+        except (_Stop, RFStop):
+            stopped = self.clock.exceeded() or "time"
+        return SearchOutcome(status=status, node=node, candidates=self.clock.candidates,
+                             values=self.reached, seconds=self.clock.elapsed(), stopped_by=stopped,
+                             extra={"model": getattr(self.model, "name", type(self.model).__name__),
+                                    "expanded": self.expanded, "proposals": self.proposals,
+                                    "reached": self.reached, "rounds": self.rounds})
+
+    def _widths(self):
+        b, k = self.beam_size, self.per_state
+        while True:
+            yield b, k
+            if b >= self.max_beam:
+                return
+            b, k = min(2 * b, self.max_beam), 2 * k
+
+    # -- DeepCoder ------------------------------------------------------------------------
+    def _deepcoder(self):
+        from synth.dsl.deepcoder.ops import MAX_VARIABLES
+        ex = self.task.examples
+        names = self.task.input_names
+        start = [{n: e.inputs[n] for n in names} for e in ex]
+        targets = [freeze(e.output) for e in ex]
+        goal = tuple(targets)
+        inputs = [Var(n, value_type(e0)) for n, e0 in ((n, ex[0].inputs[n]) for n in names)]
+        steps = DeepCoderSteps(self.ops)
+        max_steps = min(self.max_steps or MAX_VARIABLES, MAX_VARIABLES - len(names))
+        cache: dict[Any, dict] = {}
+
+        def key(states):  # the set of value tuples, whatever their names
+            return frozenset(tuple(freeze(s[n]) for s in states) for n in states[0])
+
+        def cands(states):
+            k = key(states)
+            got = cache.get(k)
+            if got is None:
+                got = cache[k] = steps.candidates(states, self.clock)
+                self._check()
+            return got
+
+        for beam_size, per_state in self._widths():
+            self.rounds += 1
+            beam = [(0.0, start, [])]
+            seen = {key(start)}
+            for depth in range(max_steps):
+                nxt = []
+                for score, states, sts in beam:
+                    self._check()
+                    self.expanded += 1
+                    cs = cands(states)
+                    st = cs.get(goal)
+                    if st is not None:  # the last step: the outputs themselves are reachable
+                        return program_node(inputs, sts + [st])
+                    if depth == max_steps - 1:
+                        continue
+                    problem = StepProblem("deepcoder", states, targets, len(sts),
+                                          input_names=frozenset(names),
+                                          enumerate_candidates=lambda states=states: cands(states))
+                    for subgoal, logp in self.model.propose(problem, per_state):
+                        self.proposals += 1
+                        st = cs.get(tuple(freeze(v) for v in subgoal))
+                        if st is None:
+                            continue  # no one-step subprogram reaches it
+                        self.reached += 1
+                        vals = [self.domain.run_statement(st, s) for s in states]
+                        new = run_statement(states, st, tuple(freeze(v) for v in vals))
+                        k = key(new)
+                        if k in seen:
+                            continue
+                        seen.add(k)
+                        nxt.append((score + logp, new, sts + [st]))
+                nxt.sort(key=lambda t: -t[0])
+                beam = nxt[:beam_size]
+                if not beam:
+                    break
+        return None
+
+    # -- RobustFill -----------------------------------------------------------------------
+    def _robustfill(self):
+        from synth.dsl.robustfill import MAX_EXPRESSIONS
+        name = self.task.input_names[0]
+        inputs = [e.inputs[name] for e in self.task.examples]
+        targets = [e.output for e in self.task.examples]
+        if not any(targets):
+            from synth.dsl.base import Const
+            return Apply("Concat", (Apply("SubStr", (Const(1, "Position"), Const(1, "Position"),
+                                                     Var(name, "String"))),))
+        space = RobustFillSteps(inputs, targets, Var(name, "String"), self.clock, self.ops)
+        goal = tuple(len(t) for t in targets)
+        max_steps = min(self.max_steps or MAX_EXPRESSIONS, MAX_EXPRESSIONS)
+        for _stage in space.stages():
+            found = self._robustfill_beam(space, inputs, targets, goal, max_steps)
+            if found is not None:
+                return found
+        return None
+
+    def _robustfill_beam(self, space: RobustFillSteps, inputs, targets, goal, max_steps):
+        start = (0,) * len(targets)
+        for beam_size, per_state in self._widths():
+            self.rounds += 1
+            beam = [(0.0, start, [])]
+            seen = {start}
+            for depth in range(max_steps):
+                nxt = []
+                for score, offs, nodes in beam:
+                    self._check()
+                    self.expanded += 1
+                    rest = tuple(t[o:] for t, o in zip(targets, offs))
+                    last = space.parts.get(rest)
+                    if last is not None:  # the last step: the rest of every output is one piece
+                        return Apply("Concat", tuple(nodes) + (last,))
+                    if depth == max_steps - 1:
+                        continue
+                    cs = space.candidates(offs)
+                    self.clock.candidates += len(cs)
+                    problem = StepProblem("robustfill", inputs, targets, len(nodes), offsets=offs,
+                                          enumerate_candidates=lambda cs=cs: cs)
+                    for subgoal, logp in self.model.propose(problem, per_state):
+                        self.proposals += 1
+                        node = cs.get(tuple(subgoal))
+                        if node is None:
+                            continue
+                        self.reached += 1
+                        new = tuple(o + len(v) for o, v in zip(offs, subgoal))
+                        if new in seen:
+                            continue
+                        seen.add(new)
+                        if new == goal:
+                            return Apply("Concat", tuple(nodes) + (node,))
+                        nxt.append((score + logp, new, nodes + [node]))
+                nxt.sort(key=lambda t: -t[0])
+                beam = nxt[:beam_size]
+                if not beam:
+                    break
+        return None
+
+
+def solve_exedec(task: Task, domain: Domain, budget: Budget, model: SubgoalModel | None = None,
+                 beam_size: int = BEAM_SIZE, per_state: int = PER_STATE, max_beam: int = MAX_BEAM,
+                 **options: Any) -> SearchOutcome:
+    """The ``exedec`` strategy (robustfill and deepcoder domains). ``model``: a subgoal model
+    (default: the shipped one for the task's ExeDec split, else the NONE split's)."""
+    from synth.errors import InvalidTask
+    if domain.name not in ("robustfill", "deepcoder"):
+        raise InvalidTask(f"strategy 'exedec' works on the robustfill and deepcoder domains, "
+                          f"not {domain.name!r}")
+    domain.check_task(task)
+    if model is None:
+        model = load_subgoal_model(domain.name, (task.spec or {}).get("split"))
+    return ExeDecLoop(task, domain, budget, model, beam_size, per_state, max_beam).run()
+
+
+#: share of the budget the symbolic search gets before the ExeDec loop takes over (hybrid)
+SYMBOLIC_SHARE = 0.5
+
+
+def solve_hybrid(task: Task, domain: Domain, budget: Budget, model: SubgoalModel | None = None,
+                 symbolic_share: float = SYMBOLIC_SHARE, **options: Any) -> SearchOutcome:
+    """The ``exedec-hybrid`` strategy: the domain's symbolic search (``robustfill-decompose`` or
+    ``deepcoder-bottom-up``) with ``symbolic_share`` of the time, then the ExeDec loop with
+    the rest. Without a time budget the symbolic search runs to its end first."""
+    import dataclasses
+
+    from synth.search import get_strategy
+    symbolic = get_strategy("robustfill-decompose" if domain.name == "robustfill" else "deepcoder-bottom-up")
+    first_budget = budget if budget.timeout is None else \
+        dataclasses.replace(budget, timeout=budget.timeout * symbolic_share)
+    first = symbolic(task, domain, first_budget, **options)
+    if first.status != "timeout" or budget.timeout is None:
+        first.extra["phase"] = "symbolic"
+        return first
+    rest = dataclasses.replace(budget, timeout=max(budget.timeout - first.seconds, 1e-3))
+    second = solve_exedec(task, domain, rest, model=model)
+    second.seconds += first.seconds
+    second.candidates += first.candidates
+    second.extra["phase"] = "exedec"
+    return second

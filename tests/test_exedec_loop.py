@@ -1,0 +1,156 @@
+"""The ExeDec loop (``--strategy exedec``) with stub subgoal models: an oracle that proposes the
+true subgoals must always succeed; a model that proposes garbage must fail within budget."""
+from __future__ import annotations
+
+import random
+import time
+
+import numpy as np
+import pytest
+
+import synth
+from synth.dsl import get_domain
+from synth.dsl.base import Program
+from synth.errors import InvalidTask
+from synth.exedec.decompose import steps
+from synth.exedec.splits import generate, to_task
+from synth.exedec.step_space import DeepCoderSteps, freeze
+from synth.exedec.subgoal_model import (MLPWeights, RankingSubgoalModel, StepProblem,
+                                        feature_count, features, load_subgoal_model)
+from synth.search.budget import Budget
+from synth.search.exedec_search import solve_exedec
+from synth.task import Example, Task
+
+
+class OracleModel:
+    """Proposes the ground-truth program's next subgoal, found by matching the state's progress
+    against the program's own decomposition."""
+
+    def __init__(self, domain: str, sample):
+        self.domain = domain
+        self.steps = steps(domain, sample.program, sample.inputs)
+
+    def propose(self, problem: StepProblem, k: int):
+        if problem.step >= len(self.steps):
+            return []
+        return [(tuple(freeze(v) for v in self.steps[problem.step].subgoal), 0.0)]
+
+
+class GarbageModel:
+    """Proposes values no subprogram can produce."""
+
+    def __init__(self, domain: str, seed: int = 0):
+        self.domain = domain
+        self.rng = random.Random(seed)
+        self.calls = 0
+
+    def propose(self, problem: StepProblem, k: int):
+        self.calls += 1
+        E = len(problem.targets)
+        if self.domain == "robustfill":
+            return [(tuple("\x00garbage%d" % self.rng.randrange(10**6) for _ in range(E)), -1.0)
+                    for _ in range(k)]
+        return [(tuple((9999, self.rng.randrange(10**6)) for _ in range(E)), -1.0) for _ in range(k)]
+
+
+def _samples(domain: str, split: str, n: int, seed: int):
+    return list(generate(domain, split, "test", n, seed))
+
+
+@pytest.mark.parametrize("domain,split", [("deepcoder", "NONE"), ("deepcoder", "LENGTH_GENERALIZATION"),
+                                          ("robustfill", "NONE"), ("robustfill", "COMPOSE_NEW_OP")])
+def test_oracle_subgoals_always_solve(domain, split):
+    D = get_domain(domain)
+    for i, s in enumerate(_samples(domain, split, 4, seed=11)):
+        task = to_task(s, f"t{i}", domain, split)
+        out = solve_exedec(task, D, Budget(timeout=60), model=OracleModel(domain, s), beam_size=1,
+                           per_state=1, max_beam=1)
+        assert out.status == "solved", (task.name, str(s.program), out)
+        p = Program(out.node, D)
+        for e in task.examples:
+            assert freeze(p(**e.inputs)) == freeze(e.output)
+
+
+@pytest.mark.parametrize("domain", ["deepcoder", "robustfill"])
+def test_garbage_subgoals_fail_cleanly_within_budget(domain):
+    D = get_domain(domain)
+    s = _samples(domain, "NONE", 1, seed=5)[0]
+    task = to_task(s, "garbage", domain, "NONE")
+    # a program of several steps, so that the last-step shortcut cannot solve it at once
+    model = GarbageModel(domain)
+    t0 = time.perf_counter()
+    out = solve_exedec(task, D, Budget(timeout=5), model=model)
+    assert time.perf_counter() - t0 < 5 + 2.0
+    if out.status == "solved":  # only through the model-free last step, from the start state
+        if domain == "robustfill":
+            assert len(out.node.args) == 1
+        else:
+            from synth.dsl.deepcoder import statements_of
+            assert len(statements_of(out.node)) == 1
+    else:
+        assert out.status == "timeout"
+        assert out.stopped_by in ("beam", "time")
+        assert model.calls > 0
+
+
+def test_garbage_model_cannot_solve_a_multi_step_deepcoder_task():
+    D = get_domain("deepcoder")
+    # x2 = Sort x0 | x3 = Reverse x2 | x4 = Map (*2) x3: no one step reaches the output
+    ex = [{"x0": [3, 1, 2]}, {"x0": [5, 4, 9, 1]}, {"x0": [0, 7]}]
+    outs = [[6, 4, 2], [18, 10, 8, 2], [14, 0]]
+    task = Task("multi", "deepcoder", [Example(i, o) for i, o in zip(ex, outs)])
+    out = solve_exedec(task, D, Budget(timeout=3), model=GarbageModel("deepcoder"))
+    assert out.status == "timeout" and out.node is None
+
+
+def test_exedec_strategy_through_the_api_solves_an_easy_task():
+    task = Task("dc", "deepcoder", [Example({"x0": [3, 1, 2]}, [1, 2, 3]),
+                                    Example({"x0": [5, 4]}, [4, 5]),
+                                    Example({"x0": [0, 9, 8]}, [0, 8, 9])])
+    res = synth.solve(task, strategy="exedec", timeout=10)
+    assert res.status == "solved"
+    assert "Sort" in str(res.program)
+
+
+def test_exedec_strategy_rejects_other_domains():
+    task = Task("s", "strings", [Example({"s": "a"}, "A")])
+    with pytest.raises(InvalidTask, match="exedec"):
+        solve_exedec(task, get_domain("strings"), Budget(timeout=2))
+
+
+def test_deepcoder_step_candidates_exclude_failures_and_repeats():
+    states = [{"x0": [1, 2]}, {"x0": []}]
+    cands = DeepCoderSteps().candidates(states)
+    vals = set(cands)
+    assert ((1, 2), ()) not in vals  # Sort x0 repeats x0
+    assert all(not (v[1] is None) for v in vals)
+    # Head fails on [] (second example): no Head candidate
+    assert all(st.op != "Head" for st in cands.values())
+    assert ((2, 1), ()) in vals  # Reverse
+
+
+def test_ranking_model_orders_by_score_and_normalizes():
+    states = [{"x0": [1, 2, 3]}, {"x0": [4, 5]}]
+    targets = [(3, 2, 1), (5, 4)]
+    space = DeepCoderSteps()
+    problem = StepProblem("deepcoder", states, targets, 0, input_names=frozenset({"x0"}),
+                          enumerate_candidates=lambda: space.candidates(states))
+    F = feature_count("deepcoder")
+    assert len(features(problem, *next(iter(problem.candidates().items())))) == F
+    # weights that score the "equals the target" feature only
+    W = np.zeros((1, F), np.float32)
+    W[0, 1] = 10.0
+    model = RankingSubgoalModel(MLPWeights(np.zeros(F, np.float32), np.ones(F, np.float32),
+                                           [(W, np.zeros(1, np.float32))], {}))
+    props = model.propose(problem, 3)
+    assert props[0][0] == ((3, 2, 1), (5, 4))
+    assert props[0][1] > props[1][1]
+    assert abs(sum(np.exp(lp) for _, lp in model.propose(problem, 10**6)) - 1.0) < 1e-6
+
+
+def test_shipped_or_fallback_model_loads_for_every_split():
+    from synth.exedec import SPLITS
+    for domain in ("deepcoder", "robustfill"):
+        for split in SPLITS + (None,):
+            m = load_subgoal_model(domain, split)
+            assert hasattr(m, "propose")
