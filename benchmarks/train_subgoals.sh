@@ -7,8 +7,8 @@ DEVICE=${2:-cpu}
 SPLITS="NONE LENGTH_GENERALIZATION COMPOSE_DIFFERENT_CONCEPTS SWITCH_CONCEPT_ORDER COMPOSE_NEW_OP ADD_OP_FUNCTIONALITY"
 mkdir -p benchmarks/results/runs/subgoal-training
 for split in $SPLITS; do
-  synth train subgoal --domain deepcoder --split "$split" --programs 1500 --epochs 30 \
+  synth train subgoal --domain deepcoder --split "$split" --programs 1200 --epochs 30 \
     --jobs "$JOBS" --device "$DEVICE" --install > "benchmarks/results/runs/subgoal-training/deepcoder_$split.json"
-  synth train subgoal --domain robustfill --split "$split" --programs 160 --epochs 30 --rf-seconds 1.0 \
+  synth train subgoal --domain robustfill --split "$split" --programs 120 --epochs 30 --rf-seconds 1.0 \
     --jobs "$JOBS" --device "$DEVICE" --install > "benchmarks/results/runs/subgoal-training/robustfill_$split.json"
 done

@@ -192,6 +192,8 @@ def summarize(records: Iterable[dict]) -> list[dict[str, Any]]:
             "timeout": sum(r.get("status") == "timeout" for r in recs),
             "exhausted": sum(r.get("status") == "exhausted" for r in recs),
             "errors": sum(r.get("status") == "error" for r in recs),
+            # verified domains: a candidate Z3 could not decide, or a task with no invariant
+            "other": sum(r.get("status") in ("unproven", "infeasible") for r in recs),
             "median_seconds": statistics.median([r["seconds"] for r in ok]) if ok else None,
             "median_candidates": statistics.median([r["candidates"] for r in ok]) if ok else None,
             "median_size": statistics.median([r["size"] for r in ok if r.get("size")]) if ok else None,
@@ -204,14 +206,19 @@ def print_summary(rows: list[dict], file=None) -> None:
     from rich.table import Table
 
     table = Table(title="benchmark summary")
-    for col in ("group", "tasks", "solved", "solved (train only)", "timeout", "exhausted", "errors",
-                "median s", "median candidates", "median size"):
+    other = any(r.get("other") for r in rows)
+    cols = ["group", "tasks", "solved", "solved (train only)", "timeout", "exhausted", "errors"]
+    if other:
+        cols.append("unproven/infeasible")
+    for col in cols + ["median s", "median candidates", "median size"]:
         table.add_column(col, justify="left" if col == "group" else "right")
     fmt = lambda v, p="{:.2f}": "-" if v is None else p.format(v)  # noqa: E731
     for r in rows:
-        table.add_row(r["group"], str(r["tasks"]), str(r["solved"]), str(r["solved_train"]),
-                      str(r["timeout"]), str(r["exhausted"]), str(r["errors"]),
-                      fmt(r["median_seconds"]), fmt(r["median_candidates"], "{:.0f}"),
+        cells = [r["group"], str(r["tasks"]), str(r["solved"]), str(r["solved_train"]),
+                 str(r["timeout"]), str(r["exhausted"]), str(r["errors"])]
+        if other:
+            cells.append(str(r.get("other", 0)))
+        table.add_row(*cells, fmt(r["median_seconds"]), fmt(r["median_candidates"], "{:.0f}"),
                       fmt(r["median_size"], "{:.0f}"))
     Console(file=file or sys.stdout, width=160).print(table)
 

@@ -2,6 +2,7 @@
 cactus plot per domain (one line per split).
 
     python -m synth.exedec.report benchmarks/out/exedec [--plots DIR]
+    python -m synth.exedec.report enum=DIR1 exedec=DIR2 hybrid=DIR3 --limit 100   # side by side
 
 reads ``exedec-DOMAIN-SPLIT.jsonl`` files written by the runner and prints markdown.
 """
@@ -57,6 +58,43 @@ def table(results_dir: Path, limit: int | None = None) -> str:
     return "\n".join(lines)
 
 
+def _solved_share(results_dir: Path, domain: str, split: str, limit: int | None):
+    """(solved, problems) over the first problems run without a gap, or None if none ran."""
+    from synth.bench import counts_as_solved
+    recs = load(results_dir, domain, split)
+    if not recs:
+        return None
+    n = first_n(recs) if limit is None else min(limit, first_n(recs))
+    recs = [r for r in recs if int(r["name"].rsplit("/", 1)[1]) < n]
+    return sum(counts_as_solved(r) for r in recs), n
+
+
+def compare(runs: list[tuple[str, Path]], limit: int | None = None) -> str:
+    """Side by side: per (domain, split), the percentage each run (label, results dir) solved,
+    its generalization gap (NONE minus the split, in points) and the paper's figure."""
+    head = " | ".join(f"{label} solved % | {label} gap" for label, _ in runs)
+    lines = [f"| domain | split | problems | {head} | ExeDec paper |",
+             "|---|---|---|" + "---|---|" * len(runs) + "---|"]
+    for domain in DOMAINS:
+        base = {label: _solved_share(d, domain, "NONE", limit) for label, d in runs}
+        for split in SPLITS:
+            cells, ns = [], set()
+            for label, d in runs:
+                got = _solved_share(d, domain, split, limit)
+                if got is None:
+                    cells += ["-", "-"]
+                    continue
+                ok, n = got
+                ns.add(n)
+                pct = 100 * ok / n
+                b = base[label]
+                gap = "-" if b is None or split == "NONE" else f"{100 * b[0] / b[1] - pct:+.1f}"
+                cells += [f"{pct:.1f} ({ok}/{n})", gap]
+            probs = "/".join(str(n) for n in sorted(ns)) or "-"
+            lines.append(f"| {domain} | {split} | {probs} | {' | '.join(cells)} | {paper_figure(domain, split)} |")
+    return "\n".join(lines)
+
+
 def plots(results_dir: Path, out_dir: Path, timeout: float = 10.0) -> list[Path]:
     from synth.bench import cactus_plot
     paths = []
@@ -75,10 +113,19 @@ def plots(results_dir: Path, out_dir: Path, timeout: float = 10.0) -> list[Path]
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("results_dir", type=Path)
+    ap.add_argument("results_dir", type=Path, nargs="+",
+                    help="one results folder, or LABEL=FOLDER ... to compare runs side by side")
     ap.add_argument("--plots", type=Path, default=None, help="write one cactus plot per domain here")
     ap.add_argument("--limit", type=int, default=None, help="only the first N problems of each split")
     args = ap.parse_args(argv)
+    if len(args.results_dir) > 1 or "=" in str(args.results_dir[0]):
+        runs = []
+        for item in args.results_dir:
+            label, _, folder = str(item).partition("=")
+            runs.append((label, Path(folder)) if folder else (Path(label).name, Path(label)))
+        print(compare(runs, args.limit))
+        return
+    args.results_dir = args.results_dir[0]
     print(table(args.results_dir, args.limit))
     if args.plots:
         for p in plots(args.results_dir, args.plots):

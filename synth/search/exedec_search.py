@@ -7,7 +7,8 @@ updated with what the subprogram actually computes. A beam of ``beam_size`` stat
 expanded by its ``per_state`` best proposals, is kept by total log-probability, and states
 equal to one already seen (the same values, whatever the program) are dropped. The last step
 needs no model: when a subprogram reaches the outputs themselves (the remaining output, for
-RobustFill) the task is solved.
+RobustFill) from a state in the beam or from a state just proposed (a one-step look-ahead),
+the task is solved.
 
 If the beam dies out, the search starts again with twice the beam and twice the proposals per
 state, until the widest beam (``max_beam``) has failed too or the budget runs out. A model that
@@ -105,8 +106,8 @@ class ExeDecLoop:
         def key(states):  # the set of value tuples, whatever their names
             return frozenset(tuple(freeze(s[n]) for s in states) for n in states[0])
 
-        def cands(states):
-            k = key(states)
+        def cands(states):  # statements name variables: cached per exact (named) state
+            k = tuple((n, tuple(freeze(s[n]) for s in states)) for n in states[0])
             got = cache.get(k)
             if got is None:
                 got = cache[k] = steps.candidates(states, self.clock)
@@ -143,6 +144,10 @@ class ExeDecLoop:
                         if k in seen:
                             continue
                         seen.add(k)
+                        if depth + 1 < max_steps:  # look one step ahead: is the output reachable?
+                            last = cands(new).get(goal)
+                            if last is not None:
+                                return program_node(inputs, sts + [st, last])
                         nxt.append((score + logp, new, sts + [st]))
                 nxt.sort(key=lambda t: -t[0])
                 beam = nxt[:beam_size]
@@ -202,6 +207,10 @@ class ExeDecLoop:
                         seen.add(new)
                         if new == goal:
                             return Apply("Concat", tuple(nodes) + (node,))
+                        if depth + 2 < max_steps:  # look one step ahead: is the rest one piece?
+                            last = space.parts.get(tuple(t[o:] for t, o in zip(targets, new)))
+                            if last is not None:
+                                return Apply("Concat", tuple(nodes) + (node, last))
                         nxt.append((score + logp, new, nodes + [node]))
                 nxt.sort(key=lambda t: -t[0])
                 beam = nxt[:beam_size]
