@@ -10,6 +10,7 @@ STRATEGY=${1:?strategy}
 LIMIT=${2:-100}
 OUT=benchmarks/results/runs/exedec-$STRATEGY
 for domain in robustfill deepcoder; do
+  # exit status 1 only says that some problem was not solved
   synth bench exedec --domain "$domain" --split all --limit "$LIMIT" --timeout 10 --jobs 1 \
-    --strategy "$STRATEGY" --out "$OUT"
+    --strategy "$STRATEGY" --out "$OUT" || [ $? -eq 1 ]
 done

@@ -154,3 +154,45 @@ def test_shipped_or_fallback_model_loads_for_every_split():
         for split in SPLITS + (None,):
             m = load_subgoal_model(domain, split)
             assert hasattr(m, "propose")
+
+
+def test_hybrid_strategy_on_robustfill_runs_the_exedec_loop_first():
+    from synth.search.exedec_search import solve_hybrid
+    task = Task("rf", "robustfill", [Example({"x": "Jane Doe"}, "J.Doe"),
+                                     Example({"x": "Mark Twain"}, "M.Twain"),
+                                     Example({"x": "Ada Lovelace"}, "A.Lovelace")])
+    out = solve_hybrid(task, get_domain("robustfill"), Budget(timeout=20))
+    assert out.status == "solved" and out.extra["phase"] == "exedec"
+    p = Program(out.node, get_domain("robustfill"))
+    assert all(p(**e.inputs) == e.output for e in task.examples)
+
+
+def test_hybrid_strategy_on_robustfill_proves_an_inexpressible_task_with_the_symbolic_search():
+    from synth.search.exedec_search import solve_hybrid
+    # 'é' is outside RobustFill's alphabet: no expression makes it
+    task = Task("rf", "robustfill", [Example({"x": "ab cd"}, "é"), Example({"x": "ef"}, "é")])
+    out = solve_hybrid(task, get_domain("robustfill"), Budget(timeout=20))
+    assert out.status == "exhausted" and out.extra["phase"] == "symbolic"
+
+
+def test_hybrid_strategy_hands_over_to_the_exedec_loop_when_the_symbolic_search_times_out(monkeypatch):
+    import synth.search as S
+    from synth.search.bottom_up import SearchOutcome
+    from synth.search.exedec_search import solve_hybrid
+
+    def stalls(task, domain, budget, **options):
+        return SearchOutcome(status="timeout", seconds=0.01, stopped_by="time")
+
+    monkeypatch.setattr(S, "get_strategy", lambda name: stalls)
+    task = Task("dc", "deepcoder", [Example({"x0": [3, 1, 2]}, [6, 4, 2]),
+                                    Example({"x0": [5, 4]}, [10, 8]),
+                                    Example({"x0": [0, 9, 8]}, [18, 16, 0])])
+    out = solve_hybrid(task, get_domain("deepcoder"), Budget(timeout=20))
+    assert out.extra["phase"] == "exedec"
+    assert out.status == "solved"
+
+
+def test_auto_strategy_for_robustfill_is_the_hybrid():
+    task = Task("rf", "robustfill", [Example({"x": "Jane Doe"}, "Doe"), Example({"x": "Mark Twain"}, "Twain")])
+    res = synth.solve(task, timeout=20)
+    assert res.solved and res.strategy == "exedec-hybrid"

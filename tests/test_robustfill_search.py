@@ -66,7 +66,7 @@ def _task(pairs, **kw):
     [("a,b,c", "a;b;c!"), ("x,,y", "x;;y!")],
 ])
 def test_solves_small_tasks(pairs):
-    res = synth.solve(_task(pairs), timeout=60)
+    res = synth.solve(_task(pairs), strategy="robustfill-decompose", timeout=60)
     assert res.status == "solved" and res.train_ok
     assert res.strategy == "robustfill-decompose"
 
@@ -75,31 +75,31 @@ def test_solves_small_tasks(pairs):
 def test_solves_released_problems(name):
     split, index = name.split("/")
     task = load_exedec_tasks("robustfill", split, int(index) + 1)[-1]
-    res = synth.solve(task, timeout=60)
+    res = synth.solve(task, strategy="robustfill-decompose", timeout=60)
     assert res.solved and res.train_ok
 
 
 def test_output_outside_the_alphabet_exhausts():
-    res = synth.solve(_task([("ab cd", "é"), ("ef", "é")]), timeout=60)
+    res = synth.solve(_task([("ab cd", "é"), ("ef", "é")]), strategy="robustfill-decompose", timeout=60)
     assert res.status == "exhausted" and res.program is None
 
 
 def test_candidate_budget_stops_the_search():
     task = load_exedec_tasks("robustfill", "NONE", 3)[2]
-    res = synth.solve(task, timeout=60, max_candidates=500)
+    res = synth.solve(task, strategy="robustfill-decompose", timeout=60, max_candidates=500)
     assert res.status == "timeout" and res.stats["stopped_by"] == "candidates"
 
 
 def test_empty_parts_are_a_last_resort():
     # the number is missing in one example: its expression is empty there
-    res = synth.solve(_task([("ab 12", "AB12"), ("cd", "CD"), ("ef 3", "EF3")]), timeout=60)
+    res = synth.solve(_task([("ab 12", "AB12"), ("cd", "CD"), ("ef 3", "EF3")]), strategy="robustfill-decompose", timeout=60)
     assert res.solved and res.program(x="gh 45") == "GH45"
 
 
 def test_robustfill_tasks_have_one_string_input():
     t = Task.from_examples([({"a": "x", "b": "y"}, "xy")], domain="robustfill")
     with pytest.raises(InvalidTask, match="exactly one input"):
-        synth.solve(t)
+        synth.solve(t, strategy="robustfill-decompose")
 
 
 def test_cli_solves_the_examples(tmp_path):
@@ -118,12 +118,12 @@ def test_cli_solves_the_examples(tmp_path):
 
 def test_op_restriction_is_honoured():
     pairs = [("Jane Doe", "Doe, J."), ("Mark Twain", "Twain, M.")]
-    res = synth.solve(_task(pairs, ops="GetToken,ConstStr"), timeout=60)
+    res = synth.solve(_task(pairs, ops="GetToken,ConstStr"), strategy="robustfill-decompose", timeout=60)
     assert res.solved and "Concat(GetToken(WORD, -1, x), ConstStr(\",\")" in str(res.program)
-    res = synth.solve(_task(pairs, ops="GetToken"), timeout=60)
+    res = synth.solve(_task(pairs, ops="GetToken"), strategy="robustfill-decompose", timeout=60)
     assert res.status == "exhausted"
 
 
 def test_all_empty_outputs():
-    res = synth.solve(_task([("abc", ""), ("de", "")]), timeout=60)
+    res = synth.solve(_task([("abc", ""), ("de", "")]), strategy="robustfill-decompose", timeout=60)
     assert res.solved and res.program(x="xyz") == ""

@@ -234,28 +234,57 @@ def solve_exedec(task: Task, domain: Domain, budget: Budget, model: SubgoalModel
     return ExeDecLoop(task, domain, budget, model, beam_size, per_state, max_beam).run()
 
 
-#: share of the budget the symbolic search gets before the ExeDec loop takes over (hybrid)
+#: share of the budget the symbolic search gets before the ExeDec loop takes over (DeepCoder)
 SYMBOLIC_SHARE = 0.5
 
 
 def solve_hybrid(task: Task, domain: Domain, budget: Budget, model: SubgoalModel | None = None,
                  symbolic_share: float = SYMBOLIC_SHARE, **options: Any) -> SearchOutcome:
-    """The ``exedec-hybrid`` strategy: the domain's symbolic search (``robustfill-decompose`` or
-    ``deepcoder-bottom-up``) with ``symbolic_share`` of the time, then the ExeDec loop with
-    the rest. Without a time budget the symbolic search runs to its end first."""
+    """The ``exedec-hybrid`` strategy, each domain's best measured combination
+    (benchmarks/RESULTS.md section 5):
+
+    * robustfill: the ExeDec loop first, with the whole budget; if its beam gives up before the
+      budget is spent, ``robustfill-decompose`` with the rest (which can also prove that no
+      program exists: status ``exhausted``);
+    * deepcoder: ``deepcoder-bottom-up`` with ``symbolic_share`` of the time, then the ExeDec
+      loop with the rest (without a time budget the symbolic search runs to its end).
+    """
     import dataclasses
 
     from synth.search import get_strategy
-    symbolic = get_strategy("robustfill-decompose" if domain.name == "robustfill" else "deepcoder-bottom-up")
-    first_budget = budget if budget.timeout is None else \
-        dataclasses.replace(budget, timeout=budget.timeout * symbolic_share)
-    first = symbolic(task, domain, first_budget, **options)
-    if first.status != "timeout" or budget.timeout is None:
+    if domain.name == "robustfill":
+        first = solve_exedec(task, domain, budget, model=model)
+        first.extra["phase"] = "exedec"
+        if first.status == "solved" or first.stopped_by != "beam":
+            return first
+        rest = _rest_of(budget, first)
+        if rest is None:
+            return first
+        second = get_strategy("robustfill-decompose")(task, domain, rest, **options)
+        second.extra["phase"] = "symbolic"
+    else:
+        symbolic = get_strategy("deepcoder-bottom-up")
+        first_budget = budget if budget.timeout is None else \
+            dataclasses.replace(budget, timeout=budget.timeout * symbolic_share)
+        first = symbolic(task, domain, first_budget, **options)
         first.extra["phase"] = "symbolic"
-        return first
-    rest = dataclasses.replace(budget, timeout=max(budget.timeout - first.seconds, 1e-3))
-    second = solve_exedec(task, domain, rest, model=model)
+        if first.status != "timeout" or budget.timeout is None:
+            return first
+        rest = _rest_of(budget, first)
+        if rest is None:
+            return first
+        second = solve_exedec(task, domain, rest, model=model)
+        second.extra["phase"] = "exedec"
     second.seconds += first.seconds
     second.candidates += first.candidates
-    second.extra["phase"] = "exedec"
     return second
+
+
+def _rest_of(budget: Budget, first: SearchOutcome) -> Budget | None:
+    """What ``first`` left of a budget (None when nothing)."""
+    import dataclasses
+    timeout = None if budget.timeout is None else budget.timeout - first.seconds
+    cands = None if budget.max_candidates is None else budget.max_candidates - first.candidates
+    if (timeout is not None and timeout <= 0.05) or (cands is not None and cands <= 0):
+        return None
+    return dataclasses.replace(budget, timeout=timeout, max_candidates=cands)

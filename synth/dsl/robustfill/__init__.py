@@ -61,7 +61,9 @@ class RobustFillDomain(Domain):
     op_sets = {"all": tuple(ops)}
     default_op_set = "all"
     grammar_file = str(Path(__file__).with_name("grammar.lark"))
-    default_strategy = "robustfill-decompose"
+    #: the ExeDec loop, then the symbolic decomposition if its beam gives up: the most problems
+    #: solved on the ExeDec test sets (benchmarks/RESULTS.md section 5)
+    default_strategy = "exedec-hybrid"
 
     # -- values ------------------------------------------------------------------------------
     def type_of(self, value: Any) -> str:
