@@ -75,12 +75,12 @@ def _task(pairs, **kw):
     [({"xs": [1, 2, 3]}, [1, 3, 6]), ({"xs": [4, -1]}, [4, 3])],
 ])
 def test_solves_small_tasks(pairs):
-    res = synth.solve(_task(pairs), timeout=60)
+    res = synth.solve(_task(pairs), strategy="deepcoder-bottom-up", timeout=60)
     assert res.status == "solved" and res.train_ok and res.strategy == "deepcoder-bottom-up"
 
 
 def test_target_equal_to_an_input_still_gets_a_statement():
-    res = synth.solve(_task([({"xs": [1, 2]}, [1, 2]), ({"xs": [4, 5]}, [4, 5])]), timeout=60)
+    res = synth.solve(_task([({"xs": [1, 2]}, [1, 2]), ({"xs": [4, 5]}, [4, 5])]), strategy="deepcoder-bottom-up", timeout=60)
     assert res.solved and len(statements_of(res.program.node)) >= 1
 
 
@@ -88,25 +88,25 @@ def test_target_equal_to_an_input_still_gets_a_statement():
 def test_solves_released_problems(name):
     split, index = name.split("/")
     task = load_exedec_tasks("deepcoder", split, int(index) + 1)[-1]
-    res = synth.solve(task, timeout=60)
+    res = synth.solve(task, strategy="deepcoder-bottom-up", timeout=60)
     assert res.solved and res.train_ok
 
 
 def test_size_limit_exhausts():
-    res = synth.solve(_task([({"xs": [1, 2]}, 7), ({"xs": [4, 5]}, 9)]), timeout=60, max_size=1)
+    res = synth.solve(_task([({"xs": [1, 2]}, 7), ({"xs": [4, 5]}, 9)]), strategy="deepcoder-bottom-up", timeout=60, max_size=1)
     assert res.status == "exhausted"
 
 
 def test_candidate_budget_stops_the_search():
     task = load_exedec_tasks("deepcoder", "LENGTH_GENERALIZATION", 20)[19]
-    res = synth.solve(task, timeout=60, max_candidates=2000)
+    res = synth.solve(task, strategy="deepcoder-bottom-up", timeout=60, max_candidates=2000)
     assert res.status == "timeout" and res.stats["stopped_by"] == "candidates"
 
 
 def test_non_integer_values_are_rejected():
     from synth.errors import InvalidTask
     with pytest.raises(InvalidTask, match="integers"):
-        synth.solve(Task.from_examples([({"xs": [1]}, "a")], domain="deepcoder"))
+        synth.solve(Task.from_examples([({"xs": [1]}, "a")], domain="deepcoder"), strategy="deepcoder-bottom-up")
 
 
 def test_cli_solves_the_examples():
@@ -125,9 +125,9 @@ def test_cli_solves_the_examples():
 
 def test_op_restriction_is_honoured():
     pairs = [({"xs": [3, 1, 2]}, [1, 2, 3]), ({"xs": [5, 4]}, [4, 5])]
-    res = synth.solve(_task(pairs, ops="Sort"), timeout=60)
+    res = synth.solve(_task(pairs, ops="Sort"), strategy="deepcoder-bottom-up", timeout=60)
     assert res.solved and {st.op for st in statements_of(res.program.node)} == {"Sort"}
-    res = synth.solve(_task([({"xs": [1, 2]}, 3), ({"xs": [4, 5]}, 9)], ops="Map,Reverse"), timeout=60,
+    res = synth.solve(_task([({"xs": [1, 2]}, 3), ({"xs": [4, 5]}, 9)], ops="Map,Reverse"), strategy="deepcoder-bottom-up", timeout=60,
                       max_size=3)
     assert res.status == "exhausted"
 
@@ -136,8 +136,8 @@ def test_programs_respect_the_statement_limit():
     tree = ("ZipWith", "(+)", ("Map", "(*2)", ("in", "xs")), ("Reverse", None, ("Map", "(*2)", ("in", "xs"))))
     assert ds.statement_count(tree) == 3
     pairs = [({"xs": [1, 2, 3]}, [8, 8, 8]), ({"xs": [5, 1]}, [12, 12]), ({"xs": [4]}, [16])]
-    assert synth.solve(_task(pairs), timeout=60).solved
-    res = synth.solve(_task(pairs), timeout=60, max_size=2)
+    assert synth.solve(_task(pairs), strategy="deepcoder-bottom-up", timeout=60).solved
+    res = synth.solve(_task(pairs), strategy="deepcoder-bottom-up", timeout=60, max_size=2)
     assert res.status == "exhausted"
 
 
@@ -146,5 +146,5 @@ def test_reusing_a_subprogram_costs_one_statement():
     p = synth.dsl.get_domain("deepcoder").parse(
         "xs = INPUT | x1 = Map (-1) xs | x2 = Scanl1 (min) x1 | x3 = ZipWith (*) x1 x2")
     pairs = [({"xs": i}, p(xs=i)) for i in ([3, 1, 4, 1], [2, 7, -3], [5, -1, 0, 2, 2])]
-    res = synth.solve(_task(pairs), timeout=60, max_size=3)
+    res = synth.solve(_task(pairs), strategy="deepcoder-bottom-up", timeout=60, max_size=3)
     assert res.solved and len(statements_of(res.program.node)) == 3

@@ -196,3 +196,9 @@ def test_auto_strategy_for_robustfill_is_the_hybrid():
     task = Task("rf", "robustfill", [Example({"x": "Jane Doe"}, "Doe"), Example({"x": "Mark Twain"}, "Twain")])
     res = synth.solve(task, timeout=20)
     assert res.solved and res.strategy == "exedec-hybrid"
+
+
+def test_auto_strategy_for_deepcoder_is_the_hybrid():
+    task = Task("dc", "deepcoder", [Example({"x0": [3, 1, 2]}, [1, 2, 3]), Example({"x0": [5, 4]}, [4, 5])])
+    res = synth.solve(task, timeout=20)
+    assert res.solved and res.strategy == "exedec-hybrid"
