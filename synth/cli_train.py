@@ -18,6 +18,24 @@ from synth.errors import SynthError
 GUIDE_DOMAINS = ("strings",)
 
 
+def _hidden_widths(hidden: str) -> tuple[int, ...]:
+    """``--hidden 64,64`` as widths, or a SynthError naming the problem."""
+    try:
+        widths = tuple(int(h) for h in hidden.split(",") if h.strip())
+    except ValueError:
+        raise SynthError(f"--hidden must be comma-separated integers, got {hidden!r}") from None
+    if not widths or min(widths) < 1:
+        raise SynthError(f"--hidden must list positive widths, got {hidden!r}")
+    return widths
+
+
+def _check_device(device: str) -> None:
+    if device == "cuda":
+        import torch
+        if not torch.cuda.is_available():
+            raise SynthError("--device cuda: no CUDA device is available to torch here; use --device cpu")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def train() -> None:
     """Train neural guides for the search."""
@@ -58,16 +76,8 @@ def guide(domain, device, out, searches, targets_per_search, max_values, epochs,
         from synth.neural.models import GuideConfig
         from synth.neural.train import TrainSettings, train_guide
 
-        try:
-            widths = tuple(int(h) for h in hidden.split(",") if h.strip())
-        except ValueError:
-            raise SynthError(f"--hidden must be comma-separated integers, got {hidden!r}") from None
-        if not widths or min(widths) < 1:
-            raise SynthError(f"--hidden must list positive widths, got {hidden!r}")
-        if device == "cuda":
-            import torch
-            if not torch.cuda.is_available():
-                raise SynthError("--device cuda: no CUDA device is available to torch here; use --device cpu")
+        widths = _hidden_widths(hidden)
+        _check_device(device)
         st = TrainSettings(domain=domain, searches=searches, targets_per_search=targets_per_search,
                            max_values=max_values, seed=seed, epochs=epochs,
                            batch_size=batch_size, lr=lr, config=GuideConfig(embed=embed, hidden=widths),
@@ -136,16 +146,8 @@ def subgoal(domain, split, device, programs, epochs, hidden, seed, jobs, rf_seco
 
     from synth.exedec.subgoal_train import SubgoalSettings, train_subgoal
     try:
-        try:
-            widths = tuple(int(h) for h in hidden.split(",") if h.strip())
-        except ValueError:
-            raise SynthError(f"--hidden must be comma-separated integers, got {hidden!r}") from None
-        if not widths or min(widths) < 1:
-            raise SynthError(f"--hidden must list positive widths, got {hidden!r}")
-        if device == "cuda":
-            import torch
-            if not torch.cuda.is_available():
-                raise SynthError("--device cuda: no CUDA device is available to torch here; use --device cpu")
+        widths = _hidden_widths(hidden)
+        _check_device(device)
         st = SubgoalSettings(domain=domain, split=split, programs=programs, epochs=epochs,
                              hidden=widths, seed=seed, device=device, rf_seconds=rf_seconds)
         out_dir = Path(out) if out else Path.home() / ".cache" / "synth" / "train" / f"subgoal_{domain}_{split}"

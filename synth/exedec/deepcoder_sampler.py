@@ -59,7 +59,7 @@ def random_inputs(rng: random.Random, num_examples: int = NUM_EXAMPLES) -> list[
             return examples
 
 
-def _statement_choices(op_name: str, var_types: dict[str, str]) -> list[tuple]:
+def statement_choices(op_name: str, var_types: dict[str, str]) -> list[tuple]:
     """Every (lambda or None, argument names) for an op over the variables so far."""
     op = OPS[op_name]
     kinds = op.arg_types
@@ -90,7 +90,7 @@ def sample_program(rng: random.Random, inputs: list[dict], op_pools: Sequence[Se
         last = pos == n - 1
         by_op: dict[str, list] = {}
         for op_name in pool:
-            for lam, args in _statement_choices(op_name, var_types):
+            for lam, args in statement_choices(op_name, var_types):
                 if last and not set(unused) <= set(args):
                     continue
                 if len(unused) >= 2 and not set(unused) & set(args):

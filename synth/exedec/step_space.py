@@ -16,12 +16,11 @@ and a subgoal model can rank the reachable next values instead of writing values
 """
 from __future__ import annotations
 
-from itertools import product
 from typing import Any, Iterator
 
 from synth.dsl.base import Const, Var
 from synth.dsl.deepcoder import Ref, Statement, value_type
-from synth.dsl.deepcoder.ops import LAMBDAS_OF_KIND, OPS
+from synth.dsl.deepcoder.ops import OPS
 from synth.search.budget import Clock
 
 Vals = tuple  # one value per example
@@ -42,18 +41,10 @@ class DeepCoderSteps:
 
     def statements(self, var_types: dict[str, str]) -> Iterator[tuple[Any, Any, tuple[str, ...]]]:
         """(op, lambda or None, argument names) of every well-typed statement."""
+        from synth.exedec.deepcoder_sampler import statement_choices
         for op in self.ops:
-            kinds = op.arg_types
-            lambdas: tuple = (None,)
-            if kinds[0] in LAMBDAS_OF_KIND:
-                lambdas = LAMBDAS_OF_KIND[kinds[0]]
-                kinds = kinds[1:]
-            pools = [[v for v, t in var_types.items() if t == k] for k in kinds]
-            if any(not p for p in pools):
-                continue
-            for lam in lambdas:
-                for args in product(*pools):
-                    yield op, lam, args
+            for lam, args in statement_choices(op.name, var_types):
+                yield op, lam, args
 
     def candidates(self, states: list[dict[str, Any]], clock: Clock | None = None) -> dict[Vals, Statement]:
         """Result (frozen, one per example) -> the first statement giving it, for every
