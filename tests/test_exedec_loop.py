@@ -202,3 +202,35 @@ def test_auto_strategy_for_deepcoder_is_the_hybrid():
     task = Task("dc", "deepcoder", [Example({"x0": [3, 1, 2]}, [1, 2, 3]), Example({"x0": [5, 4]}, [4, 5])])
     res = synth.solve(task, timeout=20)
     assert res.solved and res.strategy == "exedec-hybrid"
+
+
+def test_train_subgoal_cli_small_run_and_the_model_it_writes(tmp_path):
+    pytest.importorskip("torch")
+    from click.testing import CliRunner
+
+    from synth.cli_train import train
+
+    out = tmp_path / "sg"
+    res = CliRunner().invoke(train, ["subgoal", "--domain", "deepcoder", "--split", "NONE", "--programs", "40",
+                                     "--epochs", "2", "--hidden", "8", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    import json
+    summary = json.loads(res.stdout[res.stdout.index("{"):])
+    assert summary["data"]["steps"] > 10 and 0 <= summary["validation"]["top1"] <= 1
+    w = MLPWeights.load(out / "best")
+    assert w.layers[0][0].shape == (8, feature_count("deepcoder")) and w.meta["split"] == "NONE"
+    # the written model drives the loop
+    task = Task("dc", "deepcoder", [Example({"x0": [3, 1, 2]}, [1, 2, 3]), Example({"x0": [5, 4]}, [4, 5])])
+    out2 = solve_exedec(task, get_domain("deepcoder"), Budget(timeout=10), model=RankingSubgoalModel(w))
+    assert out2.status == "solved"
+
+
+def test_train_subgoal_cli_rejects_bad_options():
+    from click.testing import CliRunner
+
+    from synth.cli_train import train
+
+    res = CliRunner().invoke(train, ["subgoal", "--domain", "strings", "--split", "NONE"])
+    assert res.exit_code == 2
+    res = CliRunner().invoke(train, ["subgoal", "--domain", "deepcoder", "--split", "NOPE"])
+    assert res.exit_code == 2
