@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
@@ -278,9 +279,10 @@ def weights_path(domain: str, split: str, directory: Path | None = None) -> Path
     return Path(directory or WEIGHTS_DIR) / f"subgoal_{domain}_{split}"
 
 
+@lru_cache(maxsize=None)
 def load_subgoal_model(domain: str, split: str | None = None) -> RankingSubgoalModel:
     """The shipped model of ``(domain, split)``; the NONE split's for other tasks; a plain
-    heuristic when no weights are shipped at all."""
+    heuristic when no weights are shipped at all. Loaded once per process."""
     for s in ([split] if split else []) + ["NONE"]:
         p = weights_path(domain, s)
         if p.with_suffix(".npz").exists():
