@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
 # ExeDec test sets, one strategy, both domains, all six splits: the first LIMIT problems of each
-# split at 10 s per problem, into benchmarks/results/runs/exedec-STRATEGY/.
+# split at 10 s per problem.
 #   bash benchmarks/exedec_strategies.sh STRATEGY [LIMIT]
-# STRATEGY: auto (the symbolic searches), exedec or exedec-hybrid. Compare runs with
+# STRATEGY: symbolic (robustfill-decompose / deepcoder-bottom-up, written to
+# benchmarks/results/runs/exedec-auto/, the auto strategy when that run was made), exedec or
+# exedec-hybrid (written to benchmarks/results/runs/exedec-STRATEGY/). Compare runs with
 #   python -m synth.exedec.report enum=benchmarks/results/runs/exedec-auto \
 #       exedec=benchmarks/results/runs/exedec-exedec hybrid=benchmarks/results/runs/exedec-exedec-hybrid --limit LIMIT
 set -euo pipefail
 STRATEGY=${1:?strategy}
 LIMIT=${2:-100}
-OUT=benchmarks/results/runs/exedec-$STRATEGY
 for domain in robustfill deepcoder; do
+  if [ "$STRATEGY" = symbolic ]; then
+    OUT=benchmarks/results/runs/exedec-auto
+    S=$([ "$domain" = robustfill ] && echo robustfill-decompose || echo deepcoder-bottom-up)
+  else
+    OUT=benchmarks/results/runs/exedec-$STRATEGY
+    S=$STRATEGY
+  fi
   # exit status 1 only says that some problem was not solved
   synth bench exedec --domain "$domain" --split all --limit "$LIMIT" --timeout 10 --jobs 1 \
-    --strategy "$STRATEGY" --out "$OUT" || [ $? -eq 1 ]
+    --strategy "$S" --out "$OUT" || [ $? -eq 1 ]
 done
