@@ -87,7 +87,7 @@ def deepcoder_features(states: list[dict], targets: list, step: int, vals: Vals,
     its lambda's kind and the step."""
     E = len(vals)
     acc = np.zeros(20)
-    last_var = f"x{len(states[0]) - 1}"
+    last_var = next(reversed(states[0]))  # the variable defined last (dicts keep order)
     for c, t in zip(vals, targets):
         t = tuple(t) if isinstance(t, list) else t
         cl, tl = isinstance(c, tuple), isinstance(t, tuple)
