@@ -198,10 +198,10 @@ def test_auto_strategy_for_robustfill_is_the_hybrid():
     assert res.solved and res.strategy == "exedec-hybrid"
 
 
-def test_auto_strategy_for_deepcoder_is_the_hybrid():
+def test_auto_strategy_for_deepcoder_is_the_symbolic_search():
     task = Task("dc", "deepcoder", [Example({"x0": [3, 1, 2]}, [1, 2, 3]), Example({"x0": [5, 4]}, [4, 5])])
     res = synth.solve(task, timeout=20)
-    assert res.solved and res.strategy == "exedec-hybrid"
+    assert res.solved and res.strategy == "deepcoder-bottom-up"
 
 
 def test_train_subgoal_cli_small_run_and_the_model_it_writes(tmp_path):

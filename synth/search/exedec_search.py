@@ -240,8 +240,7 @@ SYMBOLIC_SHARE = 0.5
 
 def solve_hybrid(task: Task, domain: Domain, budget: Budget, model: SubgoalModel | None = None,
                  symbolic_share: float = SYMBOLIC_SHARE, **options: Any) -> SearchOutcome:
-    """The ``exedec-hybrid`` strategy, each domain's best measured combination
-    (benchmarks/RESULTS.md section 5):
+    """The ``exedec-hybrid`` strategy (benchmarks/RESULTS.md section 5; ``auto`` for robustfill):
 
     * robustfill: the ExeDec loop first, with the whole budget; if its beam gives up before the
       budget is spent, ``robustfill-decompose`` with the rest (which can also prove that no
