@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import replace
-from typing import Any
+from typing import Any, Callable
 
 from synth.dsl.base import Domain, ValueLimits
 from synth.errors import InvalidTask
@@ -82,14 +82,29 @@ def solve_bottom_up(task: Task, domain: Domain, budget: Budget, grammar: SearchG
             if left <= 0:
                 return out
             budget = replace(budget, timeout=left)
-    cls = BottomUpSearch
-    if engine != "python":
-        try:
-            from synth.search.compiled import CompiledBottomUpSearch, unsupported_reason
-        except ImportError:  # numba missing
-            if engine == "compiled":
-                raise
-        else:
-            if engine == "compiled" or unsupported_reason(domain, grammar, limits, need_all_kernels=True) is None:
-                cls = CompiledBottomUpSearch
+    cls = engine_class(domain, grammar, limits, engine, BottomUpSearch, compiled_plain_class)
     return cls(domain, grammar, inputs, target, budget, limits, **options).run()
+
+
+def compiled_plain_class() -> type:
+    """The compiled plain engine (imports numba)."""
+    from synth.search.compiled import CompiledBottomUpSearch
+    return CompiledBottomUpSearch
+
+
+def engine_class(domain: Domain, grammar: SearchGrammar, limits: ValueLimits, engine: str,
+                 python_cls: type, compiled: Callable[[], type]) -> type:
+    """The search class an ``engine`` choice means: ``python_cls``, or ``compiled()`` when numba
+    imports and, for "auto", every production has a kernel ("compiled" without numba raises
+    the ImportError)."""
+    if engine == "python":
+        return python_cls
+    try:
+        from synth.search import compiled as C
+    except ImportError:  # numba missing
+        if engine == "compiled":
+            raise
+        return python_cls
+    if engine == "compiled" or C.unsupported_reason(domain, grammar, limits, need_all_kernels=True) is None:
+        return compiled()
+    return python_cls

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import time
+from functools import lru_cache
 from typing import Any, Sequence
 
 import numpy as np
@@ -163,12 +164,10 @@ class GuidedSearch(BottomUpSearch):
         return out
 
 
-def _compiled_guided_class():
-    """``GuidedSearch`` over the numba engine's value banks (None without numba)."""
-    try:
-        from synth.search.compiled import CompiledBottomUpSearch
-    except ImportError:  # numba missing
-        return None
+@lru_cache(maxsize=1)
+def _compiled_guided_class() -> type:
+    """``GuidedSearch`` over the numba engine's value banks (defined once numba is imported)."""
+    from synth.search.compiled import CompiledBottomUpSearch
 
     class CompiledGuidedSearch(GuidedSearch, CompiledBottomUpSearch):
         """The compiled engine enumerates and deduplicates; after each cost level the new
@@ -187,18 +186,6 @@ def _compiled_guided_class():
     return CompiledGuidedSearch
 
 
-def _plain_search_class(domain: Domain, grammar: SearchGrammar, limits: ValueLimits, engine: str):
-    """The plain engine ``solve_bottom_up`` would pick (for the minimize pass)."""
-    if engine != "python":
-        try:
-            from synth.search.compiled import CompiledBottomUpSearch, unsupported_reason
-        except ImportError:
-            return BottomUpSearch
-        if engine == "compiled" or unsupported_reason(domain, grammar, limits, need_all_kernels=True) is None:
-            return CompiledBottomUpSearch
-    return BottomUpSearch
-
-
 def solve_guided(task: Task, domain: Domain, budget: Budget, grammar: SearchGrammar | None = None,
                  guide: Any = None, heuristics: bool = True, minimize: bool = True,
                  engine: str | None = None, **options: Any) -> SearchOutcome:
@@ -213,7 +200,8 @@ def solve_guided(task: Task, domain: Domain, budget: Budget, grammar: SearchGram
     parts the guide misjudged.
     """
     from synth.neural.models import shipped_guide
-    from synth.search.enumerative import AUTO_PYTHON_CANDIDATES, limits_for, task_grammar
+    from synth.search.enumerative import (AUTO_PYTHON_CANDIDATES, compiled_plain_class, engine_class,
+                                          limits_for, task_grammar)
 
     started = time.perf_counter()
     if guide is None:
@@ -225,13 +213,7 @@ def solve_guided(task: Task, domain: Domain, budget: Budget, grammar: SearchGram
     engine = engine or os.environ.get("SYNTH_ENGINE") or "auto"
     if engine not in ("auto", "compiled", "python"):
         raise InvalidTask(f"unknown search engine {engine!r}; choose auto, compiled or python")
-    cls = GuidedSearch
-    if engine != "python":
-        compiled = _compiled_guided_class()
-        from synth.search.compiled import unsupported_reason
-        if compiled is not None and (engine == "compiled" or unsupported_reason(
-                domain, grammar, limits, need_all_kernels=True) is None):
-            cls = compiled
+    cls = engine_class(domain, grammar, limits, engine, GuidedSearch, _compiled_guided_class)
     out = None
     if cls is not GuidedSearch and engine == "auto":
         # as in solve_bottom_up: a short pure-Python start answers small tasks before the
@@ -265,7 +247,7 @@ def solve_guided(task: Task, domain: Domain, budget: Budget, grammar: SearchGram
         window = min(window, rest.max_candidates)
     plain_budget = Budget(timeout=rest.timeout, max_candidates=window,
                           max_memory_mb=budget.max_memory_mb, max_size=size - 1)
-    plain_cls = _plain_search_class(domain, grammar, limits, engine)
+    plain_cls = engine_class(domain, grammar, limits, engine, BottomUpSearch, compiled_plain_class)
     plain = plain_cls(domain, grammar, inputs, target, plain_budget, limits, **options).run()
     out.candidates += plain.candidates
     out.extra["minimize_candidates"] = plain.candidates
