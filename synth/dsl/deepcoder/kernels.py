@@ -19,11 +19,10 @@ import numpy as np
 
 from synth.dsl.base import Const, Var
 from synth.dsl.deepcoder import ops as R
+from synth.search.compiled import blocks as B
 from synth.search.compiled import table as T
 from synth.search.compiled.jit import kernel
-from synth.search.compiled.protocol import (DONE, FULL, OP_COMMIT, P_E, P_END, P_FLAGS, P_K,
-                                             P_KIND, P_LIMIT, P_M, P_MAXABS, P_OP, P_POS, P_PROD,
-                                             P_SAME, SOLVED)
+from synth.search.compiled.protocol import DONE, FULL, OP_COMMIT, SOLVED
 from synth.search.grammar import Leaf, Production, SearchGrammar
 
 LO, HI = R.MIN_INT, R.MAX_INT
@@ -171,32 +170,8 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
     """Apply one op to argument tuples ``P_POS..P_END`` of the product of ``ids[0..k-1]``
     (itertools.product order), keeping each new value in the result bank; the contract of
     ``synth.search.compiled.protocol``."""
-    op = P[P_OP]
-    k = P[P_K]
-    E = P[P_E]
-    kind = P[P_KIND]
-    limit = P[P_LIMIT]
-    maxabs = P[P_MAXABS]
-    prod = P[P_PROD]
-    flags = P[P_FLAGS]
-    same = P[P_SAME]
-    pos = P[P_POS]
-    end = P[P_END]
-    m0 = P[P_M]
-    m1 = P[P_M + 1]
-    m2 = P[P_M + 2]
-    m3 = P[P_M + 3]
-    if op == OP_COMMIT:
-        end = pos + 1
-        m0 = m1 = m2 = m3 = 1
-    rem = pos if op != OP_COMMIT else 0
-    d3 = rem % m3
-    rem //= m3
-    d2 = rem % m2
-    rem //= m2
-    d1 = rem % m1
-    rem //= m1
-    d0 = rem % m0
+    op, k, E, kind, limit, maxabs, prod, flags, same, pos, end, m0, m1, m2, m3 = B.block_params(P)
+    d0, d1, d2, d3 = B.tuple_digits(pos if op != OP_COMMIT else 0, m0, m1, m2, m3)
     ids0, ids1, ids2, ids3 = ids
     el0, el1, el2, el3 = els
     of0, of1, of2, of3 = ofs
@@ -205,10 +180,7 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
     p = pos
     while p < end:
         n = state[T.N]
-        if op != OP_COMMIT and (
-                n >= state[T.CAP_VALS] or 2 * (n + 1) > state[T.MASK] + 1
-                or state[T.NREC] >= T.REC_CAP
-                or (kind == T.SEQ and of[n * E] + E * limit > state[T.CAP_ELEMS])):
+        if op != OP_COMMIT and B.bank_full(kind, E, of, state, limit):
             return FULL, p
         v0 = ids0[d0]
         v1 = ids1[d1]
@@ -351,44 +323,21 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                     ok = False
                     break
                 rints[n, e] = x
-        if ok and same != 0 and op != OP_COMMIT:  # the result is one of its arguments: kept
-            if (same & 1 and T.values_equal(kind, E, el, of, rints, n, v0)) or \
-                    (same & 2 and T.values_equal(kind, E, el, of, rints, n, v1)) or \
-                    (same & 4 and T.values_equal(kind, E, el, of, rints, n, v2)) or \
-                    (same & 8 and T.values_equal(kind, E, el, of, rints, n, v3)):
-                ok = False
+        if ok and same != 0 and op != OP_COMMIT and \
+                B.equals_an_argument(kind, E, el, of, rints, n, same, v0, v1, v2, v3):
+            ok = False
         if ok:
             if op != OP_COMMIT:
-                size = 1 + sz0[v0]
-                if k > 1:
-                    size += sz1[v1]
-                if k > 2:
-                    size += sz2[v2]
-                if k > 3:
-                    size += sz3[v3]
-                vsize[n] = size
+                vsize[n] = B.program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3)
             status = T.commit_value(kind, E, el, of, rints, table, hashes, vsize, state, flags,
                                     tel, tof, tints, rec, lo, hi, maskseen, p)
             if op == OP_COMMIT:
                 return status, p
             if status != T.DUP:
-                prov[n, 0] = prod
-                prov[n, 1] = v0
-                prov[n, 2] = v1
-                prov[n, 3] = v2
-                prov[n, 4] = v3
+                B.set_provenance(prov, n, prod, v0, v1, v2, v3)
                 if status == T.SOLVED:
                     return SOLVED, p
         p += 1
-        d3 += 1
-        if d3 == m3:
-            d3 = 0
-            d2 += 1
-            if d2 == m2:
-                d2 = 0
-                d1 += 1
-                if d1 == m1:
-                    d1 = 0
-                    d0 += 1
+        d0, d1, d2, d3 = B.next_digits(d0, d1, d2, d3, m1, m2, m3)
     return DONE, end
 

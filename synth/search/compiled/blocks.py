@@ -1,0 +1,100 @@
+"""The bookkeeping every domain's ``run_block`` does around its ops, as inline numba helpers.
+
+A kernel walks the argument tuples of a block in ``itertools.product`` order (the last argument
+fastest), checks that the result bank has room, evaluates one op, and then keeps the result
+unless it equals one of its arguments: size, ``table.commit_value``, provenance. Only the op
+evaluation differs between domains; this module holds the rest, once.
+"""
+from __future__ import annotations
+
+from synth.search.compiled import table as T
+from synth.search.compiled.jit import kernel
+from synth.search.compiled.protocol import (OP_COMMIT, P_E, P_END, P_FLAGS, P_K, P_KIND, P_LIMIT,
+                                             P_M, P_MAXABS, P_OP, P_POS, P_PROD, P_SAME)
+
+
+@kernel(inline=True)
+def block_params(P):
+    """``run_block``'s parameter slots: (op, k, E, kind, limit, maxabs, prod, flags, same, pos,
+    end, m0, m1, m2, m3); a commit (``OP_COMMIT``) is the one tuple at ``pos`` of a 1x1x1x1 product."""
+    op = P[P_OP]
+    pos = P[P_POS]
+    if op == OP_COMMIT:
+        return op, P[P_K], P[P_E], P[P_KIND], P[P_LIMIT], P[P_MAXABS], P[P_PROD], P[P_FLAGS], \
+            P[P_SAME], pos, pos + 1, 1, 1, 1, 1
+    return op, P[P_K], P[P_E], P[P_KIND], P[P_LIMIT], P[P_MAXABS], P[P_PROD], P[P_FLAGS], \
+        P[P_SAME], pos, P[P_END], P[P_M], P[P_M + 1], P[P_M + 2], P[P_M + 3]
+
+
+@kernel(inline=True)
+def tuple_digits(pos, m0, m1, m2, m3):
+    """The argument indices (d0, d1, d2, d3) of tuple ``pos`` of an m0 x m1 x m2 x m3 product."""
+    rem = pos
+    d3 = rem % m3
+    rem //= m3
+    d2 = rem % m2
+    rem //= m2
+    d1 = rem % m1
+    rem //= m1
+    return rem % m0, d1, d2, d3
+
+
+@kernel(inline=True)
+def next_digits(d0, d1, d2, d3, m1, m2, m3):
+    """The argument indices of the tuple after (d0, d1, d2, d3)."""
+    d3 += 1
+    if d3 == m3:
+        d3 = 0
+        d2 += 1
+        if d2 == m2:
+            d2 = 0
+            d1 += 1
+            if d1 == m1:
+                d1 = 0
+                d0 += 1
+    return d0, d1, d2, d3
+
+
+@kernel(inline=True)
+def bank_full(kind, E, of, state, limit):
+    """Whether the result bank must grow before one more candidate can be written at its free
+    slot (value arrays, hash table at most half full, shortcut records, elements)."""
+    n = state[T.N]
+    return (n >= state[T.CAP_VALS] or 2 * (n + 1) > state[T.MASK] + 1 or state[T.NREC] >= T.REC_CAP
+            or (kind == T.SEQ and of[n * E] + E * limit > state[T.CAP_ELEMS]))
+
+
+@kernel(inline=True)
+def equals_an_argument(kind, E, el, of, rints, n, same, v0, v1, v2, v3):
+    """Whether candidate ``n`` equals an argument of its own nonterminal (bit i of ``same``):
+    such an argument is a kept value, so the candidate is a duplicate found without hashing."""
+    if same & 1 and T.values_equal(kind, E, el, of, rints, n, v0):
+        return True
+    if same & 2 and T.values_equal(kind, E, el, of, rints, n, v1):
+        return True
+    if same & 4 and T.values_equal(kind, E, el, of, rints, n, v2):
+        return True
+    return same & 8 != 0 and T.values_equal(kind, E, el, of, rints, n, v3)
+
+
+@kernel(inline=True)
+def program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3):
+    """1 + the sizes of the first ``k`` arguments' programs."""
+    size = 1 + sz0[v0]
+    if k > 1:
+        size += sz1[v1]
+    if k > 2:
+        size += sz2[v2]
+    if k > 3:
+        size += sz3[v3]
+    return size
+
+
+@kernel(inline=True)
+def set_provenance(prov, n, prod, v0, v1, v2, v3):
+    """Record how value ``n`` was made: the production and its argument ids."""
+    prov[n, 0] = prod
+    prov[n, 1] = v0
+    prov[n, 2] = v1
+    prov[n, 3] = v2
+    prov[n, 4] = v3
