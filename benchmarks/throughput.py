@@ -77,7 +77,7 @@ def measure(jobs, candidates: int, shortcuts: bool, log, repeat: int = 1) -> dic
     totals = {e: {"candidates": 0, "values": 0, "seconds": 0.0, "cpu": 0.0} for e in ("compiled", "python")}
     for name, D, grammar, inputs, target, limits in jobs:
         outcomes, best = {}, {}
-        for rep in range(repeat):
+        for _ in range(repeat):
             for engine, cls in (("compiled", CompiledBottomUpSearch), ("python", BottomUpSearch)):
                 search = cls(D, grammar, inputs, target, Budget(timeout=None, max_candidates=candidates),
                              limits, **options)
@@ -95,7 +95,7 @@ def measure(jobs, candidates: int, shortcuts: bool, log, repeat: int = 1) -> dic
                     f"{out.values:>9,} values {wall:7.2f} s  {out.candidates / wall / 1e6:6.2f} M cand/s")
         for engine in ("compiled", "python"):
             tot = totals[engine]
-            status, node, cands, values = outcomes[engine]
+            _, _, cands, values = outcomes[engine]
             tot["candidates"] += cands
             tot["values"] += values
             tot["seconds"] += best[engine][0]

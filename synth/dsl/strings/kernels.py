@@ -213,7 +213,7 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
     helper by copying its IR, which for large helpers costs minutes of compile time, and a
     helper that is not inlined costs a call with dozens of arguments per example."""
     op, k, E, kind, limit, maxabs, prod, flags, same, pos, end, m0, m1, m2, m3 = B.block_params(P)
-    d0, d1, d2, d3 = B.tuple_digits(pos if op != OP_COMMIT else 0, m0, m1, m2, m3)
+    d0, d1, d2, d3 = B.tuple_digits(pos, m0, m1, m2, m3)  # (0, 0, 0, 0) for a commit
     ids0, ids1, ids2, ids3 = ids
     el0, el1, el2, el3 = els
     of0, of1, of2, of3 = ofs
