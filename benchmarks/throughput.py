@@ -7,6 +7,9 @@ kernels are loaded before the clock starts; start-up is measured separately). Ea
 searched ``--repeat`` times (default 3) by each engine in turn and counts at its fastest search:
 on a shared VM a single sub-second compiled search varies by 2x (first-touch page faults, neighbours),
 and the fastest of a few is the least disturbed. ``--repeat 1`` gives the single-pass figure.
+All searches run in one process, so a compiled search reuses the bank memory of the compiled
+searches before it (``synth.search.compiled.memory``), as in any process that runs many searches;
+``SYNTH_RETAIN_MB=0`` measures every search on fresh memory instead (as a one-shot `synth solve`).
 
     python benchmarks/throughput.py                      # text report
     python benchmarks/throughput.py --format json        # {"strings": {"compiled": C, "python": P}, ...}

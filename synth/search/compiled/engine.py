@@ -121,8 +121,8 @@ class CompiledBottomUpSearch(BottomUpSearch):
 
     # ------------------------------------------------------------------------------------
     def _setup(self) -> None:
+        from synth.search.compiled import memory, warmup
         from synth.search.compiled import table as T
-        from synth.search.compiled import warmup
         from synth.search.compiled.valuebank import ValueBank, target_bank
 
         g, D = self.grammar, self.domain
@@ -157,6 +157,8 @@ class CompiledBottomUpSearch(BottomUpSearch):
         self.kernels_were_compiled = not warmup.was_warm.get(f"{K.__name__}:{np.dtype(dtype).name}", True)
         self.kinds = {nt: K.KINDS[t] for nt, t in g.nonterminals.items()}
         self.caps = {nt: K.value_caps(t, self.limits) for nt, t in g.nonterminals.items()}
+        if self.budget.max_memory_mb is not None:  # earlier searches' memory, kept for reuse
+            memory.trim(self.budget.max_memory_mb * 2**20 / 4)
         self.banks = {nt: ValueBank(self.kinds[nt], E, max_len=self.caps[nt][0], capacity=_FIRST_CAPACITY,
                                     dtype=dtype) for nt in self.nts}
         self.tbank = target_bank(self.kinds[start], enc, dtype=dtype)

@@ -10,13 +10,12 @@ per slot).
 """
 from __future__ import annotations
 
-import mmap
-import sys
 from typing import Any, Sequence
 
 import numpy as np
 
 from synth.search.compiled import table as T
+from synth.search.compiled.memory import RESERVED_BYTES, RESERVED_VALUES, can_reserve, give_back, reserve, zeros
 
 MAX_ARITY = 4
 _EMPTY_I64 = np.zeros(1, np.int64)
@@ -37,7 +36,7 @@ class ValueBank:
         self.state[T.BEST] = 1 << 62
         tsize = 2 * capacity
         self.state[T.MASK] = tsize - 1
-        self.table = np.zeros(tsize, np.int64)
+        self.table = zeros(tsize, np.int64)
         self.rec = np.zeros((T.REC_CAP, T.REC_COLS), np.int64)
         #: conditional-shortcut masks seen (bit 1: as a branch, bit 2: as a test)
         self.maskseen = np.zeros(1 << E if E <= 12 else 1, np.uint8)
@@ -45,7 +44,7 @@ class ValueBank:
         self.hi = np.zeros(E, np.int64)
         # the value-indexed arrays: reserved big (address space only; pages are used as they
         # fill, so nothing is ever copied to grow) where the system allows, else grown by copying
-        cap = RESERVED_VALUES if _can_reserve() else capacity
+        cap = RESERVED_VALUES if can_reserve() else capacity
         elems = (RESERVED_BYTES // self.dtype.itemsize if cap == RESERVED_VALUES
                  else max(capacity * E * 4, E * max_len + 16))
         alloc = reserve if cap == RESERVED_VALUES else zeros
@@ -62,6 +61,26 @@ class ValueBank:
             self.el = np.zeros(1, self.dtype)
             self.ints = alloc((cap, E), np.int64)
         self.state[T.CAP_ELEMS] = len(self.el)
+
+    def __del__(self):
+        """Hand the arrays to the next bank (``memory``), saying how much of each was written:
+        the kept values and the one being computed after them (at most ``max_len`` elements
+        per example)."""
+        try:
+            rows = int(self.state[T.N]) + 2
+            E = self.E
+            give_back(self.table)
+            give_back(self.hashes, rows * 8)
+            give_back(self.vsize, rows * 4)
+            give_back(self.prov, rows * (1 + MAX_ARITY) * 4)
+            if self.kind == T.SEQ:
+                give_back(self.of, (rows * E + 1) * 8)
+                used = int(self.of[min(rows - 2, len(self.of) // E - 1) * E])
+                give_back(self.el, (used + 2 * E * (self.max_len + 1) + 64) * self.dtype.itemsize)
+            else:
+                give_back(self.ints, rows * E * 8)
+        except Exception:  # a half-built bank: its maps are simply not reused
+            pass
 
     # ---------------------------------------------------------------------------------------
     @property
@@ -99,6 +118,7 @@ class ValueBank:
             tsize = 4 * (int(s[T.MASK]) + 1)  # 4x: every growth rehashes all values
             while 2 * (n + 2) > tsize:
                 tsize *= 2
+            give_back(self.table)
             self.table = zeros(tsize, np.int64)
             s[T.MASK] = tsize - 1
             T.rehash(self.hashes, n, self.table, s[T.MASK])
@@ -155,62 +175,11 @@ class ValueBank:
                                       self.vsize, self.prov))
 
 
-_HUGE_MIN = 2 << 20  # arrays from this many bytes on are backed by transparent huge pages
-#: values (and bytes of sequence elements) a bank reserves address space for
-RESERVED_VALUES = 1 << 24
-RESERVED_BYTES = 8 << 30
-_MAP_NORESERVE = 0x4000  # Linux: do not count the mapping against the commit limit
-_reservable: list[bool] = []
-
-
-def reserve(shape, dtype) -> np.ndarray:
-    """A zero array of this shape whose memory is only address space until it is written:
-    an anonymous private mapping without swap reservation (Linux), on transparent huge pages."""
-    dtype = np.dtype(dtype)
-    count = int(np.prod(shape))
-    buf = mmap.mmap(-1, count * dtype.itemsize,
-                    flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | _MAP_NORESERVE)
-    if hasattr(mmap, "MADV_HUGEPAGE"):
-        try:
-            buf.madvise(mmap.MADV_HUGEPAGE)
-        except OSError:
-            pass
-    return np.frombuffer(buf, dtype=dtype, count=count).reshape(shape)
-
-
-def _can_reserve() -> bool:
-    """Whether ``reserve`` works here (Linux, with enough address space)."""
-    if not _reservable:
-        ok = sys.platform.startswith("linux")
-        if ok:
-            try:
-                reserve((RESERVED_BYTES,), np.uint8)
-            except (OSError, ValueError, OverflowError):
-                ok = False
-        _reservable.append(ok)
-    return _reservable[0]
-
-
-def zeros(shape, dtype) -> np.ndarray:
-    """``np.zeros``, on transparent huge pages when large: a big bank is read at random places
-    (hash probes, comparisons), where 4 KiB pages cost a TLB miss and a page fault each."""
-    dtype = np.dtype(dtype)
-    count = int(np.prod(shape))
-    nbytes = count * dtype.itemsize
-    if nbytes < _HUGE_MIN or not hasattr(mmap, "MADV_HUGEPAGE"):
-        return np.zeros(shape, dtype)
-    buf = mmap.mmap(-1, nbytes, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
-    try:
-        buf.madvise(mmap.MADV_HUGEPAGE)
-    except OSError:
-        pass
-    return np.frombuffer(buf, dtype=dtype, count=count).reshape(shape)
-
-
 def _resized(a: np.ndarray, rows: int) -> np.ndarray:
     out = zeros((rows,) + a.shape[1:], a.dtype)
     m = min(rows, len(a))
     out[:m] = a[:m]
+    give_back(a)
     return out
 
 
