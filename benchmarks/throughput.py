@@ -142,6 +142,8 @@ def main() -> None:
     ap.add_argument("--format", choices=("text", "json"), default="text")
     ap.add_argument("--strings-candidates", type=int, default=1_500_000)
     ap.add_argument("--deepcoder-candidates", type=int, default=400_000)
+    ap.add_argument("--domains", default="strings,deepcoder",
+                    help="comma-separated: which of strings, deepcoder to time (default both)")
     ap.add_argument("--shortcuts", action="store_true", help="search with the shortcuts on")
     ap.add_argument("--repeat", type=int, default=3,
                     help="searches per task and engine, in turn; each task counts at its fastest")
@@ -163,8 +165,16 @@ def main() -> None:
     log(f"kernels loaded (or compiled) in {loads['strings']:.2f} s (strings), "
         f"{loads['deepcoder']:.2f} s (deepcoder)")
     result = {}
-    for domain, jobs, n in (("strings", strings_jobs(), args.strings_candidates),
-                            ("deepcoder", deepcoder_jobs(), args.deepcoder_candidates)):
+    domains = [d.strip() for d in args.domains.split(",") if d.strip()]
+    unknown = set(domains) - {"strings", "deepcoder"}
+    if unknown or not domains:
+        raise SystemExit(f"--domains: unknown or none: {', '.join(sorted(unknown)) or args.domains!r} "
+                         "(choose from strings, deepcoder)")
+    for domain, jobs, n in (("strings", strings_jobs, args.strings_candidates),
+                            ("deepcoder", deepcoder_jobs, args.deepcoder_candidates)):
+        if domain not in domains:
+            continue
+        jobs = jobs()
         log(f"{domain}: {n:,} candidates per task, shortcuts {'on' if args.shortcuts else 'off'}, "
             f"fastest of {args.repeat}")
         totals = measure(jobs, n, args.shortcuts, log, args.repeat)
