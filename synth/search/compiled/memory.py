@@ -56,7 +56,7 @@ class _Pool:
     and the free ones."""
 
     def __init__(self):
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()  # a bank deleted by the collector inside take() gives back
         self.out: dict[int, _Map] = {}
         self.returned: list[_Map] = []
         self.free: list[_Map] = []
