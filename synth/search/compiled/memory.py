@@ -2,11 +2,12 @@
 
 A bank's big arrays are anonymous memory maps on transparent huge pages (its hash table is probed
 at random, where 4 KiB pages cost a TLB miss each). Memory touched for the first time is slow on a
-virtual machine: about 1.3 ms per MiB here (the page fault and the zeroing), a quarter of a 0.3 s
-search that fills 100 MiB. So the maps of banks that are gone are kept, up to ``RETAIN_BYTES`` of
-written memory in all, and handed to the next search that asks for as much; the part that was
-written is zeroed again first (a ``memset`` of mapped memory, ten times cheaper than the faults),
-so a reused array reads exactly like a fresh one.
+virtual machine: about 1.3 ms per MiB here (the page fault and the zeroing), and slower still right
+after other work has fragmented physical memory. So the maps of banks that are gone are kept, up to
+``RETAIN_BYTES`` of touched memory in all, and handed to the next search that asks for as much; the
+part that was written is zeroed again first (a ``memset`` of mapped memory), so a reused array reads
+exactly like a fresh one. Maps beyond the limit are unmapped when the next search allocates, just
+before it maps its own (benchmarks/RESULTS.md section 2 measures both effects).
 
 A map is reused only once nothing can reach its old contents: a bank gives its arrays back when it
 is deleted (``give_back``), and the map waits until no array that views it is left alive (its
