@@ -138,7 +138,7 @@ def zeros(shape, dtype) -> np.ndarray:
     dtype = np.dtype(dtype)
     count = int(np.prod(shape))
     nbytes = count * dtype.itemsize
-    if nbytes < HUGE_MIN:
+    if nbytes < HUGE_MIN or not hasattr(mmap, "MAP_ANONYMOUS"):  # small, or no anonymous maps
         return np.zeros(shape, dtype)
     return _array(_POOL.take(nbytes, reserved=False), shape, dtype, count)
 

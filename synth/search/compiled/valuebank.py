@@ -67,18 +67,15 @@ class ValueBank:
         the kept values and the one being computed after them (at most ``max_len`` elements
         per example)."""
         try:
-            rows = int(self.state[T.N]) + 2
-            E = self.E
+            n = int(self.state[T.N])
+            rows = n + 2  # the kept values, the candidate at n, one spare
             give_back(self.table)
-            give_back(self.hashes, rows * 8)
-            give_back(self.vsize, rows * 4)
-            give_back(self.prov, rows * (1 + MAX_ARITY) * 4)
+            for a in (self.hashes, self.vsize, self.prov, self.ints):
+                give_back(a, rows * a.strides[0])
             if self.kind == T.SEQ:
-                give_back(self.of, (rows * E + 1) * 8)
-                used = int(self.of[min(rows - 2, len(self.of) // E - 1) * E])
-                give_back(self.el, (used + 2 * E * (self.max_len + 1) + 64) * self.dtype.itemsize)
-            else:
-                give_back(self.ints, rows * E * 8)
+                give_back(self.of, (rows * self.E + 1) * self.of.itemsize)
+                used = int(self.of[n * self.E]) + 2 * self.E * (self.max_len + 1) + 64
+                give_back(self.el, used * self.el.itemsize)
         except Exception:  # a half-built bank: its maps are simply not reused
             pass
 
