@@ -10,8 +10,9 @@ T, F, M, X = ALL_TRUE, ALL_FALSE, MIXED, TYPE_MISMATCH
 OUT = OutputContext(["abc def", "hello"])
 
 
-def test_sizes_are_bustles():
-    assert VALUE_ENTRIES == 46 and IO_ENTRIES == 160 and SINGLE == 22
+def test_sizes_are_bustles_plus_int_vs_input():
+    # BUSTLE's 22 single-value and 24 output-comparison entries, and our 8 int-vs-input ones
+    assert VALUE_ENTRIES == 54 and IO_ENTRIES == 3 * 54 + 22 and SINGLE == 22
 
 
 def test_string_value_hand_worked():
@@ -26,7 +27,8 @@ def test_string_value_hand_worked():
                F, M,                  # equal, equal ignoring case
                M, M, F]               # same length, shorter, longer
     assert sig[22:39] == compare
-    assert sig[39:] == [X] * 7
+    assert sig[39:46] == [X] * 7
+    assert sig[46:] == [X] * 8        # no input given, and not an int anyway
 
 
 def test_int_value_hand_worked():
@@ -36,7 +38,30 @@ def test_int_value_hand_worked():
     assert sig[14:21] == [F, F, F, F, M, M, F]
     assert sig[22:39] == [X] * 17
     # vs output lengths 7 and 5:  <  <=  ==  >=  >  |d|<=1 |d|<=3
-    assert sig[39:] == [M, T, M, M, F, M, M]
+    assert sig[39:46] == [M, T, M, M, F, M, M]
+    assert sig[46:] == [X] * 8        # no input to read the ints as positions in
+
+
+def test_int_as_input_position_hand_worked():
+    # input "ab cd" -> output "cd", input "x yz w" -> output "yz": the output starts after the
+    # first space (1-based positions 4 and 3), which is at positions 3 and 2
+    inputs = [{"s": "ab cd", "n": 1}, {"s": "x yz w", "n": 2}]
+    ctx = OutputContext(["cd", "yz"], inputs)
+    assert ctx.input_name == "s"
+    sigs = value_signatures("Int", [(3, 2), (4, 3), (5, 4), (0, 7), (5, 6)], ctx)[:, 46:].tolist()
+    #   position, space there, non-alnum there, word starts, word ends, output from, output up to, == len
+    assert sigs[0] == [T, T, T, F, F, F, F, F]          # the spaces (FIND(" ", s))
+    assert sigs[1] == [T, F, F, T, F, T, F, F]          # one past them: the output starts there
+    assert sigs[2] == [T, F, F, F, T, F, T, M]          # "ab cd"[:5] and "x yz"[:4] end with it
+    assert sigs[3] == [F, F, F, F, F, F, F, F]          # outside the input
+    assert sigs[4] == [T, F, F, M, T, F, M, T]          # the lengths: "d" ends a word, "w" is one
+
+
+def test_int_vs_input_needs_a_string_input_and_output():
+    assert OutputContext(["a"], [{"n": 1}]).input_name is None
+    assert OutputContext([1], [{"s": "a"}]).input_name is None
+    sig = value_signatures("Int", [(1,)], OutputContext(["a"], [{"n": 1}]))[0]
+    assert sig[46:].tolist() == [X] * 8
 
 
 def test_bool_value_and_batch_rows_are_independent():

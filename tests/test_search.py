@@ -178,6 +178,23 @@ def test_decomposition_strings_pieces_together():
     assert p(first="A", second="B") == "A.B."
 
 
+def test_decomposition_work_is_bounded_and_resumable():
+    """Out of checks, ``solve`` gives up (None), stays dirty and says how far it got; with
+    enough it finds the concatenation."""
+    from synth.search.decompose import ConcatDecomposer
+    from synth.search.grammar import Production
+    from synth.dsl.base import Const, Var
+    prod = Production("String", ("String", "String"), lambda a, b: a + b, "CONCATENATE", concat=True)
+    d = ConcatDecomposer(prod, ("A.B.", "C.D."))
+    d.add(("A", "C"), Var("first", "String"))
+    d.add((".", "."), Const(".", "String"))
+    d.add(("B", "D"), Var("second", "String"))
+    assert d.solve(max_checks=1) is None
+    assert d.dirty and d.gave_up_at == d.checks > 1
+    node = d.solve(max_checks=1000)
+    assert node is not None and not d.dirty and 0 < d.checks <= 1000 + 3 * 2  # one state over
+
+
 def test_decomposition_solves_initials():
     pairs = [({"s": "Nancy FreeHafer"}, "N.F."), ({"s": "Andrew Cencici"}, "A.C."),
              ({"s": "Jan Kotas"}, "J.K."), ({"s": "Mariya Sergienko"}, "M.S.")]

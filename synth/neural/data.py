@@ -367,7 +367,7 @@ class SyntheticSearch:
                 t, v, _n = self.values[self.rng.randrange(len(self.values))]
                 if (t, v) not in positives and v != tvals:
                     chosen.append((t, v, 0))
-            ctx = OutputContext(tvals)
+            ctx = OutputContext(tvals, self.inputs)
             io = io_signature(self.inputs, tvals)
             by_t: dict[str, list[int]] = {}
             for i, (t, _, _) in enumerate(chosen):

@@ -152,6 +152,18 @@ class NumpyGuide:
         return self.b1 + self.table[np.arange(IO_ENTRIES), idx].sum(axis=0)
 
     def logits(self, io_bias: np.ndarray, value_sigs: np.ndarray, chunk: int = 8192) -> np.ndarray:
+        """The model's logits for value signatures (rows). Values of a search share few distinct
+        signatures (categories over the examples), so each distinct row is scored once."""
+        value_sigs = np.ascontiguousarray(value_sigs, dtype=np.int8)
+        if len(value_sigs) > 64:
+            rows = value_sigs.view(np.dtype((np.void, value_sigs.shape[1]))).ravel()
+            distinct, inverse = np.unique(rows, return_inverse=True)
+            if len(distinct) < len(rows) // 2:
+                flat = distinct.view(np.int8).reshape(len(distinct), value_sigs.shape[1])
+                return self._logits(io_bias, flat, chunk)[inverse.ravel()]
+        return self._logits(io_bias, value_sigs, chunk)
+
+    def _logits(self, io_bias: np.ndarray, value_sigs: np.ndarray, chunk: int) -> np.ndarray:
         n = len(value_sigs)
         out = np.empty(n, np.float32)
         offsets = (np.arange(VALUE_ENTRIES) * NUM_CATEGORIES)[None, :]

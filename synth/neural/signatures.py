@@ -3,9 +3,10 @@
 A *property* is a yes/no question about one example's value (is it empty? does the output
 contain it?). Over a task's examples its answers are summarised as ALL_TRUE, ALL_FALSE or MIXED,
 or TYPE_MISMATCH where the property does not apply to the value's type. A value's signature is
-its 22 single-value properties and its 24 comparisons with the output (46 entries); a task's I/O
-signature is the 46 entries of each of its first 3 inputs (PADDING for absent ones) and the 22
-single-value entries of the output (160 entries). The guide model reads both (206 entries).
+its 22 single-value properties, its 24 comparisons with the output (BUSTLE's 46 entries) and 8
+entries of ours that read an integer as a position in the task's first string input (54 entries);
+a task's I/O signature is the 54 entries of each of its first 3 inputs (PADDING for absent ones)
+and the 22 single-value entries of the output (184 entries). The guide model reads both (238).
 
 Strings are turned into padded arrays of code points and the per-example properties come from
 numba kernels, so a cost level of tens of thousands of values is a few array passes.
@@ -40,19 +41,26 @@ STRING_VS_OUTPUT = (
 )
 INT_VS_OUTPUT = ("< output length", "<= output length", "== output length", ">= output length",
                  "> output length", "within 1 of output length", "within 3 of output length")
+#: an integer read as a 1-based position in the task's first string input (not BUSTLE's: its
+#: integer properties see only the output's length, so the positions FIND computes, which MID,
+#: LEFT and REPLACE consume, looked like any other small number)
+INT_VS_INPUT = ("a position in the input", "input has a space there", "input has a non-alphanumeric there",
+                "a word of the input starts there", "a word of the input ends there",
+                "output occurs in the input from there", "output occurs in the input up to there",
+                "== input length")
 
 NS, NI, NB = len(STRING_PROPERTIES), len(INT_PROPERTIES), len(BOOL_PROPERTIES)
-NSC, NIC = len(STRING_VS_OUTPUT), len(INT_VS_OUTPUT)
-#: single-value entries (22) and comparison entries (24)
+NSC, NIC, NII = len(STRING_VS_OUTPUT), len(INT_VS_OUTPUT), len(INT_VS_INPUT)
+#: single-value entries (22) and comparison entries (24 with the output, 8 with the input)
 SINGLE = NS + NI + NB
-COMPARE = NSC + NIC
-VALUE_ENTRIES = SINGLE + COMPARE  # 46
+COMPARE = NSC + NIC + NII
+VALUE_ENTRIES = SINGLE + COMPARE  # 54
 MAX_INPUTS = 3
-IO_ENTRIES = MAX_INPUTS * VALUE_ENTRIES + SINGLE  # 160
+IO_ENTRIES = MAX_INPUTS * VALUE_ENTRIES + SINGLE  # 184
 
 # entry offsets inside a value signature
 _S0, _I0, _B0 = 0, NS, NS + NI
-_SC0, _IC0 = SINGLE, SINGLE + NSC
+_SC0, _IC0, _II0 = SINGLE, SINGLE + NSC, SINGLE + NSC + NIC
 
 TYPES = ("String", "Int", "Bool")
 
@@ -66,6 +74,53 @@ def encode_strings(strings: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     codes = np.array(strings, dtype=f"<U{width}").view(np.uint32).reshape(n, width) if n else \
         np.zeros((0, width), np.uint32)
     return codes, lens
+
+
+@numba.njit(cache=True)
+def _gathered_lengths(offsets, ids, nex):
+    lens = np.empty(len(ids) * nex, np.int32)
+    width = 1
+    for k in range(len(ids)):
+        for e in range(nex):
+            r = ids[k] * nex + e
+            ln = offsets[r + 1] - offsets[r]
+            lens[k * nex + e] = ln
+            if ln > width:
+                width = ln
+    return lens, width
+
+
+@numba.njit(cache=True)
+def _gather(offsets, elements, ids, nex, lens, codes):
+    for k in range(len(ids)):
+        for e in range(nex):
+            r = ids[k] * nex + e
+            start = offsets[r]
+            row = k * nex + e
+            for j in range(lens[row]):
+                codes[row, j] = elements[start + j]
+
+
+class StringGatherer:
+    """``encode_strings`` of values of a string bank held flat (value v on example e is
+    ``elements[offsets[v * nex + e]:offsets[v * nex + e + 1]]``, the compiled engine's layout),
+    read without building Python strings. The padded array lives in one buffer reused from
+    batch to batch (a fresh one per batch cost more in page faults than the copying), and the
+    padding after each row's length is left unwritten: the property and heuristic kernels read
+    a row only up to its length. A batch's arrays are valid until the next ``gather``."""
+
+    def __init__(self):
+        self.buffer = np.empty(0, np.uint32)
+
+    def gather(self, offsets: np.ndarray, elements: np.ndarray, ids: np.ndarray,
+               nex: int) -> tuple[np.ndarray, np.ndarray]:
+        lens, width = _gathered_lengths(offsets, ids, nex)
+        need = len(lens) * width
+        if self.buffer.size < need:
+            self.buffer = np.empty(max(need, 2 * self.buffer.size), np.uint32)
+        codes = self.buffer[:need].reshape(len(lens), width)
+        _gather(offsets, elements, ids, nex, lens, codes)
+        return codes, lens
 
 
 # ---------------------------------------------------------------------------------- kernels
@@ -236,10 +291,12 @@ def summarize(answers: np.ndarray) -> np.ndarray:
 
 
 class OutputContext:
-    """What comparisons need from the task's output: its code points and lengths per example.
-    ``None`` for a non-string output (then every comparison is a TYPE_MISMATCH)."""
+    """What comparisons need from the task: the output's code points and lengths per example
+    (``None``-like zeros for a non-string output, whose comparisons are then TYPE_MISMATCH), and,
+    given the ``inputs``, position tables of the first input that is a string on every example
+    (for the integer-vs-input entries; TYPE_MISMATCH where there is none)."""
 
-    def __init__(self, outputs: Sequence[Any]):
+    def __init__(self, outputs: Sequence[Any], inputs: Sequence[dict] | None = None):
         self.outputs = tuple(outputs)
         self.is_string = all(type(o) is str for o in self.outputs)
         if self.is_string:
@@ -247,6 +304,46 @@ class OutputContext:
         else:
             self.codes = np.zeros((len(self.outputs), 1), np.uint32)
             self.lens = np.zeros(len(self.outputs), np.int32)
+        self.input_name = None
+        if inputs and self.is_string:
+            self.input_name = next((k for k in inputs[0]
+                                    if all(type(env.get(k)) is str for env in inputs)), None)
+        if self.input_name is not None:
+            self._position_tables([env[self.input_name] for env in inputs])
+
+    def _position_tables(self, xs: list[str]) -> None:
+        """Per example e and 0-based index p of the input x: is x[p] a space / alphanumeric;
+        does the output occur in x from p / up to p (p = 0 .. len(x))."""
+        nex, width = len(xs), max(1, max(len(x) for x in xs))
+        self.in_lens = np.array([len(x) for x in xs], np.int64)
+        self.in_space = np.zeros((nex, width), bool)
+        self.in_alnum = np.zeros((nex, width), bool)
+        self.out_from = np.zeros((nex, width + 1), bool)
+        self.out_upto = np.zeros((nex, width + 1), bool)
+        for e, (x, o) in enumerate(zip(xs, self.outputs)):
+            for p, c in enumerate(x):
+                self.in_space[e, p] = c == " "
+                self.in_alnum[e, p] = c.isalnum()
+            for p in range(len(x) + 1):
+                self.out_from[e, p] = x.startswith(o, p)
+                self.out_upto[e, p] = x.endswith(o, 0, p)
+
+    def int_vs_input(self, x: np.ndarray) -> np.ndarray:
+        """(n, examples, NII) answers of the integer-vs-input properties for int values ``x``."""
+        n_len = self.in_lens[None, :]
+        rows = np.arange(x.shape[1])[None, :]
+        width = self.in_space.shape[1]
+        valid = (x >= 1) & (x <= n_len)
+        at = np.clip(x - 1, 0, width - 1)
+        before = np.clip(x - 2, 0, width - 1)
+        after = np.clip(x, 0, width - 1)
+        alnum = self.in_alnum[rows, at]
+        word_start = alnum & ((x == 1) | ~self.in_alnum[rows, before])
+        word_end = alnum & ((x == n_len) | ~self.in_alnum[rows, after])
+        out_from = (x >= 1) & (x <= n_len + 1) & self.out_from[rows, np.clip(x - 1, 0, width)]
+        out_upto = (x >= 0) & (x <= n_len) & self.out_upto[rows, np.clip(x, 0, width)]
+        return np.stack([valid, valid & self.in_space[rows, at], valid & ~alnum, valid & word_start,
+                         valid & word_end, out_from, out_upto, x == n_len], axis=2)
 
 
 def encode_values(type_: str, values: Sequence[tuple], nex: int):
@@ -265,7 +362,7 @@ def value_signatures(type_: str, values: Sequence[tuple] | None, output: OutputC
     the same batch already ``encoded`` (``encode_values``'s layout; the compiled search builds
     it straight from its value banks).
 
-    Returns int8 (n, 46) categories; with ``with_output`` False the comparison part
+    Returns int8 (n, VALUE_ENTRIES) categories; with ``with_output`` False the comparison part
     is left TYPE_MISMATCH (used for the output's own single-value entries).
     """
     nex = len(output.outputs)
@@ -297,6 +394,8 @@ def value_signatures(type_: str, values: Sequence[tuple] | None, output: OutputC
             d = np.abs(x - ln)
             ans = np.stack([x < ln, x <= ln, x == ln, x >= ln, x > ln, d <= 1, d <= 3], axis=2)
             sig[:, _IC0:_IC0 + NIC] = summarize(ans)
+            if output.input_name is not None:
+                sig[:, _II0:_II0 + NII] = summarize(output.int_vs_input(x))
     elif type_ == "Bool":
         x = encoded.astype(bool, copy=False)
         sig[:, _B0:_B0 + NB] = summarize(x[:, :, None])
@@ -304,9 +403,9 @@ def value_signatures(type_: str, values: Sequence[tuple] | None, output: OutputC
 
 
 def io_signature(inputs: Sequence[dict], outputs: Sequence[Any]) -> np.ndarray:
-    """The task's 160-entry signature: each of its first 3 inputs against the output, then the
+    """The task's IO_ENTRIES-entry signature: each of its first 3 inputs against the output, then the
     output's own single-value properties."""
-    ctx = OutputContext(outputs)
+    ctx = OutputContext(outputs, inputs)
     sig = np.full(IO_ENTRIES, PADDING, np.int8)
     names = list(inputs[0]) if inputs else []
     for slot, name in enumerate(names[:MAX_INPUTS]):

@@ -21,6 +21,7 @@ import numpy as np
 
 from synth.neural.data import Dataset, generate
 from synth.neural.models import WEIGHTS_DIR, GuideConfig, build_torch_model
+from synth.neural.signatures import VALUE_ENTRIES
 
 
 @dataclass
@@ -71,7 +72,7 @@ def _generate_part(args) -> Dataset:
 def make_dataset(st: TrainSettings, cache: Path | None,
                  progress: Callable[[int], None] | None = None) -> Dataset:
     """The synthetic dataset for these settings (read from ``cache`` if made before)."""
-    key = f"data_s{st.searches}_t{st.targets_per_search}_v{st.max_values}_seed{st.seed}.npz"
+    key = _data_key(st) + ".npz"
     if cache is not None and (cache / key).exists():
         return Dataset.load(str(cache / key))
     started = time.perf_counter()
@@ -99,9 +100,16 @@ def make_dataset(st: TrainSettings, cache: Path | None,
     return data
 
 
+def _data_key(st: TrainSettings) -> str:
+    """Cache name of a dataset: its settings and the signature width (a cache made before the
+    signatures changed is not reused)."""
+    return (f"data_s{st.searches}_t{st.targets_per_search}_v{st.max_values}_seed{st.seed}"
+            f"_e{VALUE_ENTRIES}")
+
+
 def data_info(st: TrainSettings, cache: Path) -> dict:
     """How the cached dataset of these settings was made (its generation time), if recorded."""
-    key = f"data_s{st.searches}_t{st.targets_per_search}_v{st.max_values}_seed{st.seed}.json"
+    key = _data_key(st) + ".json"
     try:
         return json.loads((cache / key).read_text())
     except (OSError, ValueError):

@@ -26,6 +26,12 @@ _PENDING_FACTOR = 1.0
 _PENDING_BUDGET_SHARE = 0.25
 #: candidates between two runs of the concatenation decomposition (when it has new pieces)
 _DECOMPOSE_EVERY = 100_000
+#: the decomposition's work (checks of a piece against one example, a string comparison in
+#: Python) is held to _DECOMPOSE_BASE plus one check per _DECOMPOSE_RATIO candidates: with many
+#: examples and many small pieces its search space explodes, and it must not eat the
+#: enumeration's time. A count, not seconds, so that a budget gives the same program anywhere.
+_DECOMPOSE_BASE = 1_000_000
+_DECOMPOSE_RATIO = 16
 #: the conditional shortcut tracks subsets of examples as bit masks; beyond this many examples
 #: there are too many subsets for it to pay. It needs 4 examples (two on each side of a test).
 _COND_MAX_EXAMPLES = 8
@@ -110,6 +116,7 @@ class BottomUpSearch:
                         and p.result in goal and p.result not in self._decomposers:
                     self._decomposers[p.result] = ConcatDecomposer(p, self.target)
         self._last_decompose = 0
+        self._decompose_checks = 0
         # for the conditional shortcut: per branch nonterminal, the examples a value gets right
         # (a bit mask) -> the first (cheapest) node doing so; per test nonterminal, the examples
         # where a test is true -> its first node
@@ -200,8 +207,10 @@ class BottomUpSearch:
         """Run the concatenation decomposition if it has new pieces since its last run."""
         self._last_decompose = self.clock.candidates
         for d in self._decomposers.values():
-            if d.dirty:
-                found = d.solve(self.clock.deadline)
+            allowed = _DECOMPOSE_BASE + self.clock.candidates // _DECOMPOSE_RATIO - self._decompose_checks
+            if d.dirty and allowed > 2 * d.gave_up_at:
+                found = d.solve(self.clock.deadline, max_checks=allowed)
+                self._decompose_checks += d.checks
                 if found is not None:
                     self._offer(found)
 

@@ -29,6 +29,11 @@ class ConcatDecomposer:
         self.by_first: dict[str, list[tuple[tuple, Node, int]]] = {}
         self.count = 0
         self.dirty = False
+        #: checks (of a piece against one example) the last ``solve`` made, and where the last
+        #: one that ran out of them stopped (the caller then waits until it can allow twice as
+        #: many, since a try starts afresh)
+        self.checks = 0
+        self.gave_up_at = 0
 
     def add(self, vals: tuple, node: Node) -> None:
         """Remember ``vals`` if it is a substring of the target on every example (and not empty
@@ -48,12 +53,16 @@ class ConcatDecomposer:
         self.count += 1
         self.dirty = True
 
-    def solve(self, deadline: float | None = None) -> Node | None:
+    def solve(self, deadline: float | None = None, max_checks: int | None = None) -> Node | None:
         """The cheapest concatenation of at least two useful values equal to the target, if any.
 
         Cost of a concatenation = sum of the pieces' sizes + one node per concatenation. Gives
-        up (None) at ``deadline`` (a ``time.perf_counter()`` value)."""
+        up (None, and stays ``dirty`` to be tried again) at ``deadline`` (a
+        ``time.perf_counter()`` value) or after about ``max_checks`` checks of a piece against
+        one example."""
         self.dirty = False
+        self.checks = 0
+        checks = 0
         target = self.target
         t0 = target[0]
         start = (0,) * len(target)
@@ -67,15 +76,22 @@ class ConcatDecomposer:
             pops += 1
             if deadline is not None and pops % 256 == 0 and time.perf_counter() >= deadline:
                 self.dirty = True  # try again later
+                self.checks = checks
                 return None
             if state == goal:
                 break
             if d > dist[state]:
                 continue
+            if max_checks is not None and checks > max_checks:
+                self.dirty = True
+                self.checks = self.gave_up_at = checks
+                return None
             s0 = state[0]
             step = 0 if state == start else 1
             for end in range(s0, len(t0) + 1):
-                for vals, node, size in self.by_first.get(t0[s0:end], ()):
+                pieces = self.by_first.get(t0[s0:end], ())
+                checks += len(pieces) * len(target)
+                for vals, node, size in pieces:
                     if not all(t.startswith(v, p) for v, t, p in zip(vals, target, state)):
                         continue
                     nxt = tuple(p + len(v) for v, p in zip(vals, state))
@@ -84,6 +100,7 @@ class ConcatDecomposer:
                         dist[nxt] = nd
                         back[nxt] = (state, node)
                         heapq.heappush(heap, (nd, nxt))
+        self.checks = checks
         if goal not in back:
             return None
         pieces = []

@@ -63,7 +63,7 @@ class GuidedSearch(BottomUpSearch):
         self.guide = guide
         self.heuristics = heuristics
         self.max_penalty = max_penalty
-        self.output = OutputContext(self.target)
+        self.output = OutputContext(self.target, self.inputs)
         self.io_bias = guide.io_bias(io_signature(self.inputs, self.target)) if guide is not None else None
         self.scored = 0
         self.moved = 0
@@ -122,16 +122,21 @@ class GuidedSearch(BottomUpSearch):
                     batch = new[a:a + _SCORE_CHUNK]
                     extra = self._batch_penalties(nt, batch)
                     self.scored += len(batch)
-                    for vals, d in zip(batch, extra.tolist()):
+                    # each value to level cost + its penalty, in batch order within a level
+                    order = np.argsort(extra, kind="stable")
+                    penalties, firsts = np.unique(extra[order], return_index=True)
+                    bounds = list(firsts[1:]) + [len(order)]
+                    for d, a0, a1 in zip(penalties.tolist(), firsts.tolist(), bounds):
+                        items = [batch[i] for i in order[a0:a1].tolist()]
                         if d <= 0:
-                            keep.append(vals)
+                            keep.extend(items)
                             continue
                         to = cost + d
                         while len(lv) <= to:
                             lv.append([])
-                        lv[to].append(vals)
+                        lv[to].extend(items)
                         self._level_changed(nt, to)
-                        self.moved += 1
+                        self.moved += len(items)
                 lv[cost] = keep
                 self._level_changed(nt, cost)
         finally:

@@ -179,6 +179,7 @@ class CompiledBottomUpSearch(BottomUpSearch):
         # range for enumerated levels); BottomUpSearch.run reads which levels are non-empty
         self.bank = {nt: [[]] for nt in self.nts}
         self._id_arrays: dict[tuple[str, int], np.ndarray] = {}
+        self._gatherer = None  # see encoded_values
         self._nodes: dict[str, dict[int, Node]] = {nt: {} for nt in self.nts}
         self._py_values: dict[str, dict[int, tuple]] = {nt: {} for nt in self.nts}
         self._P = np.zeros(16, np.int64)
@@ -240,14 +241,10 @@ class CompiledBottomUpSearch(BottomUpSearch):
         ids = np.asarray(ids, dtype=np.int64)
         if bank.kind != self.T.SEQ:
             return bank.ints[ids, :E]
-        rows = (ids[:, None] * E + np.arange(E)[None, :]).ravel()
-        starts = bank.of[rows]
-        lens = (bank.of[rows + 1] - starts).astype(np.int32)
-        width = max(1, int(lens.max()) if len(lens) else 1)
-        cols = np.arange(width)[None, :]
-        idx = np.minimum(starts[:, None] + cols, max(int(bank.of[bank.n * E]) - 1, 0))
-        codes = np.where(cols < lens[:, None], bank.el[idx], 0).astype(np.uint32)
-        return codes, lens
+        if self._gatherer is None:
+            from synth.neural.signatures import StringGatherer
+            self._gatherer = StringGatherer()
+        return self._gatherer.gather(bank.of, bank.el, ids, E)
 
     def _ids(self, nt: str, cost: int) -> np.ndarray:
         key = (nt, cost)
