@@ -137,3 +137,24 @@ def test_compiled_guided_search_returns_the_python_engines_outcome(name):
     b = solve_guided(task, D, Budget(timeout=None, max_candidates=250_000), engine="compiled")
     assert (a.status, str(a.node), a.candidates, a.extra["moved"]) == \
         (b.status, str(b.node), b.candidates, b.extra["moved"])
+
+
+def test_values_are_scored_on_the_first_examples_only():
+    """With ``score_examples`` m, a value's penalty is what it would be in the task made of
+    the first m examples (the guide was trained on tasks of 2 to 5 examples)."""
+    from synth.neural.models import shipped_guide
+    pairs = PAIRS + [({"s": "Ed Wood"}, "E. Wood"), ({"s": "Bo Li"}, "B. Li")]
+    guide = shipped_guide("strings")
+    full, first2 = Task.from_examples(pairs), Task.from_examples(pairs[:2])
+
+    def search(t, m):
+        return GuidedSearch(D, default_grammar(t, D), [dict(e.inputs) for e in t.examples],
+                            [e.output for e in t.examples], guide, Budget(), heuristics=True,
+                            score_examples=m)
+
+    names = [e.inputs["s"] for e in full.examples]
+    strings = [tuple(x[:k] for x in names) for k in (1, 3, 5)] + [tuple(e.output for e in full.examples)]
+    ints = [(1, 2, 3, 4, 5), (4, 10, 3, 3, 3)]
+    a, b = search(full, 2), search(first2, None)
+    assert a.penalties("String", strings).tolist() == b.penalties("String", [v[:2] for v in strings]).tolist()
+    assert a.penalties("Int", ints).tolist() == b.penalties("Int", [v[:2] for v in ints]).tolist()

@@ -1,6 +1,8 @@
 """Property signatures against hand-worked cases, and BUSTLE's reweighting rules."""
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from synth.neural.signatures import (ALL_FALSE, ALL_TRUE, IO_ENTRIES, MAX_INPUTS, MIXED, PADDING,
                                      SINGLE, TYPE_MISMATCH, VALUE_ENTRIES, OutputContext,
@@ -125,3 +127,41 @@ def test_model_penalty_and_heuristic():
 def test_batch_shapes(n):
     vals = [("x" * i, "y") for i in range(n)]
     assert value_signatures("String", vals, OUT).shape == (n, VALUE_ENTRIES)
+
+
+def _heuristic_reference(values, outputs):
+    """BUSTLE's string heuristic written directly from its definition (pure Python)."""
+    def lev(a, b):
+        row = list(range(len(b) + 1))
+        for i, ca in enumerate(a, 1):
+            prev, row[0] = row[0], i
+            for j, cb in enumerate(b, 1):
+                prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+        return row[-1]
+    out = []
+    for vals in values:
+        worst = 0.0
+        for v, o in zip(vals, outputs):
+            d = lev(v, o)
+            worst = max(worst, 0.0 if len(v) + len(o) + d == 0 else 2.0 * d / (len(v) + len(o) + d))
+        h = 1 + int(np.floor(3.0 * worst)) - (2 if all(v in o for v, o in zip(vals, outputs)) else 0)
+        out.append(max(h, 0))
+    return out
+
+
+_text = st.text(alphabet="ab c-1", max_size=12)
+
+
+@given(st.lists(_text, min_size=1, max_size=3).flatmap(
+    lambda outs: st.tuples(st.just(outs), st.lists(st.lists(_text, min_size=len(outs), max_size=len(outs)),
+                                                   min_size=1, max_size=6))))
+@settings(max_examples=200, deadline=None)
+def test_string_heuristic_matches_its_definition(case):
+    """The kernel skips distances its bounds make irrelevant; it must still agree exactly."""
+    from synth.neural.heuristics import string_heuristic
+    from synth.neural.signatures import encode_strings
+    outputs, values = case
+    out_codes, out_lens = encode_strings(outputs)
+    codes, lens = encode_strings([s for vals in values for s in vals])
+    got = string_heuristic(codes, lens, out_codes, out_lens, len(outputs)).tolist()
+    assert got == _heuristic_reference(values, outputs)

@@ -77,26 +77,26 @@ def encode_strings(strings: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 @numba.njit(cache=True)
-def _gathered_lengths(offsets, ids, nex):
-    lens = np.empty(len(ids) * nex, np.int32)
+def _gathered_lengths(offsets, ids, nex, m):
+    lens = np.empty(len(ids) * m, np.int32)
     width = 1
     for k in range(len(ids)):
-        for e in range(nex):
+        for e in range(m):
             r = ids[k] * nex + e
             ln = offsets[r + 1] - offsets[r]
-            lens[k * nex + e] = ln
+            lens[k * m + e] = ln
             if ln > width:
                 width = ln
     return lens, width
 
 
 @numba.njit(cache=True)
-def _gather(offsets, elements, ids, nex, lens, codes):
+def _gather(offsets, elements, ids, nex, m, lens, codes):
     for k in range(len(ids)):
-        for e in range(nex):
+        for e in range(m):
             r = ids[k] * nex + e
             start = offsets[r]
-            row = k * nex + e
+            row = k * m + e
             for j in range(lens[row]):
                 codes[row, j] = elements[start + j]
 
@@ -112,14 +112,16 @@ class StringGatherer:
     def __init__(self):
         self.buffer = np.empty(0, np.uint32)
 
-    def gather(self, offsets: np.ndarray, elements: np.ndarray, ids: np.ndarray,
-               nex: int) -> tuple[np.ndarray, np.ndarray]:
-        lens, width = _gathered_lengths(offsets, ids, nex)
+    def gather(self, offsets: np.ndarray, elements: np.ndarray, ids: np.ndarray, nex: int,
+               examples: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of values ``ids`` on their first ``examples`` (None: all ``nex``) examples."""
+        m = nex if examples is None else min(nex, examples)
+        lens, width = _gathered_lengths(offsets, ids, nex, m)
         need = len(lens) * width
         if self.buffer.size < need:
             self.buffer = np.empty(max(need, 2 * self.buffer.size), np.uint32)
         codes = self.buffer[:need].reshape(len(lens), width)
-        _gather(offsets, elements, ids, nex, lens, codes)
+        _gather(offsets, elements, ids, nex, m, lens, codes)
         return codes, lens
 
 

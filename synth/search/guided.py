@@ -46,25 +46,34 @@ def model_penalty(p: np.ndarray) -> np.ndarray:
 
 #: values scored in one batch (between two budget checks)
 _SCORE_CHUNK = 8192
+#: a value is scored on the task's first SCORE_EXAMPLES examples only: the guide was trained
+#: on tasks of 2 to 5 examples (``synth.neural.data``), so signatures over more are outside
+#: what it saw, and scoring is most of guided search's overhead on tasks with many examples
+SCORE_EXAMPLES = 5
 
 
 class GuidedSearch(BottomUpSearch):
     """``BottomUpSearch`` whose new values are re-priced per cost level by a guide.
 
     ``guide`` has ``io_bias(io_signature)`` and ``predict(bias, value_signatures)`` (see
-    ``synth.neural.models``); ``heuristics`` turns BUSTLE's string heuristics on or off.
+    ``synth.neural.models``); ``heuristics`` turns BUSTLE's string heuristics on or off;
+    ``score_examples`` (None: all) is how many of the first examples the scores read.
     """
 
     def __init__(self, domain: Domain, grammar: SearchGrammar, inputs: Sequence[dict],
                  target: Sequence[Any], guide, budget: Budget = Budget(),
                  limits: ValueLimits = ValueLimits(), heuristics: bool = True,
-                 max_penalty: int | None = None, **options: Any):
+                 max_penalty: int | None = None, score_examples: int | None = SCORE_EXAMPLES,
+                 **options: Any):
         super().__init__(domain, grammar, inputs, target, budget, limits, **options)
         self.guide = guide
         self.heuristics = heuristics
         self.max_penalty = max_penalty
-        self.output = OutputContext(self.target, self.inputs)
-        self.io_bias = guide.io_bias(io_signature(self.inputs, self.target)) if guide is not None else None
+        # values are scored on the first ``score_examples`` examples only (see SCORE_EXAMPLES)
+        self.nscore = len(self.target) if score_examples is None else min(len(self.target), score_examples)
+        inputs, target = self.inputs[:self.nscore], self.target[:self.nscore]
+        self.output = OutputContext(target, inputs)
+        self.io_bias = guide.io_bias(io_signature(inputs, target)) if guide is not None else None
         self.scored = 0
         self.moved = 0
         self.score_seconds = 0.0
@@ -75,18 +84,19 @@ class GuidedSearch(BottomUpSearch):
         """Extra cost of each of a batch of new values of nonterminal ``nt`` (given as tuples,
         or ``encoded`` as ``signatures.encode_values`` lays them out)."""
         type_ = self.grammar.nonterminals[nt]
+        m = self.nscore
         if encoded is None:
-            encoded = encode_values(type_, values, len(self.target)) if values else None
+            encoded = encode_values(type_, [v[:m] for v in values], m) if values else None
         if encoded is None:
             return np.zeros(0, np.int64)
-        n = encoded[1].shape[0] // len(self.target) if type_ == "String" else encoded.shape[0]
+        n = encoded[1].shape[0] // m if type_ == "String" else encoded.shape[0]
         extra = np.zeros(n, np.int64)
         if self.guide is not None:
             sigs = value_signatures(type_, None, self.output, encoded=encoded)
             extra += model_penalty(self.guide.predict(self.io_bias, sigs))
         if self.heuristics and type_ == "String" and self.output.is_string:
             codes, lens = encoded
-            extra += string_heuristic(codes, lens, self.output.codes, self.output.lens, len(self.target))
+            extra += string_heuristic(codes, lens, self.output.codes, self.output.lens, m)
         if self.max_penalty is not None:
             np.minimum(extra, self.max_penalty, out=extra)
         return extra
@@ -182,7 +192,7 @@ def _compiled_guided_class() -> type:
         def _batch_penalties(self, nt: str, batch) -> np.ndarray:
             if self.engine != "compiled":
                 return super()._batch_penalties(nt, batch)
-            return self.penalties(nt, None, encoded=self.encoded_values(nt, batch))
+            return self.penalties(nt, None, encoded=self.encoded_values(nt, batch, self.nscore))
 
         def _level_changed(self, nt: str, cost: int) -> None:
             if self.engine == "compiled":

@@ -232,19 +232,21 @@ class CompiledBottomUpSearch(BottomUpSearch):
             out[nt] = levels
         return out
 
-    def encoded_values(self, nt: str, ids) -> Any:
-        """Values ``ids`` of ``nt`` as ``synth.neural.signatures.encode_values`` lays them out
-        (strings: code points zero-padded per (value, example) row, and lengths; scalars: an
-        (n, E) matrix), read straight from the bank without building Python values."""
+    def encoded_values(self, nt: str, ids, examples: int | None = None) -> Any:
+        """Values ``ids`` of ``nt`` on the first ``examples`` examples (None: all) as
+        ``synth.neural.signatures.encode_values`` lays them out (strings: code points padded per
+        (value, example) row, and lengths; scalars: an (n, examples) matrix), read straight
+        from the bank without building Python values."""
         bank = self.banks[nt]
         E = self.E
+        m = E if examples is None else min(E, examples)
         ids = np.asarray(ids, dtype=np.int64)
         if bank.kind != self.T.SEQ:
-            return bank.ints[ids, :E]
+            return bank.ints[ids, :m]
         if self._gatherer is None:
             from synth.neural.signatures import StringGatherer
             self._gatherer = StringGatherer()
-        return self._gatherer.gather(bank.of, bank.el, ids, E)
+        return self._gatherer.gather(bank.of, bank.el, ids, E, m)
 
     def _ids(self, nt: str, cost: int) -> np.ndarray:
         key = (nt, cost)
