@@ -13,9 +13,13 @@ from synth.search.budget import Budget
 from synth.task import Task
 
 
-def default_strategy(domain_name: str) -> str:
-    """What ``strategy='auto'`` means for a domain."""
+def default_strategy(domain_name: str, task: Task | None = None, max_size: int | None = None) -> str:
+    """What ``strategy='auto'`` means for a domain (and, where the domain decides per task, for
+    ``task`` searched up to ``max_size``)."""
     domain = get_domain(domain_name)
+    choose = getattr(domain, "strategy_for", None)
+    if choose is not None and task is not None:
+        return choose(task, max_size)
     return getattr(domain, "default_strategy", "bottom-up")
 
 
@@ -31,10 +35,11 @@ def solve(task: Task, *, strategy: str = "auto", timeout: float | None = 10.0,
     domain = get_domain(task.domain)
     if task.ops is not None:
         domain.resolve_ops(task.ops)  # unknown op names fail here, before searching
-    name = default_strategy(task.domain) if strategy == "auto" else strategy
+    max_size = max_size if max_size is not None else task.spec.get("max_size")
+    name = default_strategy(task.domain, task, max_size) if strategy == "auto" else strategy
     fn = get_strategy(name)
     budget = Budget(timeout=timeout, max_candidates=max_candidates, max_memory_mb=max_memory_mb,
-                    max_size=max_size if max_size is not None else task.spec.get("max_size"))
+                    max_size=max_size)
     started = time.perf_counter()
     outcome = fn(task, domain, budget, **options)
     seconds = time.perf_counter() - started

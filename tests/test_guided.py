@@ -158,3 +158,15 @@ def test_values_are_scored_on_the_first_examples_only():
     a, b = search(full, 2), search(first2, None)
     assert a.penalties("String", strings).tolist() == b.penalties("String", [v[:2] for v in strings]).tolist()
     assert a.penalties("Int", ints).tolist() == b.penalties("Int", [v[:2] for v in ints]).tolist()
+
+
+def test_auto_is_guided_where_the_guide_applies():
+    from synth.api import default_strategy
+    t = Task.from_examples(PAIRS)
+    assert default_strategy("strings", t) == "guided"
+    assert synth.solve(t, timeout=30).strategy == "guided"
+    # a size bound: only the plain search can say that no program of that size fits
+    assert default_strategy("strings", t, max_size=5) == "bottom-up"
+    # ops the guide was not trained on (SMT-LIB's, 0-based)
+    assert default_strategy("strings", Task.from_examples(PAIRS, ops="smt")) == "bottom-up"
+    assert default_strategy("strings") == "bottom-up"

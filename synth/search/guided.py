@@ -243,8 +243,9 @@ def solve_guided(task: Task, domain: Domain, budget: Budget, grammar: SearchGram
             out = None
             first = _rest(budget, started, used)
             if first is None:
+                spent = budget.max_candidates is not None and used >= budget.max_candidates
                 return SearchOutcome(status="timeout", candidates=used, seconds=time.perf_counter() - started,
-                                     stopped_by="time")
+                                     stopped_by="candidates" if spent else "time")
     if out is None:
         out = cls(domain, grammar, inputs, target, guide, first, limits,
                   heuristics=heuristics, **options).run()

@@ -45,6 +45,20 @@ class StringsDomain(CallSyntaxDomain):
     aliases = _ops.ALIASES
     grammar_file = str(Path(__file__).with_name("grammar.lark"))
 
+    def strategy_for(self, task, max_size: int | None = None) -> str:
+        """``auto``: guided search (benchmarks/RESULTS.md section 3: it solves more of BUSTLE's
+        sets than the plain search) where its guide applies, i.e. a guide is shipped and the
+        task is searched over BUSTLE's ops, which the guide was trained on; else bottom-up
+        (a SyGuS grammar or the 0-based SMT ops). Also bottom-up under a size bound: only the
+        plain search enumerates by size, so only it can say no program of that size fits."""
+        from synth.neural.models import WEIGHTS_DIR
+        bustle = set(self.op_sets["bustle"])
+        if max_size is None and task.spec.get("search_grammar") is None \
+                and all(op.name in bustle for op in self.resolve_ops(task.ops)) \
+                and (WEIGHTS_DIR / "strings_guide.pt").exists():
+            return "guided"
+        return "bottom-up"
+
     def type_of(self, value: Any) -> str:
         if isinstance(value, bool):
             return "Bool"
