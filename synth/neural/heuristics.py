@@ -48,15 +48,12 @@ def string_heuristic(codes, lens, out_codes, out_lens, nex):
             ns = lens[r]
             o = out_codes[e]
             no = out_lens[e]
-            # d = 2 lev / (ns + no + lev) grows with lev, and |ns - no| <= lev <= max(ns, no):
-            # where those bounds give the same floor(3 d), no higher than the worst so far,
-            # the distance cannot change the result and is not computed
-            lo = abs(ns - no)
+            # d = 2 lev / (ns + no + lev) grows with lev, and lev <= max(ns, no): where that
+            # bound gives a floor(3 d) no higher than the worst so far, the distance cannot
+            # change the result and is not computed
             hi = ns if ns > no else no
-            d_lo = 0.0 if ns + no + lo == 0 else 2.0 * lo / (ns + no + lo)
             d_hi = 0.0 if ns + no + hi == 0 else 2.0 * hi / (ns + no + hi)
-            f_lo = np.floor(3.0 * d_lo)
-            if not (f_lo == np.floor(3.0 * d_hi) and f_lo <= np.floor(3.0 * worst)):
+            if np.floor(3.0 * d_hi) > np.floor(3.0 * worst):
                 lev = _levenshtein(s, ns, o, no, row)
                 total = ns + no + lev
                 d = 0.0 if total == 0 else 2.0 * lev / total

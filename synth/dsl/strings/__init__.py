@@ -51,11 +51,11 @@ class StringsDomain(CallSyntaxDomain):
         task is searched over BUSTLE's ops, which the guide was trained on; else bottom-up
         (a SyGuS grammar or the 0-based SMT ops). Also bottom-up under a size bound: only the
         plain search enumerates by size, so only it can say no program of that size fits."""
-        from synth.neural.models import WEIGHTS_DIR
+        from synth.neural.models import shipped_guide
         bustle = set(self.op_sets["bustle"])
         if max_size is None and task.spec.get("search_grammar") is None \
                 and all(op.name in bustle for op in self.resolve_ops(task.ops)) \
-                and (WEIGHTS_DIR / "strings_guide.pt").exists():
+                and shipped_guide(self.name) is not None:
             return "guided"
         return "bottom-up"
 
