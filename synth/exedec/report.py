@@ -3,6 +3,7 @@ cactus plot per domain (one line per split).
 
     python -m synth.exedec.report benchmarks/out/exedec [--plots DIR]
     python -m synth.exedec.report enum=DIR1 exedec=DIR2 hybrid=DIR3 --limit 100   # side by side
+    python -m synth.exedec.report enum=DIR1 exedec=DIR2 hybrid=DIR3 --auto         # + an auto column
 
 reads ``exedec-DOMAIN-SPLIT.jsonl`` files written by the runner and prints markdown.
 """
@@ -69,27 +70,55 @@ def _solved_share(results_dir: Path, domain: str, split: str, limit: int | None)
     return sum(counts_as_solved(r) for r in recs), n
 
 
-def compare(runs: list[tuple[str, Path]], limit: int | None = None) -> str:
+def _strategy_of(results_dir: Path, domain: str) -> str | None:
+    """The strategy a run used for a domain, read from its first record."""
+    for split in SPLITS:
+        recs = load(results_dir, domain, split)
+        if recs:
+            return recs[0].get("strategy")
+    return None
+
+
+def auto_run(runs: list[tuple[str, Path]], domain: str) -> tuple[str, Path] | None:
+    """The run whose records used the strategy ``--strategy auto`` picks for ``domain`` today."""
+    from synth.api import default_strategy
+    want = default_strategy(domain)
+    for label, d in runs:
+        if _strategy_of(d, domain) == want:
+            return label, d
+    return None
+
+
+def compare(runs: list[tuple[str, Path]], limit: int | None = None, auto: bool = False) -> str:
     """Side by side: per (domain, split), the percentage each run (label, results dir) solved,
-    its generalization gap (NONE minus the split, in points) and the paper's figure."""
-    head = " | ".join(f"{label} solved % | {label} gap" for label, _ in runs)
+    its generalization gap (NONE minus the split, in points) and the paper's figure. With
+    ``auto``, one more column repeats the run of the strategy ``--strategy auto`` picks for the
+    domain (found by the strategy named in the records), so the table says which one it is."""
+    cols = [label for label, _ in runs] + (["auto"] if auto else [])
+    head = " | ".join(f"{label} solved % | {label} gap" for label in cols)
     lines = [f"| domain | split | problems | {head} | ExeDec paper |",
-             "|---|---|---|" + "---|---|" * len(runs) + "---|"]
+             "|---|---|---|" + "---|---|" * len(cols) + "---|"]
     for domain in DOMAINS:
-        base = {label: _solved_share(d, domain, "NONE", limit) for label, d in runs}
+        dom_runs = list(runs)
+        if auto:
+            picked = auto_run(runs, domain)
+            dom_runs.append(picked if picked is not None else ("auto", None))
+        base = {i: _solved_share(d, domain, "NONE", limit) if d else None
+                for i, (_, d) in enumerate(dom_runs)}
         for split in SPLITS:
             cells, ns = [], set()
-            for label, d in runs:
-                got = _solved_share(d, domain, split, limit)
+            for i, (label, d) in enumerate(dom_runs):
+                got = _solved_share(d, domain, split, limit) if d else None
                 if got is None:
                     cells += ["-", "-"]
                     continue
                 ok, n = got
                 ns.add(n)
                 pct = 100 * ok / n
-                b = base[label]
+                b = base[i]
                 gap = "-" if b is None or split == "NONE" else f"{100 * b[0] / b[1] - pct:+.1f}"
-                cells += [f"{pct:.1f} ({ok}/{n})", gap]
+                name = f" = {label}" if auto and i == len(runs) else ""
+                cells += [f"{pct:.1f} ({ok}/{n}){name}", gap]
             probs = "/".join(str(n) for n in sorted(ns)) or "-"
             lines.append(f"| {domain} | {split} | {probs} | {' | '.join(cells)} | {paper_figure(domain, split)} |")
     return "\n".join(lines)
@@ -117,13 +146,15 @@ def main(argv=None) -> None:
                     help="one results folder, or LABEL=FOLDER ... to compare runs side by side")
     ap.add_argument("--plots", type=Path, default=None, help="write one cactus plot per domain here")
     ap.add_argument("--limit", type=int, default=None, help="only the first N problems of each split")
+    ap.add_argument("--auto", action="store_true",
+                    help="add a column for the run of the strategy --strategy auto picks per domain")
     args = ap.parse_args(argv)
     if len(args.results_dir) > 1 or "=" in str(args.results_dir[0]):
         runs = []
         for item in args.results_dir:
             label, _, folder = str(item).partition("=")
             runs.append((label, Path(folder)) if folder else (Path(label).name, Path(label)))
-        print(compare(runs, args.limit))
+        print(compare(runs, args.limit, auto=args.auto))
         return
     args.results_dir = args.results_dir[0]
     print(table(args.results_dir, args.limit))
