@@ -29,3 +29,25 @@ def test_compare_gap_and_auto_column(tmp_path):
     assert cells[7:9] == ["75.0 (3/4) = enum", "+25.0"]
     none_row = next(line for line in text.splitlines() if "| deepcoder | NONE |" in line)
     assert "25.0 (1/4)" in none_row
+
+
+def test_steps_of_counts_released_program_lengths():
+    from synth.exedec.report import steps_of
+    assert steps_of("deepcoder", "x0 = INPUT | x1 = INPUT | x2 = Scanl1 (-) x0 | x3 = Map (*(-1)) x2") == 2
+    assert steps_of("robustfill", "4 29|7 109 211|3 8 111 17 109 216") == 3
+
+
+def test_by_steps_groups_a_run_by_ground_truth_length(tmp_path):
+    from synth.exedec import read_records
+    from synth.exedec.report import by_steps, steps_of
+    raw = read_records("deepcoder", "NONE", 3)
+    _write(tmp_path, "deepcoder", "NONE", "exedec", ["solved", "timeout", "solved"])
+    text = by_steps(tmp_path)
+    expect: dict[int, list[int]] = {}
+    for r, ok in zip(raw, [1, 0, 1]):
+        c = expect.setdefault(steps_of("deepcoder", r["program"]), [0, 0])
+        c[0] += ok
+        c[1] += 1
+    row = next(line for line in text.splitlines() if line.startswith("| NONE |"))
+    assert row == "| NONE | " + " | ".join(f"{a}/{b}" for _, (a, b) in sorted(expect.items())) + " |"
+    assert "robustfill" not in text   # no robustfill records: no robustfill table

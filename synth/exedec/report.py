@@ -4,6 +4,7 @@ cactus plot per domain (one line per split).
     python -m synth.exedec.report benchmarks/out/exedec [--plots DIR]
     python -m synth.exedec.report enum=DIR1 exedec=DIR2 hybrid=DIR3 --limit 100   # side by side
     python -m synth.exedec.report enum=DIR1 exedec=DIR2 hybrid=DIR3 --auto         # + an auto column
+    python -m synth.exedec.report DIR --by-steps     # solved by the length of the ground-truth program
 
 reads ``exedec-DOMAIN-SPLIT.jsonl`` files written by the runner and prints markdown.
 """
@@ -124,6 +125,48 @@ def compare(runs: list[tuple[str, Path]], limit: int | None = None, auto: bool =
     return "\n".join(lines)
 
 
+def steps_of(domain: str, program: str) -> int:
+    """The length of a released ground-truth program: RobustFill's concatenated expressions
+    (token groups split by ``|``), DeepCoder's statements other than ``INPUT``."""
+    parts = [p.strip() for p in program.split("|")]
+    if domain == "deepcoder":
+        return sum(not p.endswith("= INPUT") for p in parts)
+    return len(parts)
+
+
+def by_steps(results_dir: Path, limit: int | None = None) -> str:
+    """Per domain, solved / run for each ground-truth program length: the splits differ in
+    their length mix (e.g. DeepCoder NONE has 5-statement programs, the concept splits stop at
+    4), which a split's solved share alone hides."""
+    from synth.bench import counts_as_solved
+    from synth.exedec import read_records
+    out = []
+    for domain in DOMAINS:
+        rows: dict[str, dict[int, list[int]]] = {}
+        for split in SPLITS:
+            recs = {r["name"]: r for r in load(results_dir, domain, split)}
+            if not recs:
+                continue
+            n = first_n(list(recs.values())) if limit is None else min(limit, first_n(list(recs.values())))
+            cells: dict[int, list[int]] = {}
+            for raw in read_records(domain, split, n):
+                rec = recs[f"{domain}/{split}/{raw['index']}"]
+                c = cells.setdefault(steps_of(domain, raw["program"]), [0, 0])
+                c[0] += counts_as_solved(rec)
+                c[1] += 1
+            rows[split] = cells
+        if not rows:
+            continue
+        lengths = sorted({k for cells in rows.values() for k in cells})
+        out += [f"| {domain} split | " + " | ".join(f"{k} steps" for k in lengths) + " |",
+                "|---|" + "---|" * len(lengths)]
+        for split, cells in rows.items():
+            out.append(f"| {split} | " + " | ".join(
+                f"{cells[k][0]}/{cells[k][1]}" if k in cells else "-" for k in lengths) + " |")
+        out.append("")
+    return "\n".join(out).rstrip()
+
+
 def plots(results_dir: Path, out_dir: Path, timeout: float = 10.0) -> list[Path]:
     from synth.bench import cactus_plot
     paths = []
@@ -146,6 +189,8 @@ def main(argv=None) -> None:
                     help="one results folder, or LABEL=FOLDER ... to compare runs side by side")
     ap.add_argument("--plots", type=Path, default=None, help="write one cactus plot per domain here")
     ap.add_argument("--limit", type=int, default=None, help="only the first N problems of each split")
+    ap.add_argument("--by-steps", action="store_true",
+                    help="solved / run per length of the ground-truth program (one results folder)")
     ap.add_argument("--auto", action="store_true",
                     help="add a column for the run of the strategy --strategy auto picks per domain")
     args = ap.parse_args(argv)
@@ -157,6 +202,9 @@ def main(argv=None) -> None:
         print(compare(runs, args.limit, auto=args.auto))
         return
     args.results_dir = args.results_dir[0]
+    if args.by_steps:
+        print(by_steps(args.results_dir, args.limit))
+        return
     print(table(args.results_dir, args.limit))
     if args.plots:
         for p in plots(args.results_dir, args.plots):
