@@ -36,6 +36,13 @@ def first_n(recs: list[dict]) -> int:
     return n
 
 
+def problems_run(recs, limit: int | None = None) -> int:
+    """How many problems from index 0 on the report counts: those run without a gap, at most
+    ``limit``."""
+    n = first_n(list(recs))
+    return n if limit is None else min(limit, n)
+
+
 def table(results_dir: Path, limit: int | None = None) -> str:
     """One row per (domain, split) over the first problems run without a gap (at most
     ``limit``)."""
@@ -49,7 +56,7 @@ def table(results_dir: Path, limit: int | None = None) -> str:
             if not recs:
                 lines.append(f"| {domain} | {split} | 0 | - | - | - | - | {paper_figure(domain, split)} |")
                 continue
-            n = first_n(recs) if limit is None else min(limit, first_n(recs))
+            n = problems_run(recs, limit)
             recs = [r for r in recs if int(r["name"].rsplit("/", 1)[1]) < n]
             ok = [r for r in recs if counts_as_solved(r)]
             med = statistics.median(r["seconds"] for r in ok) if ok else None
@@ -66,7 +73,7 @@ def _solved_share(results_dir: Path, domain: str, split: str, limit: int | None)
     recs = load(results_dir, domain, split)
     if not recs:
         return None
-    n = first_n(recs) if limit is None else min(limit, first_n(recs))
+    n = problems_run(recs, limit)
     recs = [r for r in recs if int(r["name"].rsplit("/", 1)[1]) < n]
     return sum(counts_as_solved(r) for r in recs), n
 
@@ -147,7 +154,7 @@ def by_steps(results_dir: Path, limit: int | None = None) -> str:
             recs = {r["name"]: r for r in load(results_dir, domain, split)}
             if not recs:
                 continue
-            n = first_n(list(recs.values())) if limit is None else min(limit, first_n(list(recs.values())))
+            n = problems_run(recs.values(), limit)
             cells: dict[int, list[int]] = {}
             for raw in read_records(domain, split, n):
                 rec = recs[f"{domain}/{split}/{raw['index']}"]
