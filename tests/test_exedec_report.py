@@ -51,3 +51,18 @@ def test_by_steps_groups_a_run_by_ground_truth_length(tmp_path):
     row = next(line for line in text.splitlines() if line.startswith("| NONE |"))
     assert row == "| NONE | " + " | ".join(f"{a}/{b}" for _, (a, b) in sorted(expect.items())) + " |"
     assert "robustfill" not in text   # no robustfill records: no robustfill table
+
+
+def test_remeasured_column_gives_value_and_gap_or_missing(tmp_path):
+    from synth.exedec.paper import REMEASURED_PERCENT, remeasured_figure
+    none, cno = REMEASURED_PERCENT[("deepcoder", "NONE")], REMEASURED_PERCENT[("deepcoder", "COMPOSE_NEW_OP")]
+    assert remeasured_figure("deepcoder", "NONE") == f"{none:.1f}%"
+    assert remeasured_figure("deepcoder", "COMPOSE_NEW_OP") == f"{cno:.1f}% (gap {none - cno:+.1f})"
+    assert remeasured_figure("robustfill", "NONE") == "missing"   # not published for RobustFill
+    _write(tmp_path, "deepcoder", "COMPOSE_NEW_OP", "exedec", ["solved"])
+    text = compare([("exedec", tmp_path)])
+    header = text.splitlines()[0]
+    row = next(line for line in text.splitlines() if "| deepcoder | COMPOSE_NEW_OP |" in line)
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert len(cells) == len(header.strip("|").split("|"))
+    assert cells[-2:] == ["missing", remeasured_figure("deepcoder", "COMPOSE_NEW_OP")]

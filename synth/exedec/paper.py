@@ -7,7 +7,8 @@ split; mean of 5 trained models. The per-split numbers are in the paper's Figure
 and its appendix tables, which could not be read here (only abstracts, summaries and the ICLR
 reviews were available: see ../shared/research/exedec_dsls.md §6), so every per-split figure is
 ``None`` (missing) rather than a guess. Fill ``EXEDEC_PERCENT`` from the arXiv PDF's appendix
-table to have the benchmark table show them.
+table to have the benchmark table show them. ``REMEASURED_PERCENT`` holds what a later paper
+measured when it ran ExeDec (DeepCoder only), shown in a column of its own.
 """
 from __future__ import annotations
 
@@ -35,3 +36,33 @@ def paper_figure(domain: str, split: str) -> str:
     """The paper's figure for a split as table text: a percentage, or 'missing'."""
     v = EXEDEC_PERCENT.get((domain, split))
     return "missing" if v is None else f"{v:.1f}%"
+
+
+#: (domain, split) -> ExeDec's percentage solved as measured by a later paper, not by ExeDec's
+#: authors: Zenkner, Sesterhenn and Bartelt, "Shedding Light on Task Decomposition in Program
+#: Synthesis: The Driving Force of the Synthesizer Model" (arXiv:2503.08738, 2025), which compares
+#: ExeDec with their REGISM on ExeDec's DeepCoder splits. Read from the bar chart on the authors'
+#: project page (github.com/jzenkner/regism.github.io at commit 366ff9b7,
+#: ``accuracy_barplot_deepcoder.svg``, dated 2025-01-28, "End-to-end test accuracy [%]"): each
+#: bar carries its value as text, and the bar heights agree with it to 0.05. Their RobustFill
+#: figures are not on the page, so they are missing.
+REMEASURED_PERCENT: dict[tuple[str, str], float] = {
+    ("deepcoder", "NONE"): 61.1,
+    ("deepcoder", "LENGTH_GENERALIZATION"): 14.6,
+    ("deepcoder", "COMPOSE_DIFFERENT_CONCEPTS"): 37.9,
+    ("deepcoder", "SWITCH_CONCEPT_ORDER"): 22.2,
+    ("deepcoder", "COMPOSE_NEW_OP"): 21.7,
+    ("deepcoder", "ADD_OP_FUNCTIONALITY"): 18.9,
+}
+
+
+def remeasured_figure(domain: str, split: str) -> str:
+    """ExeDec's figure for a split as measured by Zenkner et al. 2025, with its generalization gap
+    (their NONE minus the split, in points), as table text; 'missing' where they give none."""
+    v = REMEASURED_PERCENT.get((domain, split))
+    if v is None:
+        return "missing"
+    base = REMEASURED_PERCENT.get((domain, "NONE"))
+    if split == "NONE" or base is None:
+        return f"{v:.1f}%"
+    return f"{v:.1f}% (gap {base - v:+.1f})"
