@@ -234,3 +234,27 @@ def test_train_subgoal_cli_rejects_bad_options():
     assert res.exit_code == 2
     res = CliRunner().invoke(train, ["subgoal", "--domain", "deepcoder", "--split", "NOPE"])
     assert res.exit_code == 2
+
+
+def test_reaching_finds_the_statement_candidates_would():
+    """The loop's cheap look-ahead (``reaching``) answers exactly what the full enumeration
+    would, with and without the restriction to statements reading the newest variable."""
+    space = DeepCoderSteps()
+    checked = 0
+    for s in _samples("deepcoder", "NONE", 6, seed=5):
+        for st in steps("deepcoder", s.program, s.inputs):
+            states = st.inputs
+            newest = list(states[0])[-1]
+            full = space.candidates(states)
+            using = space.candidates(states, must_use=newest)
+            assert set(using) <= set(full)
+            final = tuple(freeze(v) for v in st.remaining)
+            existing = tuple(freeze(x[newest]) for x in states)   # a variable's value: no candidate
+            garbage = tuple((9999,) for _ in states)
+            goals = [final, tuple(freeze(v) for v in st.subgoal), existing, garbage] + list(full)[:25:5]
+            for goal in goals:
+                assert str(space.reaching(states, goal)) == str(full.get(goal))
+                assert str(space.reaching(states, goal, must_use=newest)) == str(using.get(goal))
+                checked += 1
+    assert checked > 50
+    assert space.reaching([{"x0": [1, 2]}], ((1, 2),)) is None   # x0 itself

@@ -20,7 +20,7 @@ from typing import Any, Iterator
 
 from synth.dsl.base import Const, Var
 from synth.dsl.deepcoder import Ref, Statement, value_type
-from synth.dsl.deepcoder.ops import OPS
+from synth.dsl.deepcoder.ops import OPS, in_range
 from synth.search.budget import Clock
 
 Vals = tuple  # one value per example
@@ -38,25 +38,69 @@ class DeepCoderSteps:
 
     def __init__(self, ops: frozenset[str] | None = None):
         self.ops = [op for name, op in OPS.items() if ops is None or name in ops]
+        self._statements: dict[tuple, list] = {}
 
-    def statements(self, var_types: dict[str, str]) -> Iterator[tuple[Any, Any, tuple[str, ...]]]:
-        """(op, lambda or None, argument names) of every well-typed statement."""
+    def statements(self, var_types: dict[str, str]) -> list[tuple[Any, Any, tuple[str, ...]]]:
+        """(op, lambda or None, argument names) of every well-typed statement (computed once
+        per list of variable names and types)."""
         from synth.exedec.deepcoder_sampler import statement_choices
-        for op in self.ops:
-            for lam, args in statement_choices(op.name, var_types):
-                yield op, lam, args
+        sig = tuple(var_types.items())
+        got = self._statements.get(sig)
+        if got is None:
+            got = self._statements[sig] = [(op, lam, args) for op in self.ops
+                                           for lam, args in statement_choices(op.name, var_types)]
+        return got
 
-    def candidates(self, states: list[dict[str, Any]], clock: Clock | None = None) -> dict[Vals, Statement]:
-        """Result (frozen, one per example) -> the first statement giving it, for every
-        statement that succeeds on all examples and makes a value no variable has yet."""
-        var_types = {n: value_type(v) for n, v in states[0].items()}
-        existing = {tuple(freeze(s[n]) for s in states) for n in var_types}
+    @staticmethod
+    def _target(var_types: dict[str, str]) -> str:
+        """The name of the next variable."""
         i = len(var_types)
         while f"x{i}" in var_types:
             i += 1
-        target = f"x{i}"
+        return f"x{i}"
+
+    def reaching(self, states: list[dict[str, Any]], goal: Vals, clock: Clock | None = None,
+                 must_use: str | None = None) -> Statement | None:
+        """``candidates(states, clock, must_use).get(goal)``, the same statement, found faster:
+        only ops of the goal's type are run, each stops at the first example it misses, and
+        the ops run without their range check (a result equal to an in-range goal passes it)."""
+        var_types = {n: value_type(v) for n, v in states[0].items()}
+        if any(tuple(freeze(s[n]) for s in states) == goal for n in var_types):
+            return None  # a value some variable already has is no candidate
+        if not all(in_range(list(g) if isinstance(g, tuple) else g) for g in goal):
+            return None  # no statement's (checked) result is out of range
+        want = value_type(goal[0])
+        for op, lam, args in self.statements(var_types):
+            if op.ret_type != want or (must_use is not None and must_use not in args):
+                continue
+            if clock is not None:
+                clock.candidates += 1
+            fn = getattr(op.fn, "raw", op.fn)
+            for s, g in zip(states, goal):
+                v = fn(*(([lam] if lam is not None else []) + [s[a] for a in args]))
+                if v is None or freeze(v) != g:
+                    break
+            else:
+                parts = ((Const(lam, lam.kind),) if lam is not None else ()) + \
+                    tuple(Ref(a, var_types[a]) for a in args)
+                return Statement(op.name, parts, self._target(var_types), op.ret_type)
+        return None
+
+    def candidates(self, states: list[dict[str, Any]], clock: Clock | None = None,
+                   must_use: str | None = None) -> dict[Vals, Statement]:
+        """Result (frozen, one per example) -> the first statement giving it, for every
+        statement that succeeds on all examples and makes a value no variable has yet.
+
+        ``must_use``: only the statements that read this variable. A state's new variable is
+        what sets it apart from its parent, so a value the parent could not reach in one step
+        can only come from such a statement: checking them alone is the cheap look-ahead."""
+        var_types = {n: value_type(v) for n, v in states[0].items()}
+        existing = {tuple(freeze(s[n]) for s in states) for n in var_types}
+        target = self._target(var_types)
         out: dict[Vals, Statement] = {}
         for op, lam, args in self.statements(var_types):
+            if must_use is not None and must_use not in args:
+                continue
             if clock is not None:
                 clock.candidates += 1
             vals = []

@@ -86,7 +86,7 @@ def deepcoder_features(states: list[dict], targets: list, step: int, vals: Vals,
     ``node``: how it relates to the final outputs, per example and averaged, plus the op,
     its lambda's kind and the step."""
     E = len(vals)
-    acc = np.zeros(20)
+    acc = [0.0] * 20  # a list, not an array: scalar updates on numpy arrays are slow
     last_var = next(reversed(states[0]))  # the variable defined last (dicts keep order)
     for c, t in zip(vals, targets):
         t = tuple(t) if isinstance(t, list) else t
@@ -120,7 +120,7 @@ def deepcoder_features(states: list[dict], targets: list, step: int, vals: Vals,
             f[18] += c == len(t)
         else:
             f[19] += min(abs(c - t), 10) / 10
-    feats = list(acc / E)
+    feats = [a / E for a in acc]
     feats += [float(node.op == name) for name in _DC_OP_NAMES]
     lam = next((a for a in node.args if not hasattr(a, "name")), None)
     feats += [float(lam is not None and lam.type == k) for k in ("Fn1", "Pred", "Fn2")]

@@ -11,7 +11,10 @@ RobustFill) from a state in the beam or from a state just proposed (a one-step l
 the task is solved.
 
 If the beam dies out, the search starts again with twice the beam and twice the proposals per
-state, until the widest beam (``max_beam``) has failed too or the budget runs out. A model that
+state, until the widest beam (``max_beam``) has failed too or the budget runs out. (DeepCoder:
+per exact state, the step's candidates, the model's ranking and the look-ahead are computed once
+and reused by the wider rounds; the look-ahead only runs statements that read the state's newest
+variable, since any other statement was already tried from the parent state.) A model that
 proposes nothing reachable therefore fails cleanly: status ``timeout`` with ``stopped_by``
 ``"beam"`` (its own limit) or the budget that ran out.
 
@@ -102,12 +105,18 @@ class ExeDecLoop:
         steps = DeepCoderSteps(self.ops)
         max_steps = min(self.max_steps or MAX_VARIABLES, MAX_VARIABLES - len(names))
         cache: dict[Any, dict] = {}
+        ranked: dict[Any, list] = {}  # exact state -> the model's proposals, best first
+        finishes: dict[Any, Any] = {}  # exact state -> the statement reaching the outputs, or None
+        most = max(k for _, k in self._widths())  # proposals per state in the widest round
 
         def key(states):  # the set of value tuples, whatever their names
             return frozenset(tuple(freeze(s[n]) for s in states) for n in states[0])
 
-        def cands(states):  # statements name variables: cached per exact (named) state
-            k = tuple((n, tuple(freeze(s[n]) for s in states)) for n in states[0])
+        def exact(states):  # statements name variables: caches are per exact (named) state
+            return tuple((n, tuple(freeze(s[n]) for s in states)) for n in states[0])
+
+        def cands(states):
+            k = exact(states)
             got = cache.get(k)
             if got is None:
                 got = cache[k] = steps.candidates(states, self.clock)
@@ -129,10 +138,13 @@ class ExeDecLoop:
                         return program_node(inputs, sts + [st])
                     if depth == max_steps - 1:
                         continue
-                    problem = StepProblem("deepcoder", states, targets, len(sts),
-                                          input_names=frozenset(names),
-                                          enumerate_candidates=lambda states=states: cands(states))
-                    for subgoal, logp in self.model.propose(problem, per_state):
+                    here = exact(states)
+                    if here not in ranked:  # a wider round asks again for more of the same ranking
+                        problem = StepProblem("deepcoder", states, targets, len(sts),
+                                              input_names=frozenset(names),
+                                              enumerate_candidates=lambda states=states: cands(states))
+                        ranked[here] = self.model.propose(problem, most)
+                    for subgoal, logp in ranked[here][:per_state]:
                         self.proposals += 1
                         st = cs.get(tuple(freeze(v) for v in subgoal))
                         if st is None:
@@ -145,7 +157,12 @@ class ExeDecLoop:
                             continue
                         seen.add(k)
                         if depth + 1 < max_steps:  # look one step ahead: is the output reachable?
-                            last = cands(new).get(goal)
+                            there = exact(new)
+                            if there not in finishes:  # an earlier round may have looked already
+                                finishes[there] = steps.reaching(new, goal, self.clock,
+                                                                 must_use=st.target)
+                                self._check()
+                            last = finishes[there]
                             if last is not None:
                                 return program_node(inputs, sts + [st, last])
                         nxt.append((score + logp, new, sts + [st]))
