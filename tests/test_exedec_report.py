@@ -58,7 +58,8 @@ def test_remeasured_column_gives_value_and_gap_or_missing(tmp_path):
     none, cno = REMEASURED_PERCENT[("deepcoder", "NONE")], REMEASURED_PERCENT[("deepcoder", "COMPOSE_NEW_OP")]
     assert remeasured_figure("deepcoder", "NONE") == f"{none:.1f}%"
     assert remeasured_figure("deepcoder", "COMPOSE_NEW_OP") == f"{cno:.1f}% (gap {none - cno:+.1f})"
-    assert remeasured_figure("robustfill", "NONE") == "missing"   # not published for RobustFill
+    assert remeasured_figure("robustfill", "NONE") == f"{REMEASURED_PERCENT[('robustfill', 'NONE')]:.1f}%"
+    assert remeasured_figure("lists", "NONE") == "missing"   # no figure: no guess
     _write(tmp_path, "deepcoder", "COMPOSE_NEW_OP", "exedec", ["solved"])
     text = compare([("exedec", tmp_path)])
     header = text.splitlines()[0]
@@ -66,3 +67,13 @@ def test_remeasured_column_gives_value_and_gap_or_missing(tmp_path):
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert len(cells) == len(header.strip("|").split("|"))
     assert cells[-2:] == ["missing", remeasured_figure("deepcoder", "COMPOSE_NEW_OP")]
+
+
+def test_report_names_where_the_remeasured_figures_come_from(tmp_path, capsys):
+    from synth.exedec.paper import REMEASURED_PERCENT, REMEASURED_SOURCE
+    from synth.exedec.report import main
+    assert {d for d, _ in REMEASURED_PERCENT} <= set(REMEASURED_SOURCE)   # every figure has a source
+    _write(tmp_path, "deepcoder", "NONE", "exedec", ["solved"])
+    main([f"exedec={tmp_path}"])
+    out = capsys.readouterr().out
+    assert all(src in out for src in REMEASURED_SOURCE.values())

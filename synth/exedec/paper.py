@@ -7,8 +7,8 @@ split; mean of 5 trained models. The per-split numbers are in the paper's Figure
 and its appendix tables, which could not be read here (only abstracts, summaries and the ICLR
 reviews were available: see ../shared/research/exedec_dsls.md §6), so every per-split figure is
 ``None`` (missing) rather than a guess. Fill ``EXEDEC_PERCENT`` from the arXiv PDF's appendix
-table to have the benchmark table show them. ``REMEASURED_PERCENT`` holds what a later paper
-measured when it ran ExeDec (DeepCoder only), shown in a column of its own.
+table to have the benchmark table show them. ``REMEASURED_PERCENT`` holds what two later papers
+measured when they ran ExeDec's released checkpoints (both domains), shown in a column of its own.
 """
 from __future__ import annotations
 
@@ -38,14 +38,21 @@ def paper_figure(domain: str, split: str) -> str:
     return "missing" if v is None else f"{v:.1f}%"
 
 
-#: (domain, split) -> ExeDec's percentage solved as measured by a later paper, not by ExeDec's
-#: authors: Zenkner, Sesterhenn and Bartelt, "Shedding Light on Task Decomposition in Program
-#: Synthesis: The Driving Force of the Synthesizer Model" (arXiv:2503.08738, 2025), which compares
-#: ExeDec with their REGISM on ExeDec's DeepCoder splits. Read from the bar chart on the authors'
-#: project page (github.com/jzenkner/regism.github.io at commit 366ff9b7,
-#: ``accuracy_barplot_deepcoder.svg``, dated 2025-01-28, "End-to-end test accuracy [%]"): each
-#: bar carries its value as text, and the bar heights agree with it to 0.05. Their RobustFill
-#: figures are not on the page, so they are missing.
+#: (domain, split) -> ExeDec's percentage solved as measured by later papers, not by ExeDec's
+#: authors: Zenkner, Sesterhenn and Bartelt (TU Clausthal) ran ExeDec (beam size 10, five trained
+#: models; the TIIPS repository's DeepCoder script points at ExeDec's released checkpoints and
+#: test data, gs://exedec/...) in two 2025 papers, and their project pages carry the bar charts
+#: (matplotlib SVGs: each value is read from its bar's height and agrees with the label printed
+#: on the bar).
+#:
+#: - DeepCoder: "Shedding Light on Task Decomposition in Program Synthesis: The Driving Force of
+#:   the Synthesizer Model" (arXiv:2503.08738), github.com/jzenkner/regism.github.io at commit
+#:   366ff9b7, ``accuracy_barplot_deepcoder.svg`` (2025-01-28), values printed with one decimal.
+#:   Their second paper's chart (below) gives 61.4/14.8/38.4/22.7/22.0/19.4, within 0.5 points.
+#: - RobustFill: "TIIPS: Transductively Informed Inductive Program Synthesis" (arXiv:2505.14744),
+#:   github.com/jzenkner/TIIPS at commit a9ad7010, ``images/accuracy_barplot_robustfill.svg``
+#:   (2025-05-15), bar heights to 0.01 (the printed labels are rounded to 2 significant digits:
+#:   95, 90, 98, 97, 87, 62); their "generalization average" bar, 86.86, is the mean of the five.
 REMEASURED_PERCENT: dict[tuple[str, str], float] = {
     ("deepcoder", "NONE"): 61.1,
     ("deepcoder", "LENGTH_GENERALIZATION"): 14.6,
@@ -53,12 +60,24 @@ REMEASURED_PERCENT: dict[tuple[str, str], float] = {
     ("deepcoder", "SWITCH_CONCEPT_ORDER"): 22.2,
     ("deepcoder", "COMPOSE_NEW_OP"): 21.7,
     ("deepcoder", "ADD_OP_FUNCTIONALITY"): 18.9,
+    ("robustfill", "NONE"): 95.40,
+    ("robustfill", "LENGTH_GENERALIZATION"): 90.24,
+    ("robustfill", "COMPOSE_DIFFERENT_CONCEPTS"): 98.34,
+    ("robustfill", "SWITCH_CONCEPT_ORDER"): 96.72,
+    ("robustfill", "COMPOSE_NEW_OP"): 86.56,
+    ("robustfill", "ADD_OP_FUNCTIONALITY"): 62.44,
+}
+#: domain -> where its ``REMEASURED_PERCENT`` figures come from (printed under the report's tables)
+REMEASURED_SOURCE: dict[str, str] = {
+    "deepcoder": "arXiv:2503.08738, chart on github.com/jzenkner/regism.github.io",
+    "robustfill": "arXiv:2505.14744, chart on github.com/jzenkner/TIIPS",
 }
 
 
 def remeasured_figure(domain: str, split: str) -> str:
-    """ExeDec's figure for a split as measured by Zenkner et al. 2025, with its generalization gap
-    (their NONE minus the split, in points), as table text; 'missing' where they give none."""
+    """ExeDec's figure for a split as measured by Zenkner et al. 2025 (``REMEASURED_SOURCE``), with
+    its generalization gap (their NONE minus the split, in points), as table text; 'missing' where
+    they give none."""
     v = REMEASURED_PERCENT.get((domain, split))
     if v is None:
         return "missing"

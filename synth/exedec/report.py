@@ -15,7 +15,7 @@ import statistics
 from pathlib import Path
 
 from synth.exedec import DOMAINS, SPLITS
-from synth.exedec.paper import paper_figure, remeasured_figure
+from synth.exedec.paper import REMEASURED_SOURCE, paper_figure, remeasured_figure
 
 PROBLEMS_PER_SPLIT = 1000
 #: the column of ExeDec's figures as measured by a later paper (``synth.exedec.paper``)
@@ -25,6 +25,11 @@ REMEASURED_HEAD = "ExeDec run by Zenkner et al. 2025"
 def _theirs(domain: str, split: str) -> str:
     """The two columns of ExeDec's own figures: the paper's, and a later paper's run."""
     return f"{paper_figure(domain, split)} | {remeasured_figure(domain, split)}"
+
+
+def sources_note() -> str:
+    """The line under a table that says where the re-measured ExeDec figures come from."""
+    return f"{REMEASURED_HEAD}: " + "; ".join(f"{d}: {src}" for d, src in REMEASURED_SOURCE.items())
 
 
 def load(results_dir: Path, domain: str, split: str) -> list[dict]:
@@ -214,12 +219,14 @@ def main(argv=None) -> None:
             label, _, folder = str(item).partition("=")
             runs.append((label, Path(folder)) if folder else (Path(label).name, Path(label)))
         print(compare(runs, args.limit, auto=args.auto))
+        print(f"\n{sources_note()}")
         return
     args.results_dir = args.results_dir[0]
     if args.by_steps:
         print(by_steps(args.results_dir, args.limit))
         return
     print(table(args.results_dir, args.limit))
+    print(f"\n{sources_note()}")
     if args.plots:
         for p in plots(args.results_dir, args.plots):
             print(f"\ncactus plot: {p}")
