@@ -59,16 +59,27 @@ class DeepCoderSteps:
             i += 1
         return f"x{i}"
 
+    def _statement(self, op, lam, args: tuple[str, ...], var_types: dict[str, str]) -> Statement:
+        """The statement ``op [lam] args`` defining the next variable."""
+        parts = ((Const(lam, lam.kind),) if lam is not None else ()) + \
+            tuple(Ref(a, var_types[a]) for a in args)
+        return Statement(op.name, parts, self._target(var_types), op.ret_type)
+
+    @staticmethod
+    def _existing(states: list[dict[str, Any]]) -> set[Vals]:
+        """The values (one per example) the state's variables already have."""
+        return {tuple(freeze(s[n]) for s in states) for n in states[0]}
+
     def reaching(self, states: list[dict[str, Any]], goal: Vals, clock: Clock | None = None,
                  must_use: str | None = None) -> Statement | None:
         """``candidates(states, clock, must_use).get(goal)``, the same statement, found faster:
         only ops of the goal's type are run, each stops at the first example it misses, and
         the ops run without their range check (a result equal to an in-range goal passes it)."""
-        var_types = {n: value_type(v) for n, v in states[0].items()}
-        if any(tuple(freeze(s[n]) for s in states) == goal for n in var_types):
+        if goal in self._existing(states):
             return None  # a value some variable already has is no candidate
         if not all(in_range(list(g) if isinstance(g, tuple) else g) for g in goal):
             return None  # no statement's (checked) result is out of range
+        var_types = {n: value_type(v) for n, v in states[0].items()}
         want = value_type(goal[0])
         for op, lam, args in self.statements(var_types):
             if op.ret_type != want or (must_use is not None and must_use not in args):
@@ -81,9 +92,7 @@ class DeepCoderSteps:
                 if v is None or freeze(v) != g:
                     break
             else:
-                parts = ((Const(lam, lam.kind),) if lam is not None else ()) + \
-                    tuple(Ref(a, var_types[a]) for a in args)
-                return Statement(op.name, parts, self._target(var_types), op.ret_type)
+                return self._statement(op, lam, args, var_types)
         return None
 
     def candidates(self, states: list[dict[str, Any]], clock: Clock | None = None,
@@ -93,10 +102,10 @@ class DeepCoderSteps:
 
         ``must_use``: only the statements that read this variable. A state's new variable is
         what sets it apart from its parent, so a value the parent could not reach in one step
-        can only come from such a statement: checking them alone is the cheap look-ahead."""
+        can only come from such a statement. (The loop's look-ahead asks for one value at a
+        time with ``reaching``, which this method's answers are the test reference for.)"""
         var_types = {n: value_type(v) for n, v in states[0].items()}
-        existing = {tuple(freeze(s[n]) for s in states) for n in var_types}
-        target = self._target(var_types)
+        existing = self._existing(states)
         out: dict[Vals, Statement] = {}
         for op, lam, args in self.statements(var_types):
             if must_use is not None and must_use not in args:
@@ -114,9 +123,7 @@ class DeepCoderSteps:
                 key = tuple(vals)
                 if key in existing or key in out:
                     continue
-                parts = ((Const(lam, lam.kind),) if lam is not None else ()) + \
-                    tuple(Ref(a, var_types[a]) for a in args)
-                out[key] = Statement(op.name, parts, target, op.ret_type)
+                out[key] = self._statement(op, lam, args, var_types)
         return out
 
 
