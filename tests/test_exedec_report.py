@@ -77,3 +77,17 @@ def test_report_names_where_the_remeasured_figures_come_from(tmp_path, capsys):
     main([f"exedec={tmp_path}"])
     out = capsys.readouterr().out
     assert all(src in out for src in REMEASURED_SOURCE.values())
+
+
+def test_a_run_can_be_read_from_several_folders_first_one_wins(tmp_path, capsys):
+    from synth.exedec.report import main
+    new, old = tmp_path / "new", tmp_path / "old"
+    _write(new, "deepcoder", "NONE", "exedec", ["solved", "solved"])       # redone: 2/2
+    _write(old, "deepcoder", "NONE", "exedec", ["timeout", "timeout"])     # superseded: 0/2
+    _write(old, "robustfill", "NONE", "exedec", ["solved", "timeout"])     # only here: 1/2
+    main([f"exedec={new},{old}", "--limit", "2"])
+    rows = {tuple(c.strip() for c in line.strip("|").split("|")[:2]): line
+            for line in capsys.readouterr().out.splitlines() if line.startswith("| ")}
+    assert "| 100.0 (2/2) |" in rows[("deepcoder", "NONE")]
+    assert "| 50.0 (1/2) |" in rows[("robustfill", "NONE")]
+    assert "| - | - |" in rows[("deepcoder", "COMPOSE_NEW_OP")]           # in neither folder

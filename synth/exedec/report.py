@@ -4,7 +4,8 @@ cactus plot per domain (one line per split).
     python -m synth.exedec.report benchmarks/out/exedec [--plots DIR]
     python -m synth.exedec.report enum=DIR1 exedec=DIR2 hybrid=DIR3 --limit 100   # side by side
     python -m synth.exedec.report enum=DIR1 exedec=DIR2 hybrid=DIR3 --auto         # + an auto column
-    python -m synth.exedec.report DIR --by-steps     # solved by the length of the ground-truth program
+    python -m synth.exedec.report exedec=NEW,OLD ...   # each split from the first folder holding it
+    python -m synth.exedec.report DIR[,DIR2] --by-steps     # solved by ground-truth program length
 
 reads ``exedec-DOMAIN-SPLIT.jsonl`` files written by the runner and prints markdown.
 """
@@ -32,11 +33,16 @@ def sources_note() -> str:
     return f"{REMEASURED_HEAD}: " + "; ".join(f"{d}: {src}" for d, src in REMEASURED_SOURCE.items())
 
 
-def load(results_dir: Path, domain: str, split: str) -> list[dict]:
+def load(results_dir: Path | tuple[Path, ...], domain: str, split: str) -> list[dict]:
+    """A split's records, sorted by problem index. ``results_dir`` may be several folders (a run
+    redone for one domain only): the first one holding the split's file is read."""
     from synth.bench import load_records
-    path = results_dir / f"exedec-{domain}-{split}.jsonl"
-    recs = list(load_records(path).values())
-    return sorted(recs, key=lambda r: int(r["name"].rsplit("/", 1)[1]))
+    for folder in results_dir if isinstance(results_dir, tuple) else (results_dir,):
+        path = folder / f"exedec-{domain}-{split}.jsonl"
+        if path.exists():
+            recs = list(load_records(path).values())
+            return sorted(recs, key=lambda r: int(r["name"].rsplit("/", 1)[1]))
+    return []
 
 
 def first_n(recs: list[dict]) -> int:
@@ -205,11 +211,12 @@ def plots(results_dir: Path, out_dir: Path, timeout: float = 10.0) -> list[Path]
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("results_dir", type=Path, nargs="+",
-                    help="one results folder, or LABEL=FOLDER ... to compare runs side by side")
+                    help="one results folder, or LABEL=FOLDER[,FOLDER...] ... to compare runs "
+                         "side by side (each split read from the first folder that has it)")
     ap.add_argument("--plots", type=Path, default=None, help="write one cactus plot per domain here")
     ap.add_argument("--limit", type=int, default=None, help="only the first N problems of each split")
     ap.add_argument("--by-steps", action="store_true",
-                    help="solved / run per length of the ground-truth program (one results folder)")
+                    help="solved / run per length of the ground-truth program (one run: FOLDER[,FOLDER...])")
     ap.add_argument("--auto", action="store_true",
                     help="add a column for the run of the strategy --strategy auto picks per domain")
     args = ap.parse_args(argv)
@@ -217,11 +224,16 @@ def main(argv=None) -> None:
         runs = []
         for item in args.results_dir:
             label, _, folder = str(item).partition("=")
-            runs.append((label, Path(folder)) if folder else (Path(label).name, Path(label)))
+            if not folder:
+                runs.append((Path(label).name, Path(label)))
+            else:  # LABEL=DIR or LABEL=DIR1,DIR2 (each split from the first folder that has it)
+                dirs = tuple(Path(f) for f in folder.split(","))
+                runs.append((label, dirs[0] if len(dirs) == 1 else dirs))
         print(compare(runs, args.limit, auto=args.auto))
         print(f"\n{sources_note()}")
         return
-    args.results_dir = args.results_dir[0]
+    dirs = tuple(Path(f) for f in str(args.results_dir[0]).split(","))
+    args.results_dir = dirs[0] if len(dirs) == 1 else dirs
     if args.by_steps:
         print(by_steps(args.results_dir, args.limit))
         return
