@@ -39,11 +39,11 @@ def paper_figure(domain: str, split: str) -> str:
 
 
 #: (domain, split) -> ExeDec's percentage solved as measured by later papers, not by ExeDec's
-#: authors: Zenkner, Sesterhenn and Bartelt (TU Clausthal) ran ExeDec (beam size 10, five trained
-#: models; the TIIPS repository's DeepCoder script points at ExeDec's released checkpoints and
-#: test data, gs://exedec/...) in two 2025 papers, and their project pages carry the bar charts
-#: (matplotlib SVGs: each value is read from its bar's height and agrees with the label printed
-#: on the bar).
+#: authors: Zenkner, Sesterhenn and Bartelt (TU Clausthal) ran ExeDec (beam size 10; the TIIPS
+#: repository's DeepCoder script points at ExeDec's released checkpoints and test data,
+#: gs://exedec/..., and its plotting notebook averages five seeds) in two 2025 papers, and
+#: their project pages carry the bar charts (matplotlib SVGs: each value is read from its bar's
+#: height and agrees with the label printed on the bar).
 #:
 #: - DeepCoder: "Shedding Light on Task Decomposition in Program Synthesis: The Driving Force of
 #:   the Synthesizer Model" (arXiv:2503.08738), github.com/jzenkner/regism.github.io at commit
