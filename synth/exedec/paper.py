@@ -8,7 +8,7 @@ and its appendix tables, which could not be read here (only abstracts, summaries
 reviews were available: see ../shared/research/exedec_dsls.md §6), so every per-split figure is
 ``None`` (missing) rather than a guess. Fill ``EXEDEC_PERCENT`` from the arXiv PDF's appendix
 table to have the benchmark table show them. ``REMEASURED_PERCENT`` holds what two later papers
-measured when they ran ExeDec's released checkpoints (both domains), shown in a column of its own.
+measured when they ran ExeDec (both domains), shown in a column of its own.
 """
 from __future__ import annotations
 

@@ -28,6 +28,12 @@ def _theirs(domain: str, split: str) -> str:
     return f"{paper_figure(domain, split)} | {remeasured_figure(domain, split)}"
 
 
+def run_folders(text: str) -> Path | tuple[Path, ...]:
+    """``DIR`` or ``DIR1,DIR2,...`` as ``load`` takes it: one folder, or folders read in order."""
+    dirs = tuple(Path(f) for f in text.split(","))
+    return dirs[0] if len(dirs) == 1 else dirs
+
+
 def sources_note() -> str:
     """The line under a table that says where the re-measured ExeDec figures come from."""
     return f"{REMEASURED_HEAD}: " + "; ".join(f"{d}: {src}" for d, src in REMEASURED_SOURCE.items())
@@ -227,13 +233,11 @@ def main(argv=None) -> None:
             if not folder:
                 runs.append((Path(label).name, Path(label)))
             else:  # LABEL=DIR or LABEL=DIR1,DIR2 (each split from the first folder that has it)
-                dirs = tuple(Path(f) for f in folder.split(","))
-                runs.append((label, dirs[0] if len(dirs) == 1 else dirs))
+                runs.append((label, run_folders(folder)))
         print(compare(runs, args.limit, auto=args.auto))
         print(f"\n{sources_note()}")
         return
-    dirs = tuple(Path(f) for f in str(args.results_dir[0]).split(","))
-    args.results_dir = dirs[0] if len(dirs) == 1 else dirs
+    args.results_dir = run_folders(str(args.results_dir[0]))
     if args.by_steps:
         print(by_steps(args.results_dir, args.limit))
         return
