@@ -155,13 +155,13 @@ def main() -> None:
 
     from synth.dsl.deepcoder import kernels as dk
     from synth.dsl.strings import kernels as sk
-    from synth.search.compiled.warmup import ensure_compiled
+    from synth.search.compiled.warmup import ensure_kernels
 
     if args.startup_only:
         log("start-up of `synth solve` on a one-example task (wall, whole process):")
         startup(log)
         return
-    loads = {"strings": ensure_compiled(sk), "deepcoder": ensure_compiled(dk)}
+    loads = {"strings": ensure_kernels(sk), "deepcoder": ensure_kernels(dk)}
     log(f"kernels loaded (or compiled) in {loads['strings']:.2f} s (strings), "
         f"{loads['deepcoder']:.2f} s (deepcoder)")
     result = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from typing import Any, Sequence
 
+from synth import deadline
 from synth.dsl import get_domain
 from synth.dsl.base import ERROR, Program
 from synth.errors import SynthError
@@ -41,7 +42,8 @@ def solve(task: Task, *, strategy: str = "auto", timeout: float | None = 10.0,
     budget = Budget(timeout=timeout, max_candidates=max_candidates, max_memory_mb=max_memory_mb,
                     max_size=max_size)
     started = time.perf_counter()
-    outcome = fn(task, domain, budget, **options)
+    with deadline.until(budget.timeout):  # work before and beside the search loop counts too
+        outcome = fn(task, domain, budget, **options)
     seconds = time.perf_counter() - started
     program = None if outcome.node is None else Program(outcome.node, domain)
     result = Result(name=task.name, domain=domain.name, strategy=name, status=outcome.status,

@@ -30,8 +30,13 @@ def _hidden_widths(hidden: str) -> tuple[int, ...]:
 
 
 def _check_device(device: str) -> None:
-    if device == "cuda":
+    """Training needs torch (an optional extra: inference runs on numpy alone)."""
+    try:
         import torch
+    except ImportError:
+        raise SynthError("training needs torch, which is not installed: pip install 'synth[train]' "
+                         "(first pip install torch==2.13.0 for the CPU build)") from None
+    if device == "cuda":
         if not torch.cuda.is_available():
             raise SynthError("--device cuda: no CUDA device is available to torch here; use --device cpu")
 

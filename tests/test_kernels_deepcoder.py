@@ -18,7 +18,7 @@ from synth.search.compiled import CompiledBottomUpSearch  # noqa: E402
 from synth.search.compiled import protocol as Q  # noqa: E402
 from synth.search.compiled import table as T  # noqa: E402
 from synth.search.compiled.valuebank import ValueBank, target_bank  # noqa: E402
-from synth.search.compiled.warmup import ensure_compiled  # noqa: E402
+from synth.search.compiled.warmup import ensure_kernels  # noqa: E402
 from synth.search.enumerative import limits_for  # noqa: E402
 from synth.task import Task  # noqa: E402
 
@@ -34,7 +34,7 @@ GEN = {"Int": INT, "List": LIST, "Fn1": st.sampled_from(R.FN1), "Pred": st.sampl
 def run_kernel(op_name, args_per_example):
     """The op's kernel on one argument tuple per example: the result tuple, or None if the
     kernel keeps nothing."""
-    ensure_compiled(K)
+    ensure_kernels(K)
     op = D.op(op_name)
     E = len(args_per_example)
     k = len(op.arg_types)

@@ -19,7 +19,7 @@ from synth.dsl.strings import kernels as K  # noqa: E402
 from synth.search.compiled import protocol as Q  # noqa: E402
 from synth.search.compiled import table as T  # noqa: E402
 from synth.search.compiled.valuebank import ValueBank, target_bank  # noqa: E402
-from synth.search.compiled.warmup import ensure_compiled  # noqa: E402
+from synth.search.compiled.warmup import ensure_kernels  # noqa: E402
 
 D = get_domain("strings")
 KERNEL_OPS = [name for name, op in D.ops.items() if K.kernel_code(op) is not None]
@@ -37,7 +37,7 @@ def run_kernel(op_name: str, args_per_example, limits: ValueLimits = ValueLimits
     """Run the op's kernel on one argument tuple per example; the result tuple, or None when the
     kernel keeps nothing (an error or a value the caps reject). ``dtype``: the element type of
     the string banks (uint8 for ASCII-only searches)."""
-    ensure_compiled(K, dtype)
+    ensure_kernels(K, dtype)
     op = D.op(op_name)
     E = len(args_per_example)
     k = len(op.arg_types)

@@ -7,7 +7,7 @@ import pytest
 
 from synth.dsl.base import Apply, node_vars
 from synth.neural.models import (WEIGHTS_DIR, ConstantGuide, GuideConfig, NumpyGuide, build_torch_model,
-                                 read_state_dict, shipped_guide)
+                                 read_state_dict, save_state_dict, shipped_guide)
 from synth.neural.signatures import IO_ENTRIES, NUM_CATEGORIES, VALUE_ENTRIES
 
 
@@ -16,8 +16,8 @@ def test_numpy_inference_matches_torch(tmp_path):
     torch.manual_seed(0)
     cfg = GuideConfig(embed=3, hidden=(16, 8))
     model = build_torch_model(cfg)
-    path = tmp_path / "g.pt"
-    torch.save({k: v.detach().contiguous() for k, v in model.state_dict().items()}, path)
+    path = tmp_path / "g.npz"
+    save_state_dict({k: v.detach().numpy() for k, v in model.state_dict().items()}, path)
     state = read_state_dict(path)
     assert set(state) == set(model.state_dict())
     guide = NumpyGuide(state, cfg)
@@ -31,7 +31,7 @@ def test_numpy_inference_matches_torch(tmp_path):
 
 
 def test_shipped_weights_are_small_and_described():
-    pt = WEIGHTS_DIR / "strings_guide.pt"
+    pt = WEIGHTS_DIR / "strings_guide.npz"
     meta = json.loads((WEIGHTS_DIR / "strings_guide.json").read_text())
     assert pt.stat().st_size < 10 * 2**20
     for key in ("config", "settings", "data", "validation", "training"):
@@ -117,14 +117,14 @@ def test_train_cli_small_run(tmp_path):
     assert res.exit_code == 0, res.output
     summary = json.loads(res.stdout[res.stdout.index("{"):])
     assert summary["training"]["samples_per_s"] > 0 and summary["validation"]["loss"] > 0
-    assert (out / "strings_guide.pt").exists() and (out / "checkpoint.pt").exists()
-    guide = NumpyGuide.load(out / "strings_guide.pt")
+    assert (out / "strings_guide.npz").exists() and (out / "checkpoint.pt").exists()
+    guide = NumpyGuide.load(out / "strings_guide.npz")
     assert guide.config.hidden == (8,)
     # a rerun resumes from the checkpoint: nothing left to train, same weights
-    before = read_state_dict(out / "strings_guide.pt")
+    before = read_state_dict(out / "strings_guide.npz")
     res = CliRunner().invoke(train, args)
     assert res.exit_code == 0
-    after = read_state_dict(out / "strings_guide.pt")
+    after = read_state_dict(out / "strings_guide.npz")
     assert all(np.array_equal(before[k], after[k]) for k in before)
 
 

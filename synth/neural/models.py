@@ -1,5 +1,5 @@
 """The value-scoring guide: BUSTLE's MLP over embedded property signatures, in torch for training
-and in numpy for inference.
+and in numpy for inference (weights ship as ``.npz``; torch is only needed to train).
 
 Each of the 206 signature entries (160 of the task's I/O signature, 46 of the value's) is a
 category; the model embeds every (entry, category) pair in ``embed`` dimensions, concatenates
@@ -13,10 +13,7 @@ single bias vector. Scoring a value is then a 230-wide one-hot matmul and two sm
 """
 from __future__ import annotations
 
-import io
 import json
-import pickle
-import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -73,49 +70,17 @@ def build_torch_model(config: GuideConfig):
 
 
 # --------------------------------------------------------------------------- weight files
-class _TensorUnpickler(pickle.Unpickler):
-    """Reads the ``data.pkl`` of a ``torch.save`` zip without torch: tensors become numpy arrays.
-    Only the few globals a state dict of dense float tensors uses are allowed."""
-
-    def __init__(self, file, archive: zipfile.ZipFile, prefix: str):
-        super().__init__(file)
-        self.archive = archive
-        self.prefix = prefix
-
-    def find_class(self, module, name):
-        if module == "torch._utils" and name == "_rebuild_tensor_v2":
-            return _rebuild_tensor
-        if module == "torch" and name in _STORAGE_DTYPES:
-            return name
-        if module == "collections" and name == "OrderedDict":
-            from collections import OrderedDict
-            return OrderedDict
-        raise pickle.UnpicklingError(f"unexpected object {module}.{name} in a guide weights file")
-
-    def persistent_load(self, pid):
-        kind, storage_type, key, _location, _numel = pid
-        if kind != "storage":
-            raise pickle.UnpicklingError(f"unexpected persistent id {pid!r}")
-        raw = self.archive.read(f"{self.prefix}data/{key}")
-        return np.frombuffer(raw, dtype=_STORAGE_DTYPES[storage_type])
-
-
-_STORAGE_DTYPES = {"FloatStorage": np.float32, "DoubleStorage": np.float64, "LongStorage": np.int64}
-
-
-def _rebuild_tensor(storage, offset, size, stride, *_rest):
-    item = storage.itemsize
-    return np.lib.stride_tricks.as_strided(storage[offset:], shape=tuple(size),
-                                           strides=tuple(s * item for s in stride)).copy()
+def save_state_dict(state: dict[str, np.ndarray], path: str | Path) -> None:
+    """Write a state dict (tensor name -> array) as ``.npz``: the format the guides ship in,
+    read without torch."""
+    with open(path, "wb") as f:
+        np.savez(f, **{k: np.ascontiguousarray(v) for k, v in state.items()})
 
 
 def read_state_dict(path: str | Path) -> dict[str, np.ndarray]:
-    """The tensors of a state dict saved with ``torch.save``, as numpy arrays (no torch needed)."""
-    with zipfile.ZipFile(path) as z:
-        pkl = next(n for n in z.namelist() if n.endswith("data.pkl"))
-        prefix = pkl[: -len("data.pkl")]
-        with z.open(pkl) as f:
-            return dict(_TensorUnpickler(io.BytesIO(f.read()), z, prefix).load())
+    """The arrays of a state dict written by ``save_state_dict``."""
+    with np.load(path, allow_pickle=False) as z:
+        return {k: z[k] for k in z.files}
 
 
 # --------------------------------------------------------------------------- numpy inference
@@ -206,6 +171,6 @@ _SHIPPED: dict[str, NumpyGuide | None] = {}
 def shipped_guide(domain: str) -> NumpyGuide | None:
     """The guide shipped in the package for a domain (None if there is none)."""
     if domain not in _SHIPPED:
-        path = WEIGHTS_DIR / f"{domain}_guide.pt"
+        path = WEIGHTS_DIR / f"{domain}_guide.npz"
         _SHIPPED[domain] = NumpyGuide.load(path) if path.exists() else None
     return _SHIPPED[domain]

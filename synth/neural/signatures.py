@@ -19,6 +19,8 @@ from typing import Any, Sequence
 import numba
 import numpy as np
 
+from synth.kernelmode import active
+
 # summary categories of one property over the examples
 ALL_TRUE, ALL_FALSE, MIXED, TYPE_MISMATCH, PADDING = 0, 1, 2, 3, 4
 NUM_CATEGORIES = 5
@@ -382,7 +384,7 @@ def value_signatures(type_: str, values: Sequence[tuple] | None, output: OutputC
     compare = with_output and output.is_string
     if type_ == "String":
         codes, lens = encoded
-        summ = string_summaries(codes, lens, output.codes, output.lens, nex, compare)
+        summ = active(string_summaries)(codes, lens, output.codes, output.lens, nex, compare)
         sig[:, _S0:_S0 + NS] = summ[:, :NS]
         if compare:
             sig[:, _SC0:_SC0 + NSC] = summ[:, NS:]

@@ -3,7 +3,7 @@
 ``train_guide`` is what ``synth train guide`` runs. It is reproducible: the data come from
 seeded synthetic searches (``synth.neural.data.generate``), the split is by search, and torch
 is seeded. Each epoch is checkpointed (``checkpoint.pt``, resumable); the weights of the best
-validation epoch are written as ``<domain>_guide.pt`` (a state dict) with a JSON of metadata
+validation epoch are written as ``<domain>_guide.npz`` (a state dict, read without torch) with a JSON of metadata
 (model shape, data and training settings, validation metrics, time and throughput).
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Callable
 import numpy as np
 
 from synth.neural.data import Dataset, generate
-from synth.neural.models import WEIGHTS_DIR, GuideConfig, build_torch_model
+from synth.neural.models import WEIGHTS_DIR, GuideConfig, build_torch_model, save_state_dict
 from synth.neural.signatures import VALUE_ENTRIES
 
 
@@ -205,7 +205,7 @@ def train_guide(st: TrainSettings, out: Path, resume: bool = True, install: bool
         samples_seen += n
         if best is None or metrics["loss"] < best["val"]["loss"]:
             best = rec
-            _write_weights(model, out / f"{st.domain}_guide.pt")
+            _write_weights(model, out / f"{st.domain}_guide.npz")
         torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": epoch + 1,
                     "best": best, "history": history, "settings": _settings_json(st)}, ckpt)
         if step_progress is not None:
@@ -227,15 +227,14 @@ def train_guide(st: TrainSettings, out: Path, resume: bool = True, install: bool
     (out / f"{st.domain}_guide.json").write_text(json.dumps(meta, indent=1) + "\n")
     if install:
         WEIGHTS_DIR.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(out / f"{st.domain}_guide.pt", WEIGHTS_DIR / f"{st.domain}_guide.pt")
+        shutil.copyfile(out / f"{st.domain}_guide.npz", WEIGHTS_DIR / f"{st.domain}_guide.npz")
         shutil.copyfile(out / f"{st.domain}_guide.json", WEIGHTS_DIR / f"{st.domain}_guide.json")
     return meta
 
 
 def _write_weights(model, path: Path) -> None:
-    import torch
-    state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    torch.save(state, path)
+    state = {k: v.detach().cpu().numpy() for k, v in model.state_dict().items()}
+    save_state_dict(state, path)
 
 
 def _settings_json(st: TrainSettings) -> dict:

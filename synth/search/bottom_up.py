@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from itertools import islice, product
 from typing import Any, Callable, Sequence
 
-from synth.dsl.base import ERROR, Domain, Node, ValueLimits, node_size
+from synth.dsl.base import ERROR, Const, Domain, Node, ValueLimits, node_size
 from synth.search.budget import Budget, Clock
 from synth.search.decompose import ConcatDecomposer
 from synth.search.grammar import SearchGrammar
 
-_CHUNK = 1024  # argument tuples evaluated between two budget checks
+_CHUNK = 1024  # argument tuples evaluated between two budget checks (tasks of up to 8 examples)
 #: a solution found by a shortcut is held back while the plain search looks for a smaller
 #: program: for max(_PENDING_MIN, _PENDING_FACTOR * candidates so far) more candidates, and
 #: until _PENDING_BUDGET_SHARE of the budget (seconds or candidates) is spent. Shortcut
@@ -264,14 +264,26 @@ class BottomUpSearch:
             if b is not None:
                 self._offer(p.make((node, a, b)))
 
-    def _leaves(self) -> None:
+    def leaf_values(self, node: Node) -> tuple:
+        """A leaf's values on every example (a constant's without one interpreter call each)."""
+        if isinstance(node, Const) and type(self.domain).evaluate is Domain.evaluate:
+            return (node.value,) * len(self.inputs)
+        return tuple(self.domain.evaluate(node, env) for env in self.inputs)
+
+    def _leaves(self) -> str | None:
+        """Enter the leaves (inputs, constants); returns the budget that ran out first, if any
+        (thousands of constants on thousands of examples take seconds)."""
         for leaf in self.grammar.leaves:
-            vals = tuple(self.domain.evaluate(leaf.node, env) for env in self.inputs)
+            stopped = self.clock.exceeded()
+            if stopped:
+                return stopped
+            vals = self.leaf_values(leaf.node)
             if ERROR in vals or vals in self.seen[leaf.result]:
                 continue
             self._add(leaf.result, leaf.cost, vals, leaf.node)
             if self.solution is not None:
-                return
+                return None
+        return None
 
     # ------------------------------------------------------------------------------------
     def run(self) -> SearchOutcome:
@@ -280,12 +292,11 @@ class BottomUpSearch:
         max_size = self.budget.max_size or 10**6
         max_arity = max((len(p.args) for p in g.productions), default=0)
         max_pcost = max((p.cost for p in g.productions), default=1)
-        self._leaves()
+        stopped = self._leaves()
         last_nonempty = max((c for lv in self.bank.values() for c, l in enumerate(lv) if l), default=0)
         explored = 0
-        stopped = None
         cost = explored
-        while self.solution is None:
+        while self.solution is None and stopped is None:
             cost += 1
             if self.pending is not None and cost >= self.pending_size:
                 self.solution = self.pending  # nothing smaller exists
@@ -319,6 +330,8 @@ class BottomUpSearch:
         """Enumerate every program of exactly ``cost``; returns the exhausted budget, if any."""
         clock = self.clock
         seen_all = self.seen
+        # a candidate costs one op call per example: keep the work between checks the same
+        chunk_size = max(1, _CHUNK * 8 // max(8, len(self.inputs)))
         for prod in self.grammar.productions:
             rest = cost - prod.cost
             k = len(prod.args)
@@ -336,7 +349,7 @@ class BottomUpSearch:
                 combos = lists[0] if k == 1 else product(*lists)
                 it = iter(combos)
                 while True:
-                    chunk = list(islice(it, _CHUNK))
+                    chunk = list(islice(it, chunk_size))
                     if not chunk:
                         break
                     clock.candidates += len(chunk)

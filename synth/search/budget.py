@@ -5,6 +5,8 @@ import os
 import time
 from dataclasses import dataclass
 
+from synth import deadline
+
 
 @dataclass(frozen=True)
 class Budget:
@@ -57,6 +59,9 @@ class Clock:
         self.budget = budget
         self.start = time.perf_counter()
         self.deadline = None if budget.timeout is None else self.start + budget.timeout
+        ambient = deadline.current()  # the whole solve's: work before this search counts too
+        if ambient is not None and (self.deadline is None or ambient < self.deadline):
+            self.deadline = ambient
         self.candidates = 0
         self._next_memory_check = 0.0
 

@@ -67,7 +67,8 @@ def solve_bottom_up(task: Task, domain: Domain, budget: Budget, grammar: SearchG
     limits = limits_for(task)
     inputs = [dict(e.inputs) for e in task.examples]
     target = [e.output for e in task.examples]
-    if engine == "auto":
+    cls = engine_class(domain, grammar, limits, engine, BottomUpSearch, compiled_plain_class)
+    if engine == "auto" and cls is not BottomUpSearch:
         quick = AUTO_PYTHON_CANDIDATES
         if budget.max_candidates is not None and budget.max_candidates <= quick:
             return BottomUpSearch(domain, grammar, inputs, target, budget, limits, **options).run()
@@ -82,7 +83,6 @@ def solve_bottom_up(task: Task, domain: Domain, budget: Budget, grammar: SearchG
             if left <= 0:
                 return out
             budget = replace(budget, timeout=left)
-    cls = engine_class(domain, grammar, limits, engine, BottomUpSearch, compiled_plain_class)
     return cls(domain, grammar, inputs, target, budget, limits, **options).run()
 
 
@@ -96,14 +96,25 @@ def engine_class(domain: Domain, grammar: SearchGrammar, limits: ValueLimits, en
                  python_cls: type, compiled: Callable[[], type]) -> type:
     """The search class an ``engine`` choice means: ``python_cls``, or ``compiled()`` when numba
     imports and, for "auto", every production has a kernel ("compiled" without numba raises
-    the ImportError)."""
-    if engine == "python":
-        return python_cls
+    the ImportError). While the kernels are not yet compiled on this machine (see
+    ``compiled.warmup``), "auto" and "python" run the pure-Python engine and the numba
+    functions they share (the guide's) as plain Python, and "auto" starts the compilation in
+    the background, so that no search waits for it."""
+    from synth import kernelmode
+
     try:
         from synth.search import compiled as C
+        from synth.search.compiled import warmup
     except ImportError:  # numba missing
         if engine == "compiled":
             raise
+        return python_cls
+    cold = engine != "compiled" and warmup.cacheable() and not warmup.ready(domain.name)
+    kernelmode.set_pure_python(cold)
+    if engine == "python":
+        return python_cls
+    if cold:
+        warmup.start_background(domain.name)
         return python_cls
     if engine == "compiled" or C.unsupported_reason(domain, grammar, limits, need_all_kernels=True) is None:
         return compiled()

@@ -30,6 +30,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from synth.dsl.base import Domain, ValueLimits, node_size
+from synth.kernelmode import active
 from synth.neural.heuristics import string_heuristic
 from synth.neural.signatures import OutputContext, encode_values, io_signature, value_signatures
 from synth.search.bottom_up import BottomUpSearch, SearchOutcome
@@ -96,7 +97,7 @@ class GuidedSearch(BottomUpSearch):
             extra += model_penalty(self.guide.predict(self.io_bias, sigs))
         if self.heuristics and type_ == "String" and self.output.is_string:
             codes, lens = encoded
-            extra += string_heuristic(codes, lens, self.output.codes, self.output.lens, m)
+            extra += active(string_heuristic)(codes, lens, self.output.codes, self.output.lens, m)
         if self.max_penalty is not None:
             np.minimum(extra, self.max_penalty, out=extra)
         return extra

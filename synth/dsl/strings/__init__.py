@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Sequence
 
+from synth import deadline
 from synth.dsl.base import Const, ValueLimits
 from synth.dsl.callsyntax import CallSyntaxDomain
 from synth.dsl.strings import ops as _ops
@@ -15,7 +16,13 @@ CANDIDATE_CHARS = tuple(" ,.!?()[]<>{}-+_/$#:;@%0")
 
 
 def longest_common_substring(a: str, b: str) -> str:
-    """The longest common substring of two strings (the first one found, for ties)."""
+    """The longest common substring of two strings (for ties, the one that ends first in ``a``).
+
+    Dynamic programming over ``a``'s positions; long strings run a row at a time in numpy, and
+    an expired search deadline (``synth.deadline``) ends the scan with the best found so far.
+    """
+    if len(a) * len(b) > _NUMPY_CELLS:
+        return _lcs_rows(a, b)
     best_len, best_end = 0, 0
     prev = [0] * (len(b) + 1)
     for i in range(1, len(a) + 1):
@@ -27,6 +34,36 @@ def longest_common_substring(a: str, b: str) -> str:
                 if cur[j] > best_len:
                     best_len, best_end = cur[j], i
         prev = cur
+    return a[best_end - best_len:best_end]
+
+
+#: cells of dynamic programming (numpy cells count 1/50, a pair's set-up 20) spent on a task's
+#: pairs before the longest-common-substring constants stop: about 0.4 s; the most any
+#: benchmark task needs (SyGuS phone-10-long, 100 examples) is 2.9 M
+LCS_WORK = 4_000_000
+#: above this many DP cells a pair is scanned with numpy rows (same answer, C speed)
+_NUMPY_CELLS = 4096
+
+
+def _lcs_rows(a: str, b: str) -> str:
+    import numpy as np
+
+    from synth import deadline
+
+    bb = np.frombuffer(b.encode("utf-32-le"), dtype=np.uint32)
+    aa = np.frombuffer(a.encode("utf-32-le"), dtype=np.uint32)
+    prev = np.zeros(len(b) + 1, np.int32)
+    cur = np.zeros(len(b) + 1, np.int32)
+    best_len, best_end = 0, 0
+    for i in range(1, len(a) + 1):
+        np.add(prev[:-1], 1, out=cur[1:])
+        cur[1:] *= bb == aa[i - 1]
+        m = int(cur.max())
+        if m > best_len:
+            best_len, best_end = m, i
+        prev, cur = cur, prev
+        if i % 64 == 0 and deadline.expired():
+            break
     return a[best_end - best_len:best_end]
 
 
@@ -94,9 +131,17 @@ class StringsDomain(CallSyntaxDomain):
         for c in CANDIDATE_CHARS:
             if c in all_text:
                 values[c] = None
+        # pairs grow with the square of the examples: the scan stops after LCS_WORK cells of
+        # dynamic programming (a fixed count, so the same task gets the same constants on any
+        # machine; every benchmark task stays within it), or at an expired search deadline
+        work = 0
         for col in columns.values():
             for i in range(len(col)):
+                if work > LCS_WORK or deadline.expired():
+                    break
                 for j in range(i + 1, len(col)):
+                    cells = len(col[i]) * len(col[j])
+                    work += (cells if cells <= _NUMPY_CELLS else cells // 50 + len(col[i])) + 20
                     lcs = longest_common_substring(col[i], col[j])
                     if len(lcs) >= 2:
                         values[lcs] = None

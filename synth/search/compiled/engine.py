@@ -115,8 +115,11 @@ class CompiledBottomUpSearch(BottomUpSearch):
             except _Unsupported as e:
                 self.fallback_reason = str(e)
         if self.kernels_were_compiled:
-            # a first compilation (tens of seconds, once) is not search time; loading the
-            # compiled kernels (about a second) is: the parent's clock has been running
+            # a first compilation (tens of seconds, once; only with engine="compiled", as
+            # "auto" compiles in the background) is not search time; loading the compiled
+            # kernels (about a second) is: the parent's clock has been running
+            from synth import deadline
+            deadline.postpone(self._compile_seconds)
             self.clock = Clock(self.budget)
 
     # ------------------------------------------------------------------------------------
@@ -140,7 +143,7 @@ class CompiledBottomUpSearch(BottomUpSearch):
             raise _Unsupported("the target outputs do not fit the start nonterminal's layout")
         self._leaf_vals = []
         for leaf in g.leaves:
-            vals = tuple(D.evaluate(leaf.node, env) for env in self.inputs)
+            vals = self.leaf_values(leaf.node)
             if ERROR not in vals:
                 t = g.nonterminals[leaf.result]
                 if any(K.encode(t, v) is None for v in vals):
@@ -153,8 +156,9 @@ class CompiledBottomUpSearch(BottomUpSearch):
             seq_values += list(self.target)
         dtype = K.element_dtype(seq_values)
         self.dtype = dtype
-        warmup.ensure_compiled(K, dtype)
-        self.kernels_were_compiled = not warmup.was_warm.get(f"{K.__name__}:{np.dtype(dtype).name}", True)
+        spent = warmup.ensure_kernels(K, dtype)  # 0 when this process has them already
+        self.kernels_were_compiled = spent > 0 and not warmup.was_warm.get(f"{K.__name__}:{np.dtype(dtype).name}", True)
+        self._compile_seconds = spent if self.kernels_were_compiled else 0.0
         self.kinds = {nt: K.KINDS[t] for nt, t in g.nonterminals.items()}
         self.caps = {nt: K.value_caps(t, self.limits) for nt, t in g.nonterminals.items()}
         if self.budget.max_memory_mb is not None:  # earlier searches' memory, kept for reuse
