@@ -5,11 +5,14 @@ file skips the tasks already recorded, so a long benchmark can be spread over se
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing as mp
 import os
+import signal
 import statistics
 import sys
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -17,6 +20,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from synth.task import Task
+
+try:  # compiles (or loads) the numba kernels once, before workers are forked
+    from synth.search.compiled.warmup import ensure_compiled
+except ImportError:  # numba missing: the pure-Python engine runs, nothing to compile
+    ensure_compiled = None
 
 #: seconds a worker gets beyond the task's own timeout (start-up, re-checks) before it is killed
 GRACE_SECONDS = 5.0
@@ -30,6 +38,22 @@ class BenchItem:
     group: str
     task: Task | None = None
     error: str | None = None
+
+
+class Interrupted(KeyboardInterrupt):
+    """``run_items`` was interrupted (Ctrl-C): its workers are killed; ``records`` holds the
+    records finished so far (item name -> record, those loaded from ``out`` included; all of
+    them are in ``out`` when it is given), ``total`` the number of items."""
+
+    def __init__(self, records: dict[str, dict], total: int, out: Path | None = None):
+        super().__init__(f"interrupted: {len(records)} of {total} tasks done")
+        self.records = records
+        self.total = total
+        self.out = out
+
+    @property
+    def recorded(self) -> int:
+        return len(self.records)
 
 
 @dataclass
@@ -68,10 +92,34 @@ def _error_record(name: str, domain: str, strategy: str, error: str, status: str
 
 
 def _worker(task: Task, cfg: BenchConfig, conn) -> None:
+    # Ctrl-C reaches the whole process group: the parent stops the run and kills the workers,
+    # which must not die of it on their own (each would print a traceback). SIGINT is blocked
+    # across the fork (see ``_sigint_blocked``), so none slips in before this line.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
         conn.send(_solve_record(task, cfg))
     finally:
         conn.close()
+
+
+@contextlib.contextmanager
+def _sigint_blocked():
+    """Defer a Ctrl-C (SIGINT) to the end of the block: a worker started and registered, a
+    record written whole."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def counts_as_solved(rec: dict[str, Any]) -> bool:
@@ -79,28 +127,72 @@ def counts_as_solved(rec: dict[str, Any]) -> bool:
     return rec.get("status") == "solved" and rec.get("test_ok") is not False
 
 
-def load_records(path: Path) -> dict[str, dict]:
+def load_records(path: Path, warn: Callable[[str], None] | None = _to_stderr) -> dict[str, dict]:
+    """The records of a results file, by item name (the last one of an item wins). A line that
+    is not a record (one cut off by a killed run) is skipped, with a warning through ``warn``
+    naming the file and line: its task is simply run again."""
     done: dict[str, dict] = {}
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                try:
-                    rec = json.loads(line)
-                except json.JSONDecodeError:
-                    continue  # a line cut off by a killed run: the task is simply run again
-                done[rec.get("item", rec["name"])] = rec
+    if path is None or not path.exists():
+        return done
+    text = path.read_text(encoding="utf-8", errors="replace")
+    for i, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            key = rec["item"] if "item" in rec else rec["name"]
+            if not isinstance(key, str):
+                raise TypeError("the record's item/name is not a string")
+        except (json.JSONDecodeError, TypeError, KeyError, AttributeError) as e:
+            if warn is not None:
+                why = f"malformed JSON ({e.msg})" if isinstance(e, json.JSONDecodeError) else \
+                    "not a result record"
+                warn(f"synth: warning: {path}:{i}: {why}, skipped; its task is run again")
+            continue
+        done[key] = rec
     return done
 
 
+def warm_kernels(domains: set[str], strategy: str = "auto",
+                 progress: Callable[[str], None] | None = _to_stderr) -> None:
+    """Compile (first run on this machine) or load the search kernels of ``domains`` in this
+    process, so that forked workers inherit them instead of each compiling them within its
+    time limit. Nothing without numba (or without ``synth.search.compiled.warmup``)."""
+    if ensure_compiled is None or not domains:
+        return
+    try:
+        ensure_compiled(set(domains), progress, strategy=strategy)
+    except Exception as e:  # the workers then compile (or fail) on their own, visibly
+        if progress is not None:
+            first = (str(e).splitlines() or [""])[0]
+            progress(f"synth: warning: could not compile the search kernels ahead of the workers: "
+                     f"{type(e).__name__}: {first}")
+
+
 def run_items(items: Sequence[BenchItem], cfg: BenchConfig, out: Path | None = None,
-              on_record: Callable[[BenchItem, dict], None] | None = None) -> list[dict]:
+              on_record: Callable[[BenchItem, dict], None] | None = None,
+              done: dict[str, dict] | None = None,
+              progress: Callable[[str], None] | None = _to_stderr) -> list[dict]:
     """Run every item (skipping those already in ``out``), ``cfg.jobs`` worker processes at a time.
 
     Each task runs in a forked process that is killed ``GRACE_SECONDS`` after its timeout, so
-    a stuck search cannot stall the run. Returns the records in item order.
+    a stuck search cannot stall the run. Returns the records in item order. ``done``: the
+    records of ``out`` if the caller has loaded them already. ``progress`` gets the lines a
+    caller may show (the one-time kernel compilation; warnings about ``out``).
+
+    Ctrl-C (KeyboardInterrupt) kills the workers and raises ``Interrupted`` with the records
+    finished so far (each already written to ``out``; a rerun resumes after them).
     """
-    done = load_records(out) if out is not None else {}
+    if done is None:
+        done = load_records(out, progress) if out is not None else {}
     records: dict[str, dict] = {}
+    try:
+        return _run_items(items, cfg, out, on_record, done, progress, records)
+    except KeyboardInterrupt:
+        raise Interrupted(records, len(items), out) from None
+
+
+def _run_items(items, cfg, out, on_record, done, progress, records) -> list[dict]:
     pending: list[BenchItem] = []
     for it in items:
         if it.name in done:
@@ -115,8 +207,39 @@ def run_items(items: Sequence[BenchItem], cfg: BenchConfig, out: Path | None = N
                 on_record(it, rec)
         else:
             pending.append(it)
+    if not pending:
+        return [records[it.name] for it in items]
+    warm_kernels({it.task.domain for it in pending}, cfg.strategy, progress)
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     running: list[tuple[BenchItem, Any, Any, float]] = []
+    try:
+        _loop(pending, cfg, out, on_record, records, ctx, running)
+    except BaseException:
+        _stop_workers(running)
+        raise
+    return [records[it.name] for it in items]
+
+
+def _stop_workers(running: list) -> None:
+    """Kill every worker still running and reap it (a second Ctrl-C meanwhile is ignored)."""
+    main = threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        for _, proc, _, _ in running:
+            with contextlib.suppress(Exception):
+                proc.kill()
+        for _, proc, conn, _ in running:
+            with contextlib.suppress(Exception):
+                proc.join(5.0)
+            with contextlib.suppress(Exception):
+                conn.close()
+        running.clear()
+    finally:
+        if main and old is not None:
+            signal.signal(signal.SIGINT, old)
+
+
+def _loop(pending, cfg, out, on_record, records, ctx, running) -> None:
     queue = list(pending)
     hard_limit = (cfg.timeout or 3600.0) + GRACE_SECONDS
     while queue or running:
@@ -124,9 +247,10 @@ def run_items(items: Sequence[BenchItem], cfg: BenchConfig, out: Path | None = N
             it = queue.pop(0)
             parent, child = ctx.Pipe(duplex=False)
             proc = ctx.Process(target=_worker, args=(it.task, cfg, child), daemon=True)
-            proc.start()
+            with _sigint_blocked():  # a started worker is always in ``running``
+                proc.start()
+                running.append((it, proc, parent, time.perf_counter()))
             child.close()
-            running.append((it, proc, parent, time.perf_counter()))
         time.sleep(0.01)
         still = []
         for it, proc, conn, started in running:
@@ -154,24 +278,61 @@ def run_items(items: Sequence[BenchItem], cfg: BenchConfig, out: Path | None = N
                 still.append((it, proc, conn, started))
                 continue
             conn.close()
+            rec["wall"] = round(time.perf_counter() - started, 3)  # the worker, from fork to record
             rec["group"] = it.group
             rec["item"] = it.name  # the key a rerun resumes by (a file's path in a folder suite)
             records[it.name] = rec
             _append(out, rec)
             if on_record:
                 on_record(it, rec)
-        running = still
-    return [records[it.name] for it in items]
+        running[:] = still
 
 
 def _append(out: Path | None, rec: dict) -> None:
+    """Append one record as a line of ``out`` (whole: Ctrl-C waits for the write)."""
     if out is None:
         return
     out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "a", encoding="utf-8") as f:
-        f.write(json.dumps(rec) + "\n")
+    line = json.dumps(rec) + "\n"
+    with _sigint_blocked(), open(out, "a+b") as f:
+        _end_last_line(f)
+        f.write(line.encode("utf-8"))
         f.flush()
         os.fsync(f.fileno())
+
+
+def _end_last_line(f) -> None:
+    """In a results file opened for appending, make the next write start a line: a last line
+    without its newline (a run killed mid-write) is ended, if it is a whole record, or cut off,
+    if it is a fragment (``load_records`` has warned about it; its task is run again)."""
+    size = f.seek(0, os.SEEK_END)
+    if size == 0:
+        return
+    f.seek(size - 1)
+    if f.read(1) == b"\n":
+        return
+    start = size
+    while start > 0:  # find the start of the last line
+        step = min(4096, start)
+        f.seek(start - step)
+        chunk = f.read(step)
+        nl = chunk.rfind(b"\n")
+        if nl >= 0:
+            start = start - step + nl + 1
+            break
+        start -= step
+    f.seek(start)
+    tail = f.read()
+    try:
+        whole = isinstance(json.loads(tail.decode("utf-8")), dict)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        whole = False
+    if whole:
+        f.seek(0, os.SEEK_END)
+        f.write(b"\n")
+    else:
+        f.truncate(start)
+    f.seek(0, os.SEEK_END)
 
 
 # ---------------------------------------------------------------------------------- reporting

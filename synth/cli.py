@@ -1,27 +1,123 @@
-"""The ``synth`` command line. Exit status: 0 all solved, 1 some unsolved, 2 bad input or usage."""
+"""The ``synth`` command line. Exit status: 0 all solved, 1 some unsolved, 2 bad input or usage,
+3 an internal error (a bug), 130 interrupted (Ctrl-C)."""
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from synth.errors import SynthError
+from synth.errors import InvalidTask, SynthError
 
 STRATEGY_HELP = "search strategy: auto (the domain's best), bottom-up, or a domain-specific one"
+#: what names standard input in messages (``synth solve -``)
+STDIN = "<stdin>"
+
+#: which domains each search strategy serves. Neither ``synth.search`` nor the domain classes
+#: declare it, so it is written down here from the strategies' code (``exedec`` checks its
+#: domain itself; ``bottom-up``/``guided`` search a domain's call-syntax ops, which only
+#: ``strings`` gives them from a task; ``robustfill-decompose``/``deepcoder-bottom-up`` need
+#: their domain's ``check_task``; ``regex-enum``/``cegis`` need their domain's task fields). A
+#: domain class that declares ``strategies`` overrides this; a strategy missing here (one added
+#: with ``register_strategy``) is not checked.
+STRATEGY_DOMAINS: dict[str, tuple[str, ...]] = {
+    "bottom-up": ("strings",),
+    "guided": ("strings",),
+    "robustfill-decompose": ("robustfill",),
+    "deepcoder-bottom-up": ("deepcoder",),
+    "exedec": ("robustfill", "deepcoder"),
+    "exedec-hybrid": ("robustfill", "deepcoder"),
+    "regex-enum": ("regex",),
+    "cegis": ("lia",),
+}
 
 
 class SynthGroup(click.Group):
-    """Turns every ``SynthError`` into a one-line message and exit status 2."""
+    """Turns every ``SynthError`` into a one-line message and exit status 2, Ctrl-C into exit
+    status 130, and any other exception (a bug) into a one-line ``internal error`` and exit
+    status 3 (``SYNTH_DEBUG=1`` shows its traceback instead)."""
 
     def invoke(self, ctx):
+        _tolerant_streams()
         try:
             return super().invoke(ctx)
         except SynthError as e:
             click.echo(f"synth: error: {e}", err=True)
             sys.exit(2)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort,
+                BrokenPipeError):  # click ends quietly when the reader of stdout has left
+            raise
+        except KeyboardInterrupt:
+            _ignore_sigint()
+            click.echo("synth: interrupted", err=True)
+            sys.exit(130)
+        except Exception as e:
+            if os.environ.get("SYNTH_DEBUG", "") not in ("", "0"):
+                raise
+            click.echo(f"synth: internal error: {_describe_bug(e)} "
+                       f"(please report; rerun with SYNTH_DEBUG=1 for the traceback)", err=True)
+            sys.exit(3)
+
+
+def _escape_unencodable(e: UnicodeError):
+    """Error handler ``synth-escape``: undecodable bytes kept as ``surrogateescape`` keeps them
+    (file names), anything else unencodable written as a backslash escape."""
+    import codecs
+
+    if isinstance(e, UnicodeEncodeError):
+        try:
+            return codecs.lookup_error("surrogateescape")(e)
+        except UnicodeEncodeError:
+            return codecs.lookup_error("backslashreplace")(e)
+    raise e
+
+
+def _tolerant_streams() -> None:
+    """Text that cannot be encoded (a lone surrogate such as "\\ud800" in an example) is written
+    escaped instead of raising UnicodeEncodeError."""
+    import codecs
+
+    try:
+        codecs.lookup_error("synth-escape")
+    except LookupError:
+        codecs.register_error("synth-escape", _escape_unencodable)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            if getattr(stream, "errors", None) in ("strict", "surrogateescape"):
+                stream.reconfigure(errors="synth-escape")
+
+
+def _ignore_sigint() -> None:
+    """While synth winds down after Ctrl-C, a second one changes nothing."""
+    import signal
+
+    with contextlib.suppress(ValueError, OSError):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _first_line(text: str, limit: int | None = None) -> str:
+    line = (text.strip().splitlines() or [""])[0]
+    return line if limit is None or len(line) <= limit else line[:limit - 1] + "…"
+
+
+def _describe_bug(e: BaseException) -> str:
+    """``Type: message, at file:line`` (the innermost frame in synth, else the innermost)."""
+    import traceback
+
+    text = f"{type(e).__name__}: {_first_line(str(e), 300)}" if str(e) else type(e).__name__
+    frames = traceback.extract_tb(e.__traceback__)
+    ours = [f for f in frames if f"{os.sep}synth{os.sep}" in f.filename] or frames
+    if ours:
+        f = ours[-1]
+        where = f.filename
+        with contextlib.suppress(ValueError):
+            where = os.path.relpath(f.filename, Path(__file__).resolve().parents[1])
+        text += f", at {where}:{f.lineno}"
+    return text
 
 
 @click.group(cls=SynthGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -40,31 +136,134 @@ def _budget_options(f):
     return f
 
 
-def _read_all(files: tuple[str, ...], domain: str | None, ops: str | None):
+def _read_file(f: str, domain: str | None, ops: str | None):
+    """The tasks of one file (``-``: standard input), with ``--domain``/``--ops`` applied and
+    each task's own domain and ops checked."""
+    from synth.dsl import get_domain
     from synth.io import read_tasks
 
-    tasks = []
-    for f in files:
-        for t in read_tasks(f):
-            if domain:
-                t.domain = domain
-            if ops:
-                t.ops = ops
-            tasks.append(t)
+    tasks = _read_stdin() if f == "-" else read_tasks(f)
+    for t in tasks:
+        if domain:
+            t.domain = domain
+        if ops:
+            t.ops = ops
+        try:
+            d = get_domain(t.domain)
+            if not ops and t.ops is not None:  # --ops is checked once, not per file
+                d.resolve_ops(t.ops)
+        except SynthError as e:
+            e.args = (f"task {t.name!r}: {e}",) + e.args[1:]
+            raise
     return tasks
 
 
-def _check_domains(tasks, strategy: str = "auto") -> None:
-    """Fail early (exit 2) on an unknown domain, op or strategy, before any search starts."""
-    from synth.dsl import get_domain
+def _read_stdin():
+    """The tasks on standard input: a JSON task or suite ``{"tasks": [...]}``, or JSONL.
+
+    ``synth.io`` reads files only, so the text goes through a temporary ``stdin.json`` (or
+    ``.jsonl``) file; messages and the tasks' origin name ``<stdin>`` instead of it."""
+    import shutil
+    import tempfile
+
+    from synth.io import read_tasks
+
+    stdin = sys.stdin
+    if stdin is None:
+        raise InvalidTask(f"{STDIN}: standard input is closed")
+    raw = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode("utf-8", "surrogatepass")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InvalidTask(f"{STDIN}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    if not text.strip():
+        raise InvalidTask(f"{STDIN}: no task on standard input (give a task as JSON, "
+                          f"e.g. synth solve - < task.json)")
+    suffix = ".json"
+    try:
+        json.loads(text)
+    except json.JSONDecodeError:
+        lines = [line for line in text.splitlines() if line.strip()]
+        if len(lines) > 1:
+            with contextlib.suppress(json.JSONDecodeError):
+                json.loads(lines[0])
+                suffix = ".jsonl"  # one task per line
+    folder = tempfile.mkdtemp(prefix="synth-stdin-")
+    path = Path(folder) / f"stdin{suffix}"
+    try:
+        path.write_text(text, encoding="utf-8")
+        try:
+            tasks = read_tasks(path)
+        except SynthError as e:
+            e.args = (str(e).replace(str(path), STDIN),) + e.args[1:]
+            raise
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    for t in tasks:
+        t.origin = t.origin.replace(str(path), STDIN)
+    return tasks
+
+
+def _file_error(f: str, e: SynthError) -> str:
+    """The message of a file that could not be read, starting with the file's name."""
+    name = STDIN if f == "-" else f
+    msg = _first_line(str(e))
+    return msg if msg.startswith(name) else f"{name}: {msg}"
+
+
+def _check_strategy_name(strategy: str) -> None:
     from synth.search import get_strategy
 
     if strategy != "auto":
-        get_strategy(strategy)
+        get_strategy(strategy)  # unknown: InvalidTask naming the choices
+
+
+def strategy_serves(strategy: str, domain: str) -> bool:
+    """Whether ``--strategy strategy`` can search tasks of ``domain`` (see ``STRATEGY_DOMAINS``)."""
+    from synth.dsl import get_domain
+
+    if strategy == "auto":
+        return True
+    d = get_domain(domain)
+    declared = getattr(d, "strategies", None)
+    if declared is not None:
+        return strategy in declared
+    if strategy == getattr(d, "default_strategy", None):
+        return True
+    served = STRATEGY_DOMAINS.get(strategy)
+    return served is None or domain in served
+
+
+def _check_strategy_serves(tasks, strategy: str) -> None:
+    """A strategy that does not search some task's domain: one error (exit 2) before any search."""
+    from synth.search import STRATEGIES
+
+    if strategy == "auto":
+        return
+    first: dict[str, Any] = {}
+    for t in tasks:
+        if t.domain not in first and not strategy_serves(strategy, t.domain):
+            first[t.domain] = t
+    if not first:
+        return
+    d, t = next(iter(first.items()))
+    others = f" (and {len(first) - 1} more domain{'s' if len(first) > 2 else ''})" if len(first) > 1 else ""
+    fits = [s for s in sorted(STRATEGIES) if strategy_serves(s, d)]
+    raise InvalidTask(f"strategy {strategy!r} does not search the {d} domain (task {t.name!r}){others}; "
+                      f"for {d} tasks use auto or {', '.join(fits)}")
+
+
+def _check_domains(tasks, strategy: str = "auto") -> None:
+    """Fail early (exit 2) on an unknown domain, op or strategy, or a strategy that does not
+    search some task's domain, before any search starts."""
+    from synth.dsl import get_domain
+
+    _check_strategy_name(strategy)
     for t in tasks:
         d = get_domain(t.domain)
         if t.ops is not None:
             d.resolve_ops(t.ops)
+    _check_strategy_serves(tasks, strategy)
 
 
 def _solution_text(task, rec: dict[str, Any]) -> str:
@@ -86,47 +285,116 @@ def _solution_text(task, rec: dict[str, Any]) -> str:
               help="tasks solved in parallel (each in its own process)")
 @_budget_options
 def solve(files, domain, timeout, strategy, ops, fmt, jobs, max_candidates, max_memory_mb, max_size):
-    """Find a program for each task in FILES (.json, .jsonl or SyGuS .sl)."""
-    from synth.bench import BenchConfig, BenchItem, run_items
+    """Find a program for each task in FILES (.json, .jsonl or SyGuS .sl; - reads a JSON task,
+    suite or JSONL from standard input).
 
-    tasks = _read_all(files, domain, ops)
-    _check_domains(tasks, strategy)
+    A file that cannot be read is reported (synth: error: FILE: ...) and the others are solved;
+    the exit status is then 2.
+    """
+    from synth.bench import BenchConfig, BenchItem, Interrupted, _error_record, _solve_record, run_items
+    from synth.dsl import get_domain
+
+    _check_strategy_name(strategy)
+    if domain:
+        get_domain(domain)
+    files_tasks: list[tuple[str, list | None, str | None]] = []  # (file, tasks, error)
+    tasks = []
+    for f in files:
+        try:
+            ts = _read_file(f, domain, ops)
+        except SynthError as e:
+            msg = _file_error(f, e)
+            click.echo(f"synth: error: {msg}", err=True)
+            files_tasks.append((f, None, msg))
+            continue
+        files_tasks.append((f, ts, None))
+        tasks.extend(ts)
+    if ops:
+        for d in sorted({t.domain for t in tasks}):
+            get_domain(d).resolve_ops(ops)
+    _check_strategy_serves(tasks, strategy)
     options = {"max_size": max_size} if max_size else {}
     cfg = BenchConfig(timeout=timeout, strategy=strategy, jobs=jobs, max_candidates=max_candidates,
                       max_memory_mb=max_memory_mb, options=options)
     items = [BenchItem(name=f"{i}:{t.name}", group="", task=t) for i, t in enumerate(tasks)]
-    if jobs == 1:
-        from synth.bench import _solve_record
-        with _spinner(f"searching ({len(tasks)} task{'s' if len(tasks) > 1 else ''}, {timeout:g} s each)"):
-            records = [_solve_record(t, cfg) for t in tasks]
+    records: list[dict | None] = [None] * len(tasks)
+    interrupted = False
+    if not tasks:
+        pass
+    elif jobs == 1:  # in this process (the kernels load here, once; no workers to fork)
+        try:
+            with _spinner(f"searching ({len(tasks)} task{'s' if len(tasks) > 1 else ''}, {timeout:g} s each)"):
+                for i, t in enumerate(tasks):
+                    records[i] = _solve_record(t, cfg)
+        except KeyboardInterrupt:
+            interrupted = True
     else:
-        records = run_items(items, cfg)
-    all_ok = True
-    for task, rec in zip(tasks, records):
-        rec["name"] = task.name
-        rec.pop("group", None)
-        rec.pop("item", None)
-        ok = rec["status"] == "solved"
-        all_ok &= ok
-        if fmt == "json":
-            click.echo(json.dumps(rec))
+        try:
+            records = run_items(items, cfg, progress=lambda line: click.echo(line, err=True))
+        except Interrupted as e:
+            interrupted = True
+            records = [e.records.get(it.name) for it in items]
+    if interrupted:
+        _ignore_sigint()
+    status = 0
+    many = len(tasks) > 1
+    at = 0
+    for f, ts, error in files_tasks:
+        if ts is None:
+            status = max(status, 2)
+            if fmt == "json":
+                rec = _error_record(STDIN if f == "-" else f, "?", strategy, error)
+                rec["file"] = STDIN if f == "-" else f
+                click.echo(json.dumps(rec))
             continue
-        prefix = f"{task.name}: " if len(tasks) > 1 else ""
-        if ok:
-            click.echo(prefix + _solution_text(task, rec))
-            for label, text in (rec.get("also") or {}).items():
-                click.echo(f"  {label}: {text}")
-            note = f"solved in {rec['seconds']:.2f} s, {rec['candidates']} candidates, size {rec['size']}"
-            if rec.get("test_ok") is False:
-                note += "; WARNING: wrong on the task's held-out tests"
-            click.echo(f"{task.name}: {note}", err=True)
-        else:
-            if len(tasks) > 1:
-                click.echo(f"{prefix}[{rec['status']}]")
-            click.echo(f"synth: {task.name}: {_failure_message(rec, timeout)}", err=True)
-    if any(r["status"] == "error" and r.get("error", "").startswith("internal") for r in records):
-        sys.exit(2)
-    sys.exit(0 if all_ok else 1)
+        for task, rec in zip(ts, records[at:at + len(ts)]):
+            if rec is not None:
+                status = max(status, _exit_status(rec))
+                _print_record(task, rec, fmt, many, timeout)
+        at += len(ts)
+    if interrupted:
+        done = sum(r is not None for r in records)
+        above = " (their results are above)" if done else ""
+        click.echo(f"synth: interrupted: {done} of {len(tasks)} tasks done{above}", err=True)
+        sys.exit(130)
+    sys.exit(status)
+
+
+def _exit_status(rec: dict) -> int:
+    """0 solved, 1 not solved (a budget, the DSL, a worker that died), 2 bad input found by the
+    search, 3 an internal error (a bug)."""
+    if rec["status"] == "solved":
+        return 0
+    if rec["status"] != "error":
+        return 1
+    error = rec.get("error") or ""
+    if error.startswith("internal"):
+        return 3
+    if error.startswith("worker died"):
+        return 1
+    return 2
+
+
+def _print_record(task, rec: dict, fmt: str, many: bool, timeout: float) -> None:
+    rec["name"] = task.name
+    rec.pop("group", None)
+    rec.pop("item", None)
+    if fmt == "json":
+        click.echo(json.dumps(rec))
+        return
+    prefix = f"{task.name}: " if many else ""
+    if rec["status"] == "solved":
+        click.echo(prefix + _solution_text(task, rec))
+        for label, text in (rec.get("also") or {}).items():
+            click.echo(f"  {label}: {text}")
+        note = f"solved in {rec['seconds']:.2f} s, {rec['candidates']} candidates, size {rec['size']}"
+        if rec.get("test_ok") is False:
+            note += "; WARNING: wrong on the task's held-out tests"
+        click.echo(f"{task.name}: {note}", err=True)
+    else:
+        if many:
+            click.echo(f"{prefix}[{rec['status']}]")
+        click.echo(f"synth: {task.name}: {_failure_message(rec, timeout)}", err=True)
 
 
 def _failure_message(rec: dict, timeout: float) -> str:
@@ -320,8 +588,9 @@ def bench(suites, timeout, strategy, jobs, limit, out_dir, resume, domain, split
     OUT/<suite>.jsonl (a rerun resumes), a summary table is printed, and a cactus plot is
     written to OUT/<suite>.png.
     """
-    from synth.bench import (BenchConfig, cactus_plot, print_summary, run_items, summarize)
+    from synth.bench import BenchConfig, Interrupted, cactus_plot, print_summary, summarize
 
+    _check_strategy_name(strategy)
     out = Path(out_dir)
     runs = _bench_runs(suites, domain, split, ops, limit)
     _check_domains([it.task for _, items in runs for it in items if it.task is not None], strategy)
@@ -332,7 +601,13 @@ def bench(suites, timeout, strategy, jobs, limit, out_dir, resume, domain, split
         path = out / f"{run_label}.jsonl"
         if not resume and path.exists():
             path.unlink()
-        records = _run_with_progress(items, cfg, path, run_label)
+        try:
+            records = _run_with_progress(items, cfg, path, run_label)
+        except Interrupted as e:  # the workers are gone; every finished record is in the file
+            _ignore_sigint()
+            click.echo(f"synth: interrupted: {e.recorded} of {e.total} tasks recorded in {path}; "
+                       f"rerun the same command to resume", err=True)
+            sys.exit(130)
         all_records.extend(records)
         click.echo(f"results: {path}", err=True)
     rows = summarize(all_records)
@@ -413,7 +688,7 @@ def _run_with_progress(items, cfg, path: Path, label: str):
         if already:
             solved[0] = sum(counts_as_solved(done[it.name]) for it in items if it.name in done)
             progress.update(bar, advance=already, solved=solved[0])
-        return run_items(items, cfg, path, on_record)
+        return run_items(items, cfg, path, on_record, done=done)
 
 
 def _register_train() -> None:

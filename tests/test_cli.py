@@ -153,3 +153,160 @@ def test_bench_folder_resumes_by_path(tmp_path):
     assert sorted(json.loads(x)["item"] for x in lines) == ["a/one.json", "two.json"]
     run("bench", str(d), "--timeout", "2", "--out", str(out))
     assert len((out / "suite.jsonl").read_text().splitlines()) == 2
+
+
+# ------------------------------------------------------------------- standard input, many files
+def run_in(text, *args):
+    return CliRunner().invoke(main, list(args), input=text, catch_exceptions=False)
+
+
+def test_solve_reads_a_task_from_stdin():
+    r = run_in(json.dumps(UPPER), "solve", "-", "--max-candidates", "10000")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.strip() == "UPPER(s)"
+
+
+def test_solve_reads_a_suite_and_jsonl_from_stdin():
+    low = {"name": "low", "examples": [{"inputs": {"s": "AB"}, "output": "ab"}]}
+    for text in (json.dumps({"tasks": [UPPER, low]}), json.dumps(UPPER) + "\n" + json.dumps(low) + "\n"):
+        r = run_in(text, "solve", "-", "--max-candidates", "10000", "--format", "json")
+        assert r.exit_code == 0, r.output
+        recs = [json.loads(line) for line in r.stdout.splitlines()]
+        assert [(x["name"], x["program"]) for x in recs] == [("up", "UPPER(s)"), ("low", "LOWER(s)")]
+
+
+@pytest.mark.parametrize("text,needle", [("{bad json", "malformed JSON"), ("", "no task"),
+                                         ("  \n", "no task")])
+def test_solve_bad_stdin_exit_2_one_line(text, needle):
+    r = run_in(text, "solve", "-")
+    assert r.exit_code == 2
+    assert r.stderr.startswith("synth: error: <stdin>: ") and r.stderr.count("\n") == 1
+    assert needle in r.stderr and "synth-stdin" not in r.stderr  # no temporary file name
+
+
+def test_solve_reports_each_bad_file_and_solves_the_rest(tmp_path):
+    good = write(tmp_path, UPPER, "good.json")
+    bad = write(tmp_path, "{bad json", "bad.json")
+    missing = str(tmp_path / "missing.json")
+    r = run("solve", bad, good, missing, "--max-candidates", "10000")
+    assert r.exit_code == 2
+    assert r.stdout.strip() == "UPPER(s)"
+    errors = [line for line in r.stderr.splitlines() if line.startswith("synth: error: ")]
+    assert [e.split(": ")[2] for e in errors] == [bad, missing]
+    assert "Traceback" not in r.output
+    r = run("solve", bad, good, "--max-candidates", "10000", "--format", "json")
+    assert r.exit_code == 2
+    recs = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [(x["name"], x["status"]) for x in recs] == [(bad, "error"), ("up", "solved")]
+    assert "malformed JSON" in recs[0]["error"] and recs[0]["file"] == bad
+
+
+def test_solve_sygus_folder_with_a_non_pbe_file():
+    """The SyGuS set ships a non-PBE file (max3.sl): it is reported, the others are solved."""
+    from pathlib import Path
+    folder = Path("benchmarks/data/sygus/pbe-strings/v2/from_2018")
+    bad, good = folder / "max3.sl", folder / "bikes.sl"
+    if not (bad.exists() and good.exists()):
+        pytest.skip("SyGuS benchmark files not present")
+    r = run("solve", str(bad), str(good), "--max-candidates", "200000")
+    assert r.exit_code == 2
+    assert r.stderr.startswith(f"synth: error: {bad}:") and "not a PBE problem" in r.stderr
+    assert r.stdout.strip().startswith("(define-fun f ")
+
+
+def test_exit_status_precedence(tmp_path):
+    """2 (a bad file) beats 1 (an unsolved task) beats 0."""
+    hard = write(tmp_path, {"name": "hard", "examples": [{"inputs": {"s": "abc"}, "output": "unreachable 12345"}]},
+                 "hard.json")
+    r = run("solve", hard, write(tmp_path, UPPER, "up.json"), "--max-candidates", "2000")
+    assert r.exit_code == 1
+    r = run("solve", hard, write(tmp_path, "{", "bad.json"), "--max-candidates", "2000")
+    assert r.exit_code == 2
+
+
+# ------------------------------------------------------------------------ strategy vs. domain
+@pytest.mark.parametrize("strategy", ["exedec", "cegis", "regex-enum", "robustfill-decompose"])
+def test_strategy_that_does_not_serve_the_domain_exit_2(tmp_path, monkeypatch, strategy):
+    import synth.bench as bench
+
+    def no_search(*a, **k):
+        raise AssertionError("searched")
+    monkeypatch.setattr(bench, "_solve_record", no_search)
+    r = run("solve", write(tmp_path, UPPER), "--strategy", strategy)
+    assert r.exit_code == 2
+    assert r.stderr.startswith(f"synth: error: strategy {strategy!r} does not search the strings domain")
+    assert r.stderr.count("\n") == 1 and "bottom-up" in r.stderr
+    out = tmp_path / "out"
+    r = run("bench", write(tmp_path, UPPER), "--strategy", strategy, "--out", str(out))
+    assert r.exit_code == 2 and "does not search the strings domain" in r.stderr
+    assert not out.exists()  # before any search
+
+
+def test_strategy_serves_table():
+    from synth.cli import strategy_serves
+    assert strategy_serves("bottom-up", "strings") and strategy_serves("guided", "strings")
+    assert strategy_serves("exedec", "deepcoder") and strategy_serves("exedec", "robustfill")
+    assert strategy_serves("cegis", "lia") and strategy_serves("regex-enum", "regex")
+    assert not strategy_serves("exedec", "strings") and not strategy_serves("bottom-up", "robustfill")
+    assert not strategy_serves("deepcoder-bottom-up", "robustfill")
+    from synth.api import default_strategy
+    from synth.dsl import available_domains
+    for d in available_domains():  # every domain's own choice is allowed
+        assert strategy_serves(default_strategy(d), d)
+
+
+# ---------------------------------------------------------------- internal errors, encodings
+def test_internal_error_is_one_line_exit_3(tmp_path, monkeypatch):
+    import synth.cli as cli
+
+    def broken(*a, **k):
+        raise RuntimeError("something broke\nsecond line")
+    monkeypatch.setattr(cli, "_read_file", broken)
+    monkeypatch.delenv("SYNTH_DEBUG", raising=False)
+    r = run("solve", write(tmp_path, UPPER))
+    assert r.exit_code == 3
+    assert r.stderr.startswith("synth: internal error: RuntimeError: something broke")
+    assert "rerun with SYNTH_DEBUG=1" in r.stderr and r.stderr.count("\n") == 1
+    assert "Traceback" not in r.output
+    monkeypatch.setenv("SYNTH_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        run("solve", write(tmp_path, UPPER))
+
+
+def test_internal_error_in_a_search_exit_3(tmp_path, monkeypatch):
+    import synth.api
+
+    def broken(*a, **k):
+        raise ZeroDivisionError("oops")
+    monkeypatch.setattr(synth.api, "solve", broken)
+    r = run("solve", write(tmp_path, UPPER))
+    assert r.exit_code == 3 and "internal error" in r.stderr and "Traceback" not in r.output
+
+
+def test_lone_surrogate_is_printed_escaped(tmp_path):
+    r = run("run", 'CONCATENATE(s, "x")', "--domain", "strings", "--input", '{"s": "\\ud800"}')
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout) == "\ud800x"
+    t = {"name": "sur\ud800", "constants": ["\ud800"],
+         "examples": [{"inputs": {"s": "a"}, "output": "a\ud800"}, {"inputs": {"s": "bc"}, "output": "bc\ud800"}]}
+    r = run("solve", write(tmp_path, t), "--max-candidates", "20000")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.strip() == 'CONCATENATE(s, "\\ud800")'
+    assert r.stderr.startswith("sur\\ud800: solved")
+
+
+# -------------------------------------------------------------------- kernels before the fork
+def test_kernels_compiled_once_before_forking(tmp_path, monkeypatch):
+    import synth.bench as bench
+    calls = []
+    monkeypatch.setattr(bench, "ensure_compiled", lambda domains, progress=None, **k: calls.append(set(domains)))
+    path = write(tmp_path, UPPER)
+    assert run("solve", path, "--max-candidates", "10000").exit_code == 0
+    assert calls == []  # the in-process path (jobs 1) leaves it to the search
+    assert run("solve", path, path, "--jobs", "2", "--max-candidates", "10000").exit_code == 0
+    assert calls == [{"strings"}]
+    out = tmp_path / "out"
+    assert run("bench", path, "--out", str(out), "--max-candidates", "10000").exit_code == 0
+    assert calls == [{"strings"}, {"strings"}]
+    assert run("bench", path, "--out", str(out), "--max-candidates", "10000").exit_code == 0
+    assert len(calls) == 2  # nothing left to run: nothing compiled

@@ -70,3 +70,20 @@ def test_warmup_marks_the_domain_ready(tmp_path, monkeypatch):
     warmup.ensure_compiled({"strings", "lia"}, progress=lines.append)
     assert warmup.ready("strings")
     assert lines == []  # the test session compiled them already (tests/conftest.py)
+
+
+def test_cold_cache_suite_with_workers_compiles_once_first(tmp_path):
+    """``--jobs 2`` on an empty numba cache: the parent compiles the kernels once (saying so)
+    before forking, and the workers solve what a warm run solves (a candidate budget, so the
+    compile time cannot matter)."""
+    suite = ROOT / "examples" / "suite.json"
+    tasks = synth.load_tasks(str(suite))
+    warm = [synth.solve(t, timeout=None, max_candidates=300_000) for t in tasks]
+    run = _solve_cold(tmp_path, str(suite), "--jobs", "2", "--format", "json", "--timeout", "600",
+                      "--max-candidates", "300000")
+    assert run.returncode in (0, 1), run.stderr
+    assert "compiling search kernels" in run.stderr
+    recs = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [r["status"] for r in recs] == [w.status for w in warm]
+    assert [r["program"] for r in recs] == [None if w.program is None else str(w.program) for w in warm]
+    assert list((tmp_path / "cache").glob("synth-ready-strings-*"))
