@@ -36,6 +36,11 @@ RUNS, RUN_LENGTH = 24, 40
 BMC_DEPTH = 6
 #: clause spaces larger than this are cut (the most promising clauses first)
 MAX_CLAUSES = 8000
+#: least Z3 milliseconds each of the three checks of the final invariant gets
+FINAL_CHECK_MS = 60
+#: seconds to set up the teacher's solvers, per clause, until one set-up has been timed (it
+#: cannot be interrupted, so a clause space is only started when its set-up fits the budget)
+TEACHER_S_PER_CLAUSE = 50e-6
 
 
 def system_for_task(task: Task):
@@ -211,7 +216,10 @@ def houdini(ts, atoms: CandidateAtoms, clauses: Sequence[Clause], data: IceData,
             atom_z3: dict, stats: dict, rng: random.Random | None = None) -> _LevelResult:
     """ICE rounds over one clause space until a proposal is proved or no subset can work."""
     rng = rng or random.Random(0)
+    t0 = time.perf_counter()
     teacher = _Teacher(ts, atoms.atoms, clauses, atom_z3)
+    if len(clauses) >= 100:  # the set-up time per clause, for the next space's estimate
+        atom_z3["_teacher_rate"] = (time.perf_counter() - t0) / len(clauses)
     values = ClauseValues(clauses, atoms.atoms, data.table)
     keep = np.ones(len(clauses), dtype=bool)
     rounds = 0
@@ -457,7 +465,9 @@ def solve_cegis(task: Task, domain: Domain, budget: Budget, seed: int = 0, level
             continue
         chosen = minimize(ts, atoms, clauses, res.keep, atom_z3, clock)
         node = merge_bounds(conjunction_node(atoms.atoms, chosen))
-        final = verify_invariant(ts, node, max(1000, _query_ms(clock)))
+        # the three checks of a proved conjunction are quick; at the deadline each still gets
+        # FINAL_CHECK_MS (so the answer is not lost, and the search ends < 0.25 s late)
+        final = verify_invariant(ts, node, max(FINAL_CHECK_MS, _query_ms(clock)))
         stats["verification"] = final.detail
         if final.proved:
             return outcome("solved", node, also=_renderings(ts, node, "sygus_inv" in task.spec))
@@ -514,6 +524,9 @@ def _learn(ts, atoms: CandidateAtoms, data: IceData, clock: Clock, stats: dict, 
         stats[f"clauses_level{level}"] = len(clauses)
         if clock.exceeded():
             return None, [], atom_z3, "timeout"
+        setup = len(clauses) * atom_z3.get("_teacher_rate", TEACHER_S_PER_CLAUSE)
+        if clock.deadline is not None and time.perf_counter() + setup > clock.deadline:
+            return None, [], atom_z3, "timeout"  # its solvers could not even be set up in time
         res = houdini(ts, atoms, clauses, data, clock, atom_z3, stats)
         if res.status == "proved":
             return res, clauses, atom_z3, "proved"

@@ -197,9 +197,13 @@ def atom_values(atoms: Sequence[Atom], names: Sequence[str], M: np.ndarray) -> n
         return out
     lin = [j for j, a in enumerate(atoms) if a.op in _OPS]
     if lin:
-        C = np.asarray([atoms[j].coefs for j in lin], dtype=M.dtype).T
-        K = np.asarray([atoms[j].k for j in lin], dtype=M.dtype)
-        V = M @ C + K
+        dt = M.dtype
+        if dt != object and any(abs(x) >= 2**40 for j in lin for x in (atoms[j].k, *atoms[j].coefs)):
+            dt = object  # a constant beyond int64's comfortable range: exact integers
+        Mx = M if M.dtype == dt else M.astype(dt)
+        C = np.asarray([atoms[j].coefs for j in lin], dtype=dt).T
+        K = np.asarray([atoms[j].k for j in lin], dtype=dt)
+        V = Mx @ C + K
         ops = np.asarray([_OPS.index(atoms[j].op) for j in lin])
         res = np.where(ops == 0, V <= 0, np.where(ops == 1, V >= 0, V == 0))
         out[:, lin] = res.astype(bool)
@@ -264,6 +268,8 @@ def affine_equalities(M: np.ndarray, cols: Sequence[int]) -> list[tuple[list[int
             out.append((ints[:-1], ints[-1]))
     if full is not M:
         sub = full[:, list(cols)]
+        if sub.dtype != object and any(abs(x) >= 2**40 for co, k in out for x in (k, *co)):
+            sub = sub.astype(object)
         out = [(co, k) for co, k in out
                if (sub @ np.asarray(co, dtype=sub.dtype) + k == 0).all()]
     return out

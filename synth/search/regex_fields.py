@@ -15,14 +15,18 @@ import heapq
 import re
 from typing import Sequence
 
-from synth.dsl.base import Const, Node
+from synth.dsl.base import Apply, Const, Node
 from synth.dsl.regex.charclass import ALNUM, ALPHA, DIGIT, HEX, LOWER, UPPER, WORD, CharClass
-from synth.dsl.regex.syntax import concat, lit, opt, plus, repeat, star, to_python_pattern, union
+from synth.dsl.regex.syntax import (BALANCE_AFTER, chain, concat, lit, opt, plus, repeat, star,
+                                   to_python_pattern, union)
 
 #: classes a field may be generalized to, narrowest first
 FIELD_CLASSES = (DIGIT, LOWER, UPPER, HEX, ALPHA, ALNUM, WORD)
 #: most combinations tried against the negatives
 MAX_COMBINATIONS = 20000
+#: positives with more fields than this are left to the other methods (a regex spelling out
+#: hundreds of fields overfits, and building and checking it costs more than it is worth)
+MAX_FIELDS = 100
 
 
 def is_delimiter(c: str) -> bool:
@@ -65,7 +69,10 @@ def field_candidates(values: Sequence[str]) -> list[Node]:
         if len(lengths) > 1 and lengths[-1] <= 6:
             forms.append(repeat(leaf, lengths[0], lengths[-1]))
         for f in forms:
-            out.append(opt(f) if any_empty and f.op != "plus" else (star(leaf) if any_empty else f))
+            # an empty value makes the field optional: C+ becomes C*, any other form f becomes
+            # f? (f may be the class leaf itself, which has no op)
+            is_plus = isinstance(f, Apply) and f.op == "plus"
+            out.append(opt(f) if any_empty and not is_plus else (star(leaf) if any_empty else f))
     if 1 < len(distinct) <= 3 and len(values) >= 2 * len(distinct) and all(distinct):
         node: Node = lit(distinct[0])
         for d in distinct[1:]:
@@ -77,6 +84,8 @@ def field_candidates(values: Sequence[str]) -> list[Node]:
 
 
 def _sequence(items: list[Node]) -> Node:
+    if len(items) > BALANCE_AFTER:  # long sequences as balanced trees (bounded AST depth)
+        return chain("concat", items)
     node = items[-1]
     for it in reversed(items[:-1]):
         node = concat(it, node)
@@ -135,9 +144,36 @@ def _strip_eps(items: list[Node]) -> list[Node]:
     return kept or [Const("", "Lit")]
 
 
-def delimited_candidates(positive: Sequence[str], negative: Sequence[str], limit: int = 2):
-    """Up to ``limit`` regexes (best first) of the delimited form that fit all examples."""
-    splits = [split_fields(s) for s in positive]
+def _has_any(node: Node) -> bool:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Const):
+            if n.type == "Class" and n.value.negated:
+                return True
+        else:
+            stack.extend(n.args)
+    return False
+
+
+def delimited_candidates(positive: Sequence[str], negative: Sequence[str], limit: int = 2,
+                         clock=None):
+    """Up to ``limit`` regexes (best first) of the delimited form that fit all examples.
+
+    ``clock`` (``synth.search.budget.Clock``) is asked before each combination; out of budget,
+    the ones found so far are returned. A combination with a ``.`` field is matched with the
+    position matcher (``synth.dsl.regex.matcher``): ``.+`` between delimiters makes Python's
+    backtracking ``re`` take time polynomial in the string with the number of fields as the
+    exponent."""
+    from synth.dsl.regex.matcher import PositionMatcher
+
+    if not positive:
+        return []
+    splits = []
+    for s in positive:
+        splits.append(split_fields(s))
+        if len(splits[-1][1]) >= MAX_FIELDS:
+            return []
     longest = max(splits, key=lambda fd: len(fd[1]))[1]
     if not longest:
         return []
@@ -146,8 +182,12 @@ def delimited_candidates(positive: Sequence[str], negative: Sequence[str], limit
             return []  # the delimiters do not line up
     cut_points = sorted({len(d) + 1 for _, d in splits if len(d) < len(longest)})
     n_fields = len(longest) + 1
+    if n_fields > MAX_FIELDS:
+        return []
     per_field = []
     for k in range(n_fields):
+        if clock is not None and clock.exceeded():
+            return []
         values = [f[k] for f, _ in splits if len(f) > k]
         per_field.append(field_candidates(values))
     compiled_neg = list(negative)
@@ -158,11 +198,17 @@ def delimited_candidates(positive: Sequence[str], negative: Sequence[str], limit
     seen = {start}
     tried = 0
     while heap and tried < MAX_COMBINATIONS and len(found) < limit:
+        if clock is not None and clock.exceeded():
+            break
         _, ranks = heapq.heappop(heap)
         tried += 1
         node = build([per_field[k][r] for k, r in enumerate(ranks)], longest, cut_points)
-        pat = re.compile(to_python_pattern(node))
-        if all(pat.fullmatch(s) for s in positive) and not any(pat.fullmatch(s) for s in compiled_neg):
+        if _has_any(node):
+            def fits(s, node=node):
+                return PositionMatcher(s).fullmatch(node)
+        else:  # classes and literals between literal delimiters: re does not backtrack far
+            fits = re.compile(to_python_pattern(node)).fullmatch
+        if all(fits(s) for s in positive) and not any(fits(s) for s in compiled_neg):
             found.append(node)
         for k in range(n_fields):
             if ranks[k] + 1 < len(per_field[k]):

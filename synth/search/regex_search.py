@@ -31,30 +31,110 @@ MAX_EXACT_REPEAT = 8
 #: the class of exactly the positives' characters is a leaf only when it is this small
 MAX_OWN_CLASS = 4
 _PAIR_CHUNK = 1 << 15
+#: split-table entries one kernel call may walk before the budget is asked again (a few tens of
+#: milliseconds): with long examples a chunk holds fewer values
+_CHUNK_WORK = 20_000_000
+#: assumed kernel speed (entries a second) before one call has been timed, and how late past
+#: the deadline a kernel call may be predicted to end and still be started
+_INITIAL_RATE = 5e8
+_LATE_SLACK = 0.1
 #: share of the remaining time spent looking for a second answer after the first
 RUNNER_UP_SHARE = 0.25
 
 
-class InfixSpace:
-    """The infixes of the example strings (ε first, shortest first) and their split tables."""
+class SpaceTooLarge(Exception):
+    """The infix space of the examples cannot be built within the budget; ``why`` is "time" or
+    "memory" (its tables would not fit ``max_entries``)."""
 
-    def __init__(self, strings: Sequence[str]):
+    def __init__(self, why: str, detail: str):
+        super().__init__(detail)
+        self.why = why
+
+
+#: most split-table entries an infix space may have (each costs 16 bytes, and every concatenation
+#: of the search walks all of them)
+MAX_SPLIT_ENTRIES = 20_000_000
+
+
+class InfixSpace:
+    """The infixes of the example strings (ε first, shortest first) and their split tables.
+
+    The space grows with the cube of the strings' length: ``clock`` (checked while it is built)
+    and ``max_entries`` (of the split tables) bound the work, raising ``SpaceTooLarge``."""
+
+    def __init__(self, strings: Sequence[str], clock: Clock | None = None,
+                 max_entries: int | None = None):
+        def out_of_time() -> None:
+            if clock is not None and clock.exceeded() is not None:
+                raise SpaceTooLarge("time", "out of time while listing the examples' infixes")
+
+        limit = max_entries if max_entries is not None else MAX_SPLIT_ENTRIES
+        too_many = SpaceTooLarge("memory", f"the examples have too many distinct infixes (their "
+                                           f"split table would pass {limit:,} entries)")
         infixes = {""}
+        entries = 1  # split entries of the infixes so far (w has len(w) + 1 splits)
         for s in strings:
-            for i in range(len(s)):
-                for j in range(i + 1, len(s) + 1):
-                    infixes.add(s[i:j])
-        self.infixes = sorted(infixes, key=lambda w: (len(w), w))
-        self.index = {w: k for k, w in enumerate(self.infixes)}
-        off, su, sv = [0], [], []
-        for w in self.infixes:
-            for k in range(len(w) + 1):
-                su.append(self.index[w[:k]])
-                sv.append(self.index[w[k:]])
-            off.append(len(su))
-        self.off = np.asarray(off, dtype=np.int64)
-        self.su = np.asarray(su, dtype=np.int64)
-        self.sv = np.asarray(sv, dtype=np.int64)
+            n = len(s)
+            for i in range(n):
+                out_of_time()
+                # The set is closed under infixes (of the earlier strings, and of this one up to
+                # position i), so the s[i:j] already in it are those with j <= some j0: find j0
+                # by bisection and add the rest.
+                lo, hi = i, n  # s[i:lo] is in the set; s[i:hi + 1] beyond the answer
+                while lo < hi:
+                    mid = (lo + hi + 1) // 2
+                    if s[i:mid] in infixes:
+                        lo = mid
+                    else:
+                        hi = mid - 1
+                if lo == n:
+                    continue
+                a, b = lo - i + 1, n - i  # lengths of the new infixes
+                entries += (a + b + 2) * (b - a + 1) // 2
+                if entries > limit:
+                    raise too_many
+                infixes.update(s[i:j] for j in range(lo + 1, n + 1))
+        out_of_time()
+        # shortest first, then in code point order (sorting per length: no tuple keys)
+        by_len: dict[int, list[str]] = {}
+        for w in infixes:
+            by_len.setdefault(len(w), []).append(w)
+        del infixes
+        self.infixes = []
+        for m in sorted(by_len):
+            self.infixes.extend(sorted(by_len[m]))
+        del by_len
+        out_of_time()
+        self.index = index = {w: k for k, w in enumerate(self.infixes)}
+        # Splits of w (length m), k = 0..m: su = ids of w[:k], sv = ids of w[k:]. Row by row
+        # per length: su(w) = su(w[:-1]) + [w] and sv(w) = [w] + sv(w[1:]), so each length's
+        # rows come from the previous length's by one gather (no slicing of long infixes).
+        n_inf = len(self.infixes)
+        lengths = np.fromiter((len(w) for w in self.infixes), dtype=np.int64, count=n_inf)
+        counts = np.bincount(lengths) if n_inf else np.zeros(1, np.int64)
+        self.off = np.zeros(n_inf + 1, dtype=np.int64)
+        self.off[1:] = np.cumsum(lengths + 1)
+        total = int(self.off[-1])
+        self.su = np.empty(total, dtype=np.int64)
+        self.sv = np.empty(total, dtype=np.int64)
+        self.su[0] = self.sv[0] = 0  # ε = ε ε
+        prev_su = prev_sv = np.zeros((1, 1), dtype=np.int64)
+        first = 1  # id of the first infix of the current length
+        for m in range(1, len(counts)):
+            out_of_time()
+            c = int(counts[m])
+            ids = np.arange(first, first + c, dtype=np.int64)
+            words = self.infixes[first:first + c]
+            base = first - int(counts[m - 1])  # id of the first infix of length m - 1
+            pre = np.fromiter((index[w[:-1]] for w in words), dtype=np.int64, count=c) - base
+            suf = np.fromiter((index[w[1:]] for w in words), dtype=np.int64, count=c) - base
+            cur_su = np.concatenate([prev_su[pre], ids[:, None]], axis=1)
+            cur_sv = np.concatenate([ids[:, None], prev_sv[suf]], axis=1)
+            start = int(self.off[first])
+            self.su[start:start + c * (m + 1)] = cur_su.reshape(-1)
+            self.sv[start:start + c * (m + 1)] = cur_sv.reshape(-1)
+            prev_su, prev_sv = cur_su, cur_sv
+            first += c
         self.words = (len(self.infixes) + 63) // 64
 
     def signature(self, accepts) -> np.ndarray:
@@ -62,6 +142,26 @@ class InfixSpace:
         for k, w in enumerate(self.infixes):
             if accepts(w):
                 sig[k >> 6] |= np.uint64(1) << np.uint64(k & 63)
+        return sig
+
+    def leaf_signature(self, node: Const) -> np.ndarray:
+        """The signature of a leaf (a literal: the one infix equal to it; a class: the
+        one-character infixes inside it), without walking the whole space."""
+        sig = np.zeros(self.words, dtype=np.uint64)
+        if node.type == "Lit":
+            hits = [self.index[node.value]] if node.value in self.index else []
+        elif node.type == "Class":
+            hits = []
+            for k in range(1, len(self.infixes)):
+                w = self.infixes[k]
+                if len(w) != 1:
+                    break
+                if w in node.value:
+                    hits.append(k)
+        else:
+            hits = []
+        for k in hits:
+            sig[k >> 6] |= np.uint64(1) << np.uint64(k & 63)
         return sig
 
 
@@ -121,6 +221,8 @@ def leaf_nodes(positive: Sequence[str]) -> list[tuple[Node, int]]:
             out.append((Const(cc, "Class"), 1))
     out.append((Const(CharClass.any(), "Class"), 1))
     out.extend((lit(s), len(s)) for s in common_substrings(positive))
+    if "" in positive:  # ε: the answer when every positive is empty (no other leaf gives it)
+        out.append((lit(""), 1))
     return out
 
 
@@ -187,7 +289,11 @@ class RegexEnumerator:
     def __init__(self, positive: Sequence[str], negative: Sequence[str], clock: Clock,
                  max_values: int):
         self.positive, self.negative = list(positive), list(negative)
-        self.space = InfixSpace(self.positive + self.negative)
+        mem = clock.budget.max_memory_mb
+        # the split tables (16 bytes an entry) may take a quarter of the memory budget
+        max_entries = MAX_SPLIT_ENTRIES if mem is None else \
+            max(1, min(MAX_SPLIT_ENTRIES, int(mem * 2**20 / 4 / 16)))
+        self.space = InfixSpace(self.positive + self.negative, clock, max_entries)  # may raise SpaceTooLarge
         sp = self.space
         self.pos = np.asarray([sp.index[s] for s in self.positive], dtype=np.int64)
         self.neg = np.asarray([sp.index[s] for s in self.negative], dtype=np.int64)
@@ -204,6 +310,10 @@ class RegexEnumerator:
         self.solutions: list[tuple[int, int]] = []  # (cost, index)
         self.max_cost_done = 0
         self.stopped_by: str | None = None
+        #: split-table entries the kernels walk per second (an upper bound of their work per
+        #: call over its time), measured as they run: a call that would end past the deadline
+        #: is not started
+        self.rates: dict[str, float] = {}
 
     # -- bookkeeping ------------------------------------------------------------------------
     def _reserve(self, n: int) -> None:
@@ -242,6 +352,25 @@ class RegexEnumerator:
             return Apply("opt", (a,))
         return Apply("repeat", (a, Const(lo, "Int"), Const(hi, "Int")))
 
+    def _affordable(self, kind: str, work: float) -> bool:
+        """Whether a kernel call of ``kind`` walking up to ``work`` entries can end by the
+        deadline (``_LATE_SLACK`` past it at most); stops the search with "time" when not."""
+        if self.clock.deadline is None:
+            return True
+        rate = self.rates.get(kind, _INITIAL_RATE)
+        if time.perf_counter() + work / rate <= self.clock.deadline + _LATE_SLACK:
+            return True
+        self.stopped_by = "time"
+        return False
+
+    def _timed(self, kind: str, work: float, started: float) -> None:
+        """Record a kernel call's speed (per kind: their real share of the bound differs)."""
+        took = time.perf_counter() - started
+        if work >= 1e6 and took > 1e-3:
+            measured = work / took
+            old = self.rates.get(kind)
+            self.rates[kind] = measured if old is None else min(measured, 0.5 * (old + measured))
+
     def _out_of_budget(self) -> bool:
         why = self.clock.exceeded()
         if why is None and self.count >= self.max_values:
@@ -257,11 +386,12 @@ class RegexEnumerator:
         ``stop_at_solution``). Returns False when a budget ran out first."""
         W = self.space.words
         sp = self.space
+        splits = max(1, sp.su.shape[0])
         # leaves
         for node, c in self.leaves:
             if c != cost:
                 continue
-            sig = sp.signature(lambda w, n=node: _leaf_accepts(n, w))
+            sig = sp.leaf_signature(node)
             self._reserve(1)
             if sig.any() and K.insert_sig(self.table, sig):
                 sol = np.asarray([K.is_solution(sig, self.pos, self.neg)])
@@ -272,41 +402,61 @@ class RegexEnumerator:
         prev = self.levels.get(cost - 1)
         if prev is not None and prev.sigs.shape[0]:
             for op in self.unary:
-                if self._out_of_budget():
-                    return False
                 n = prev.sigs.shape[0]
-                self._reserve(n)
-                out = np.empty((n, W), dtype=np.uint64)
-                out_i = np.empty(n, dtype=np.int64)
-                out_sol = np.empty(n, dtype=np.bool_)
-                kept = K.expand_unary(op, 0, 0, prev.sigs, prev.kind, sp.off, sp.su, sp.sv,
-                                      self.table, self.pos, self.neg, out, out_i, out_sol)
-                self.clock.candidates += n
-                if kept:
-                    hows = [(op, 0, 0, (cost - 1, int(i)), None) for i in out_i[:kept]]
-                    self._store(cost, out[:kept].copy(), np.full(kept, op, dtype=np.int8), hows,
-                                out_sol[:kept])
-                if stop_at_solution and len(self.solutions) >= want:
-                    return True
-            if cost - 1 <= MAX_REPEAT_ARG_COST and (self.counts.size or self.ranges.size):
-                n = prev.sigs.shape[0]
-                per = self.counts.size + self.ranges.shape[0]
+                step = max(1, min(n, _CHUNK_WORK // (2 * splits)))  # r+ walks the splits twice
                 start = 0
                 while start < n:
                     if self._out_of_budget():
                         return False
-                    rows = min(n - start, max(1, _PAIR_CHUNK // per))
+                    stop = min(n, start + step)
+                    rows = stop - start
+                    work = rows * 2.0 * splits
+                    if not self._affordable("unary", work):
+                        return False
+                    self._reserve(rows)
+                    out = np.empty((rows, W), dtype=np.uint64)
+                    out_i = np.empty(rows, dtype=np.int64)
+                    out_sol = np.empty(rows, dtype=np.bool_)
+                    t0 = time.perf_counter()
+                    kept = K.expand_unary(op, 0, 0, prev.sigs[start:stop], prev.kind[start:stop],
+                                          sp.off, sp.su, sp.sv, self.table, self.pos, self.neg,
+                                          out, out_i, out_sol)
+                    self._timed("unary", work, t0)
+                    self.clock.candidates += rows
+                    if kept:
+                        hows = [(op, 0, 0, (cost - 1, start + int(i)), None) for i in out_i[:kept]]
+                        self._store(cost, out[:kept].copy(), np.full(kept, op, dtype=np.int8), hows,
+                                    out_sol[:kept])
+                    start = stop
+                    if stop_at_solution and len(self.solutions) >= want:
+                        return True
+            if cost - 1 <= MAX_REPEAT_ARG_COST and (self.counts.size or self.ranges.size):
+                n = prev.sigs.shape[0]
+                per = self.counts.size + self.ranges.shape[0]
+                maxn = max(int(self.counts.max()) if self.counts.size else 0,
+                           int(self.ranges[:, 1].max()) if self.ranges.size else 0)
+                per_row = splits * (2 * maxn + per)  # powers, optional powers, each count
+                start = 0
+                while start < n:
+                    if self._out_of_budget():
+                        return False
+                    rows = min(n - start, max(1, _PAIR_CHUNK // per), max(1, _CHUNK_WORK // per_row))
                     cap = rows * per
+                    work = float(rows) * per_row
+                    if not self._affordable("repeat", work):
+                        return False
                     self._reserve(cap)
                     out = np.empty((cap, W), dtype=np.uint64)
                     out_i = np.empty(cap, dtype=np.int64)
                     out_lo = np.empty(cap, dtype=np.int64)
                     out_hi = np.empty(cap, dtype=np.int64)
                     out_sol = np.empty(cap, dtype=np.bool_)
+                    t0 = time.perf_counter()
                     kept, done = K.expand_repeats(prev.sigs[start:start + rows], prev.kind[start:start + rows],
                                                   self.counts, self.ranges, sp.off, sp.su, sp.sv,
                                                   self.table, self.pos, self.neg, out, out_i,
                                                   out_lo, out_hi, out_sol)
+                    self._timed("repeat", work, t0)
                     self.clock.candidates += done * per
                     if kept:
                         hows = [(K.REPEAT, int(lo), int(hi), (cost - 1, start + int(i)), None)
@@ -331,16 +481,23 @@ class RegexEnumerator:
                 while p < total:
                     if self._out_of_budget():
                         return False
-                    stop = min(total, p + _PAIR_CHUNK)
+                    chunk = _PAIR_CHUNK if op == K.UNION else max(1, min(_PAIR_CHUNK, _CHUNK_WORK // splits))
+                    stop = min(total, p + chunk)
                     cap = stop - p
+                    kind = "union" if op == K.UNION else "concat"
+                    work = float(cap) * (W if op == K.UNION else splits)
+                    if not self._affordable(kind, work):
+                        return False
                     self._reserve(cap)
                     out = np.empty((cap, W), dtype=np.uint64)
                     out_i = np.empty(cap, dtype=np.int64)
                     out_j = np.empty(cap, dtype=np.int64)
                     out_sol = np.empty(cap, dtype=np.bool_)
+                    t0 = time.perf_counter()
                     kept, nxt = K.expand_binary(op, A.sigs, A.kind, B.sigs, B.kind, same, p, stop,
                                                 sp.off, sp.su, sp.sv, self.table, self.pos, self.neg,
                                                 out, out_i, out_j, out_sol)
+                    self._timed(kind, work, t0)
                     self.clock.candidates += nxt - p
                     p = nxt
                     if kept:
@@ -362,11 +519,44 @@ def _leaf_accepts(node: Const, w: str) -> bool:
 
 # ------------------------------------------------------------------------------- strategy
 def regex_examples(task: Task) -> tuple[list[str], list[str]]:
+    """The distinct positive and negative strings of a regex task (checked again here: a
+    ``Task`` built in Python skips the reader's checks)."""
+    from synth.errors import InconsistentExamples
+
     spec = task.spec
     pos, neg = spec.get("positive"), spec.get("negative", [])
-    if not isinstance(pos, list) or not isinstance(neg, list):
-        raise InvalidTask(f"task {task.name!r}: a regex task needs 'positive' and 'negative' lists")
+    for key, v in (("positive", pos), ("negative", neg)):
+        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+            raise InvalidTask(f"task {task.name!r}: '{key}' must be a list of strings")
+    if not pos:
+        raise InvalidTask(f"task {task.name!r}: 'positive' is empty; give at least one string to accept")
+    both = sorted(set(pos) & set(neg))
+    if both:
+        raise InconsistentExamples(f"task {task.name!r}: {both[0]!r} is both a positive and a "
+                                   f"negative example; no regex can accept and reject it")
     return list(dict.fromkeys(pos)), list(dict.fromkeys(neg))
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+def simple_candidates(positive: Sequence[str], clock: Clock, fits) -> Node | None:
+    """For examples whose infix space is too large to enumerate: the first of ``L``, ``L+`` and
+    ``L*`` over the leaves (characters, classes, ``.``) that ``fits`` (the examples), or None."""
+    chars = set("".join(positive))
+    leaves = [node for node, cost in leaf_nodes(positive) if cost == 1 and
+              not (node.type == "Lit" and node.value == "")]
+    for make in (lambda x: x, lambda x: Apply("plus", (x,)), lambda x: Apply("star", (x,))):
+        for leaf in leaves:
+            if clock.exceeded() is not None:
+                return None
+            if leaf.type == "Lit" and any(c != leaf.value for c in chars):
+                continue  # a one-character literal cannot cover other characters
+            node = make(leaf)
+            if fits(node):
+                return node
+    return None
 
 
 def solve_regex(task: Task, domain: Domain, budget: Budget, max_values: int | None = None,
@@ -375,7 +565,11 @@ def solve_regex(task: Task, domain: Domain, budget: Budget, max_values: int | No
     """Strategy ``regex-enum``: a regex that accepts every positive and rejects every negative
     string, verified with Z3. Delimited strings (dates, addresses...) are generalized field by
     field (``synth.search.regex_fields``); otherwise the smallest regex is enumerated. When a
-    second fitting regex turns up, Z3 gives a string on which the two disagree."""
+    second fitting regex turns up, Z3 gives a string on which the two disagree.
+
+    Every answer is matched against every example again (``synth.dsl.regex.matcher``, which
+    walks the regex itself) before Z3 checks it; all work, the Z3 checks included, stays within
+    the time budget."""
     from synth.dsl.regex.matcher import fits_examples
     from synth.dsl.regex.syntax import format_regex, to_python_pattern
     from synth.verify.regex import check_examples, distinguishing_string
@@ -383,46 +577,103 @@ def solve_regex(task: Task, domain: Domain, budget: Budget, max_values: int | No
     started = time.perf_counter()
     positive, negative = regex_examples(task)
     clock = Clock(budget)
+    reference = task.spec.get("solution")
+    ref_node = None
+    if isinstance(reference, str):  # read before searching: a bad one is a bad task
+        from synth.dsl.regex.syntax import parse_regex
+        from synth.errors import ProgramSyntaxError
+
+        try:
+            ref_node = parse_regex(reference)
+        except ProgramSyntaxError as e:
+            raise InvalidTask(f"task {task.name!r}: 'solution' is not a regex: {e}") from None
+
+    def out_of_time() -> None:
+        if clock.deadline is not None and time.perf_counter() >= clock.deadline:
+            raise _OutOfTime()
+
+    def fits(node: Node) -> bool:
+        return fits_examples(node, positive, negative, out_of_time)
+
+    rejected = 0  # answers of the search that the re-check turned down (a bug if ever > 0)
     # 1. strings made of delimited fields: generalize field by field
     from synth.search.regex_fields import delimited_candidates
 
-    fielded = [] if not use_fields else delimited_candidates(positive, negative, limit=2)
     en = None
     other = None
-    if fielded:
-        node = fielded[0]
-        other = fielded[1] if len(fielded) > 1 else None
-        outcome = SearchOutcome(status="solved", candidates=clock.candidates)
-        method = "delimited fields"
-    else:
-        # 2. bottom-up enumeration by size
-        en = RegexEnumerator(positive, negative, clock, max_values or 0)
-        if max_values is None:  # the bank may take 40 % of the memory budget
-            mem = budget.max_memory_mb or 4096.0
-            en.max_values = int(min(20_000_000, mem * 0.4 * 2**20 / (en.space.words * 8 + 80)))
-        max_cost = budget.max_size or 60
-        found: tuple[int, int] | None = None
-        cost = 0
-        finished = True
-        while found is None and cost < max_cost:
-            cost += 1
-            if not en.run_level(cost, stop_at_solution=True):
-                finished = False
-                break
-            if en.solutions:
-                found = en.solutions[0]
-        outcome = SearchOutcome(status="timeout" if not finished else "exhausted",
-                                candidates=clock.candidates, values=en.count,
-                                max_size_explored=en.max_cost_done, stopped_by=en.stopped_by)
-        if found is None:
-            outcome.seconds = time.perf_counter() - started
-            return outcome
-        node = en.node(*found)
-        method = "enumeration"
-    if not fits_examples(node, positive, negative):  # kernels and re disagree: a bug
-        raise RuntimeError(f"regex search found {format_regex(node)!r}, which does not fit the "
-                           f"examples under Python re")
+    node = None
+    method = ""
+    outcome = SearchOutcome(status="timeout", candidates=0)
+    try:
+        fielded = [] if not use_fields else delimited_candidates(positive, negative, limit=2,
+                                                                  clock=clock)
+        good = [f for f in fielded if fits(f)]
+        rejected += len(fielded) - len(good)
+        if good:
+            node = good[0]
+            other = good[1] if len(good) > 1 else None
+            outcome = SearchOutcome(status="solved", candidates=clock.candidates)
+            method = "delimited fields"
+        else:
+            # 2. bottom-up enumeration by size
+            try:
+                en = RegexEnumerator(positive, negative, clock, max_values or 0)
+            except SpaceTooLarge as e:
+                # too long to enumerate: the simplest forms only
+                node = simple_candidates(positive, clock, fits)
+                if node is None:
+                    return SearchOutcome(status="timeout", candidates=clock.candidates,
+                                         stopped_by=e.why, seconds=time.perf_counter() - started,
+                                         extra={"error": f"{e}; no simple regex (a class, c+ or c*) fits"}
+                                         if e.why == "memory" else {})
+                outcome = SearchOutcome(status="solved", candidates=clock.candidates)
+                method = "simple forms (the examples are too long to enumerate)"
+            else:
+                if max_values is None:  # the bank may take 40 % of the memory budget
+                    mem = budget.max_memory_mb or 4096.0
+                    en.max_values = int(min(20_000_000, mem * 0.4 * 2**20 / (en.space.words * 8 + 80)))
+                max_cost = budget.max_size or 60
+                found: tuple[int, int] | None = None
+                checked = 0
+                cost = 0
+                finished = True
+                while found is None and cost < max_cost:
+                    cost += 1
+                    if not en.run_level(cost, stop_at_solution=True):
+                        finished = False
+                        break
+                    # re-check the new solutions on the examples themselves
+                    while found is None and checked < len(en.solutions):
+                        cand = en.solutions[checked]
+                        if fits(en.node(*cand)):
+                            found = cand
+                        else:
+                            rejected += 1
+                            en.solutions.pop(checked)
+                            continue
+                        checked += 1
+                    if found is None and en.max_cost_done < cost:
+                        # the level stopped at a solution the re-check turned down: run it on
+                        # (values already made are in the table and are not made again)
+                        cost -= 1
+                outcome = SearchOutcome(status="timeout" if not finished else "exhausted",
+                                        candidates=clock.candidates, values=en.count,
+                                        max_size_explored=en.max_cost_done, stopped_by=en.stopped_by)
+                if found is None:
+                    outcome.seconds = time.perf_counter() - started
+                    if rejected:
+                        outcome.extra["rejected_answers"] = rejected
+                    return outcome
+                node = en.node(*found)
+                method = "enumeration"
+    except _OutOfTime:
+        return SearchOutcome(status="timeout", candidates=clock.candidates, stopped_by="time",
+                             values=en.count if en is not None else 0,
+                             max_size_explored=en.max_cost_done if en is not None else 0,
+                             seconds=time.perf_counter() - started)
     extra: dict[str, Any] = {"also": {"python re": to_python_pattern(node)}, "method": method}
+    if rejected:
+        extra["rejected_answers"] = rejected
     # a second answer of the same cost, for a distinguishing question
     if runner_up and method == "enumeration":
         remaining = None if clock.deadline is None else clock.deadline - time.perf_counter()
@@ -434,14 +685,21 @@ def solve_regex(task: Task, domain: Domain, budget: Budget, max_values: int | No
             if en.run_level(found[0], stop_at_solution=True, want=2) and len(en.solutions) < 2:
                 en.run_level(found[0] + 1, stop_at_solution=True, want=2)  # one size up
             clock.candidates = sub.candidates
-            others = [s for s in en.solutions if s != found]
-            if others:
-                other = en.node(*others[0])
-    verdict = check_examples(node, positive, negative, z3_timeout_ms)
+            for cand in en.solutions:
+                if cand == found:
+                    continue
+                try:
+                    if fits(en.node(*cand)):
+                        other = en.node(*cand)
+                        break
+                except _OutOfTime:
+                    break
+    deadline = clock.deadline
+    verdict = check_examples(node, positive, negative, z3_timeout_ms, deadline=deadline)
     extra["verified"] = verdict.status
     extra["verification"] = verdict.detail
     if other is not None:
-        diff = distinguishing_string(node, other, z3_timeout_ms)
+        diff = distinguishing_string(node, other, z3_timeout_ms, deadline=deadline)
         if diff.refuted:
             w = diff.counterexample
             extra["also"]["other fit"] = format_regex(other)
@@ -452,15 +710,12 @@ def solve_regex(task: Task, domain: Domain, budget: Budget, max_values: int | No
             extra["distinguishing"] = {"other": format_regex(other), "string": w,
                                        "accepted_by": "answer" if diff.extra["accepted_by"] == "first"
                                        else "other"}
-    reference = task.spec.get("solution")
-    if isinstance(reference, str):  # on request: is the answer the task's own solution?
-        from synth.dsl.regex.syntax import parse_regex
+    if ref_node is not None:  # on request: is the answer the task's own solution?
         from synth.verify.regex import equivalent
 
-        ref_node = parse_regex(reference)
-        eq = equivalent(node, ref_node, z3_timeout_ms)  # over all strings, not just printable
+        eq = equivalent(node, ref_node, z3_timeout_ms, deadline=deadline)  # all strings, not just printable
         if eq.refuted:
-            shown = distinguishing_string(node, ref_node, z3_timeout_ms)
+            shown = distinguishing_string(node, ref_node, z3_timeout_ms, deadline=deadline)
             eq = shown if shown.refuted else eq
         extra["equivalent_to_solution"] = eq.status
         extra["also"]["task's solution"] = (
@@ -476,7 +731,7 @@ def solve_regex(task: Task, domain: Domain, budget: Budget, max_values: int | No
         outcome.status = "solved"
     elif verdict.unknown:
         outcome.status = "unproven"
-    else:  # Z3 and Python's re disagree on an example
+    else:  # Z3 and the matcher disagree on an example
         outcome.status = "error"
         extra["error"] = f"Z3 refutes the answer: {verdict.detail}"
     return outcome

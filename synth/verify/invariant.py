@@ -78,10 +78,11 @@ class TransitionSystem:
         """The system of a ``LoopProblem`` (``synth.dsl.lia.loop``)."""
         import z3
 
-        from synth.dsl.lia.loop import expr_vars, has_nondet
+        from synth.dsl.lia.loop import check_sorts, expr_vars, has_nondet
         from synth.dsl.lia.statements import Infeasible, execute, eval_expr
         from synth.dsl.lia.syntax import to_z3
 
+        check_sorts(problem)  # Z3 would fail on an integer guard or a boolean sum
         sorts = {v: problem.var_sort(v) for v in problem.vars}
         cur = cls.consts(problem.vars, sorts)
         nxt = cls.consts(problem.vars, sorts, "!")
@@ -131,10 +132,13 @@ class TransitionSystem:
 
         post_node = problem.post
 
-        def concrete_post(s: dict) -> bool:
-            if guard is not None and not has_nondet(guard) and eval_expr(guard, s):
-                return True  # the loop cannot stop here
-            return bool(eval_expr(post_node, s))
+        def concrete_post(s: dict) -> bool | None:
+            try:
+                if guard is not None and not has_nondet(guard) and eval_expr(guard, s):
+                    return True  # the loop cannot stop here
+                return bool(eval_expr(post_node, s))
+            except ArithmeticError:  # x % y with y == 0: Z3 leaves it open, so do we
+                return None
 
         hints, constants = _program_atoms(problem)
         cone = _loop_cone(problem)

@@ -2,7 +2,8 @@
 as given by JSON tasks (DESIGN.md §2) and Code2Inv's C programs, and their transition system for Z3.
 
 An invariant ``Inv`` proves the loop when ``pre → Inv``, ``Inv ∧ guard ∧ body → Inv'`` and
-``Inv ∧ ¬guard → post``. A missing guard (``while (unknown())``) may stop at any iteration.
+``Inv ∧ ¬guard → post``. A missing guard (``while (unknown())``) may stop at any iteration; a
+JSON task says so with ``"guard": null``, ``"unknown()"`` or ``"*"`` (an empty guard is an error).
 """
 from __future__ import annotations
 
@@ -192,12 +193,19 @@ def loop_from_spec(name: str, spec: Mapping[str, Any], where: str = "") -> LoopP
     guard_text = spec.get("guard")
     if guard_text is not None and not isinstance(guard_text, str):
         raise InvalidTask(f"{at}'guard' must be a string (or null for a nondeterministic loop)")
+    if isinstance(guard_text, str) and not guard_text.strip():
+        raise InvalidTask(f"{at}'guard' is empty; give the loop condition, or null (or "
+                          f"\"unknown()\") for a loop that may stop after any iteration")
+    for key in ("pre", "post"):
+        if not spec[key].strip():
+            raise InvalidTask(f"{at}{key!r} is empty; give a condition (\"true\" for none)")
     bool_vars = spec.get("bool_vars", [])
     if not isinstance(bool_vars, list) or not all(isinstance(b, str) for b in bool_vars):
         raise InvalidTask(f"{at}'bool_vars' must be a list of variable names")
     try:
         pre = parse_expr(spec["pre"], bool_vars)
-        guard = None if guard_text in (None, "", "unknown()", "*") else parse_expr(guard_text, bool_vars)
+        guard = None if guard_text is None or guard_text.strip() in NONDET_GUARDS else \
+            parse_expr(guard_text, bool_vars)
         body = parse_stmts(spec["body"], bool_vars)
         post = parse_expr(spec["post"], bool_vars)
     except ProgramSyntaxError as e:
@@ -224,5 +232,61 @@ def loop_from_spec(name: str, spec: Mapping[str, Any], where: str = "") -> LoopP
     for what, e in (("pre", pre), ("post", post)):
         if has_nondet(e):
             raise InvalidTask(f"{at}'{what}' may not use unknown()/nondet()")
-    return LoopProblem(name=name, vars=list(vars_), pre=pre, guard=guard, body=body, post=post,
-                       bool_vars=frozenset(bool_vars))
+    problem = LoopProblem(name=name, vars=list(vars_), pre=pre, guard=guard, body=body, post=post,
+                          bool_vars=frozenset(bool_vars))
+    check_sorts(problem, at)
+    return problem
+
+
+#: guard texts of a loop that may stop after any iteration (``while (unknown())``); null too
+NONDET_GUARDS = ("unknown()", "*")
+
+
+def check_sorts(problem: LoopProblem, at: str = "") -> None:
+    """``pre``, ``guard``, ``post`` and the body's conditions must be conditions, assignments
+    must match their variable's sort (integer, or boolean for ``bool_vars``), and no ``%`` may
+    divide by a constant 0; an ``InvalidTask`` names the field otherwise."""
+    from synth.dsl.lia.statements import Assert, Assign, Assume, If
+    from synth.dsl.lia.syntax import SortError, format_expr, sort_of
+
+    at = at or f"task {problem.name!r}: "
+
+    def var_sort(name: str, declared: str) -> str:
+        if name in problem.vars:
+            return problem.var_sort(name)
+        return declared  # helper variables (unknown()/nondet() values before the loop)
+
+    def check(e: Node, what: str, want: str) -> None:
+        try:
+            got = sort_of(e, var_sort)
+        except SortError as err:
+            raise InvalidTask(f"{at}{what}: {err}") from None
+        if got != want:
+            shown = format_expr(e)
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            if want == "Bool":
+                raise InvalidTask(f"{at}{what} must be a boolean condition (such as x < n), "
+                                  f"got the integer expression {shown!r}")
+            raise InvalidTask(f"{at}{what} must be an integer expression, got the condition "
+                              f"{shown!r}")
+
+    check(problem.pre, "'pre'", "Bool")
+    if problem.guard is not None:
+        check(problem.guard, "'guard'", "Bool")
+    check(problem.post, "'post'", "Bool")
+
+    def walk(stmts) -> None:
+        for st in stmts:
+            if isinstance(st, Assign):
+                check(st.expr, f"'body': the value assigned to {st.var}",
+                      problem.var_sort(st.var) if st.var in problem.vars else "Int")
+            elif isinstance(st, If):
+                check(st.cond, "'body': an if condition", "Bool")
+                walk(st.then)
+                walk(st.orelse)
+            elif isinstance(st, Assume):
+                check(st.cond, "'body': an assume() condition", "Bool")
+            elif isinstance(st, Assert):
+                check(st.cond, "'body': an assert() condition", "Bool")
+
+    walk(problem.body)

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer_NonRecursive, v_args
 from lark.exceptions import LarkError, VisitError
 
 from synth.dsl.base import Apply, Const, Node, Var
@@ -67,7 +67,9 @@ def integer(n: int) -> Const:
 
 
 # ----------------------------------------------------------------------------------- parsing
-class _Build(Transformer):
+class _Build(Transformer_NonRecursive):
+    """Parse tree -> nodes, without recursion (a 1,000-term sum is a 1,000-deep tree)."""
+
     def __init__(self, bool_vars: frozenset):
         super().__init__()
         self.bool_vars = bool_vars
@@ -197,15 +199,170 @@ def _parser() -> Lark:
                     maybe_placeholders=True)
 
 
+#: chains of one associative op (``+``/``-``, ``*``, ``and``, ``or``) or of ``not``/``neg`` longer
+#: than this are rebuilt shallow (balanced trees, n-ary and/or, cancelled double negations)
+BALANCE_AFTER = 32
+#: the deepest expression accepted after that (the printers, Z3 conversion and evaluation recurse
+#: once per level)
+MAX_DEPTH = 100
+
+
+def _shown(text: str) -> str:
+    return repr(text) if len(text) <= 80 else repr(text[:77] + "...")
+
+
 def _parse(text: str, start: str, what: str, bool_vars):
     try:
         tree = _parser().parse(text, start=start)
-        return _Build(frozenset(bool_vars)).transform(tree)
+        out = _Build(frozenset(bool_vars)).transform(tree)
     except VisitError as e:
-        raise ProgramSyntaxError(f"bad {what} {text!r}: {e.orig_exc}") from None
+        raise ProgramSyntaxError(f"bad {what} {_shown(text)}: {e.orig_exc}") from None
     except LarkError as e:
         msg = str(e).strip().splitlines()[0]
-        raise ProgramSyntaxError(f"cannot parse {what} {text!r}: {msg}") from None
+        raise ProgramSyntaxError(f"cannot parse {what} {_shown(text)}: {msg}") from None
+    if start == "start_expr":
+        out = shallow(out)
+        d = depth(out)
+        if d > MAX_DEPTH:
+            raise ProgramSyntaxError(f"{what} {_shown(text)} nests {d} levels deep; at most "
+                                     f"{MAX_DEPTH} are supported")
+    else:
+        out = _shallow_stmts(out, what, text)
+    return out
+
+
+def _shallow_stmts(stmts, what: str, text: str, level: int = 0):
+    """Statements with every expression made ``shallow`` and checked against ``MAX_DEPTH``."""
+    from synth.dsl.lia.statements import Assert, Assign, Assume, If
+
+    if level > MAX_DEPTH:
+        raise ProgramSyntaxError(f"{what} {_shown(text)} nests blocks more than {MAX_DEPTH} deep")
+
+    def fix(e: Node) -> Node:
+        e = shallow(e)
+        d = depth(e)
+        if d > MAX_DEPTH:
+            raise ProgramSyntaxError(f"{what} {_shown(text)}: an expression nests {d} levels "
+                                     f"deep; at most {MAX_DEPTH} are supported")
+        return e
+
+    out = []
+    for st in stmts:
+        if isinstance(st, Assign):
+            out.append(Assign(st.var, fix(st.expr)))
+        elif isinstance(st, If):
+            out.append(If(fix(st.cond), _shallow_stmts(st.then, what, text, level + 1),
+                          _shallow_stmts(st.orelse, what, text, level + 1)))
+        elif isinstance(st, Assume):
+            out.append(Assume(fix(st.cond)))
+        elif isinstance(st, Assert):
+            out.append(Assert(fix(st.cond)))
+        else:
+            out.append(st)
+    return tuple(out)
+
+
+def depth(node: Node) -> int:
+    """Nesting depth of a node (a leaf is 1), without recursion."""
+    best = 0
+    stack = [(node, 1)]
+    while stack:
+        n, d = stack.pop()
+        if d > best:
+            best = d
+        if isinstance(n, Apply):
+            stack.extend((a, d + 1) for a in n.args)
+    return best
+
+
+_FAMILY = {"+": "+", "-": "+", "*": "*", "and": "and", "or": "or"}
+
+
+def _gather(node: Node, fam: str) -> list[tuple[int, Node]]:
+    """The terms of a chain of ``fam`` ops under ``node``, left to right, with their signs
+    (``-`` flips the sign of its right side)."""
+    terms: list[tuple[int, Node]] = []
+    stack = [(node, 1)]
+    while stack:
+        n, sign = stack.pop()
+        if isinstance(n, Apply) and _FAMILY.get(n.op) == fam and (fam != "+" or len(n.args) == 2):
+            if n.op == "-":
+                stack.append((n.args[1], -sign))
+                stack.append((n.args[0], sign))
+            else:
+                stack.extend((a, sign) for a in reversed(n.args))
+        else:
+            terms.append((sign, n))
+    return terms
+
+
+def _balanced(op: str, items: list[Node]) -> Node:
+    while len(items) > 1:
+        items = [Apply(op, (items[k], items[k + 1])) if k + 1 < len(items) else items[k]
+                 for k in range(0, len(items), 2)]
+    return items[0]
+
+
+def shallow(root: Node) -> Node:
+    """The same expression with long chains rebuilt shallow (see ``BALANCE_AFTER``): sums and
+    products as balanced trees (``a - b + c - d`` as ``(a + c) - (b + d)``), conjunctions and
+    disjunctions n-ary, runs of ``not``/``neg`` cancelled in pairs. Shorter chains are kept as
+    they are. Works without recursion."""
+    if depth(root) <= BALANCE_AFTER:
+        return root
+    out: list[Node] = []
+    work: list = [("visit", root)]
+    while work:
+        item = work.pop()
+        kind = item[0]
+        if kind == "visit":
+            n = item[1]
+            if not isinstance(n, Apply):
+                out.append(n)
+                continue
+            if n.op in ("not", "neg"):
+                count, m = 0, n
+                while isinstance(m, Apply) and m.op == n.op:
+                    count += 1
+                    m = m.args[0]
+                if count > BALANCE_AFTER:
+                    work.append(("unary", n.op, count % 2))
+                    work.append(("visit", m))
+                    continue
+            fam = _FAMILY.get(n.op)
+            if fam is not None:
+                terms = _gather(n, fam)
+                if len(terms) > BALANCE_AFTER:
+                    work.append(("chain", fam, [s for s, _ in terms]))
+                    work.extend(("visit", t) for _, t in reversed(terms))
+                    continue
+            work.append(("apply", n))
+            work.extend(("visit", a) for a in reversed(n.args))
+        elif kind == "apply":
+            n = item[1]
+            k = len(n.args)
+            args = tuple(out[len(out) - k:]) if k else ()
+            del out[len(out) - k:]
+            out.append(n if args == n.args else Apply(n.op, args))
+        elif kind == "unary":
+            _, op, odd = item
+            m = out.pop()
+            out.append(Apply(op, (m,)) if odd else m)
+        else:  # chain
+            _, fam, signs = item
+            k = len(signs)
+            vals = out[len(out) - k:]
+            del out[len(out) - k:]
+            if fam in ("and", "or"):
+                out.append(Apply(fam, tuple(vals)))
+            elif fam == "*":
+                out.append(_balanced("*", vals))
+            else:
+                plus = [v for s, v in zip(signs, vals) if s > 0]
+                minus = [v for s, v in zip(signs, vals) if s < 0]
+                node = _balanced("+", plus)
+                out.append(Apply("-", (node, _balanced("+", minus))) if minus else node)
+    return out[0]
 
 
 def parse_expr(text: str, bool_vars=()) -> Node:
@@ -399,3 +556,210 @@ def from_z3(e) -> Node:
     if k == z3.Z3_OP_MOD:
         return Apply("%", (ch[0], ch[1]))
     raise ValueError(f"cannot read Z3 term {e} into the lia domain")
+
+
+# ------------------------------------------------------------------------------------- sorts
+class SortError(ValueError):
+    """An expression mixes integers and conditions, or divides by a constant zero."""
+
+
+_INT_OPS = {"+", "-", "*", "%"}
+_ORDER = {"<", "<=", ">", ">="}
+_BOOL_OPS = {"and", "or", "=>"}
+_SORT_WORD = {"Int": "an integer", "Bool": "a condition"}
+
+
+def sort_of(root: Node, var_sort=None) -> str:
+    """``"Int"`` or ``"Bool"``: the sort of an expression, checked throughout (without recursion).
+
+    ``var_sort(name, declared)`` gives a variable's sort (default: the node's own type). Raises
+    ``SortError`` naming the first subexpression of the wrong sort, and for ``%`` by a constant
+    that is zero."""
+    from synth.dsl.lia.statements import eval_expr
+
+    sorts: dict[int, str] = {}
+    work: list = [(root, False)]
+    while work:
+        n, done = work.pop()
+        if isinstance(n, Var):
+            sorts[id(n)] = var_sort(n.name, n.type) if var_sort is not None else n.type
+            continue
+        if isinstance(n, Const):
+            sorts[id(n)] = "Bool" if n.type == "Bool" else "Int"
+            continue
+        if not done:
+            work.append((n, True))
+            work.extend((a, False) for a in n.args)
+            continue
+        op, args = n.op, n.args
+        got = [sorts[id(a)] for a in args]
+
+        def need(i: int, want: str) -> None:
+            if got[i] != want:
+                raise SortError(f"{op!r} needs {_SORT_WORD[want]} where {format_expr(args[i])!r} "
+                                f"is {_SORT_WORD[got[i]]}")
+
+        if op in _INT_OPS or op == "neg":
+            for i in range(len(args)):
+                need(i, "Int")
+            if op == "%" and _always_zero(args[1], eval_expr):
+                raise SortError(f"division by zero in {format_expr(n)!r} (the divisor of % is "
+                                f"always 0)")
+            out = "Int"
+        elif op in _ORDER:
+            need(0, "Int")
+            need(1, "Int")
+            out = "Bool"
+        elif op in ("==", "!="):
+            if got[0] != got[1]:
+                raise SortError(f"{op!r} compares {format_expr(args[0])!r} "
+                                f"({_SORT_WORD[got[0]]}) with {format_expr(args[1])!r} "
+                                f"({_SORT_WORD[got[1]]})")
+            out = "Bool"
+        elif op in _BOOL_OPS or op == "not":
+            for i in range(len(args)):
+                need(i, "Bool")
+            out = "Bool"
+        elif op == "ite":
+            need(0, "Bool")
+            if got[1] != got[2]:
+                raise SortError(f"ite's branches {format_expr(args[1])!r} and "
+                                f"{format_expr(args[2])!r} differ in sort")
+            out = got[1]
+        elif op == "unknown":
+            out = "Bool"
+        elif op == "nondet":
+            out = "Int"
+        else:
+            raise SortError(f"unknown operator {op!r}")
+        sorts[id(n)] = out
+    return sorts[id(root)]
+
+
+def _always_zero(node: Node, eval_expr) -> bool:
+    """Whether an integer expression is 0 whatever its variables (a constant, or a term such as
+    ``n - n`` that Z3's simplifier folds to 0)."""
+    if _is_constant(node):
+        try:
+            return eval_expr(node, {}) == 0
+        except ArithmeticError:
+            return True
+    if has_nondet_op(node):
+        return False
+    import z3
+
+    env: dict = {}
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Var):
+            env[n.name] = z3.Bool(n.name) if n.type == "Bool" else z3.Int(n.name)
+        elif isinstance(n, Apply):
+            stack.extend(n.args)
+    try:
+        e = z3.simplify(to_z3(node, env))
+    except (z3.Z3Exception, ValueError, KeyError):
+        return False
+    return z3.is_int_value(e) and e.as_long() == 0
+
+
+def has_nondet_op(node: Node) -> bool:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Apply):
+            if n.op in ("unknown", "nondet"):
+                return True
+            stack.extend(n.args)
+    return False
+
+
+def _is_constant(node: Node) -> bool:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Var):
+            return False
+        if isinstance(n, Apply):
+            if n.op in ("unknown", "nondet"):
+                return False
+            stack.extend(n.args)
+    return True
+
+
+# ------------------------------------------------------------------------- Program.to_python
+# The lia ops as Python, one template each: the precedence levels are _PREC's (Python's own
+# order), and each op's text is Python code with its reference semantics (ops.py; ``and``,
+# ``or``, ``=>`` and ``ite`` evaluate lazily, as ``statements.eval_expr`` does):
+#   and, or, not, <=, <, >=, >, ==, !=, +, -, *   Python's operators of the same name
+#   neg a        -a
+#   a => b       not a or b
+#   ite(c, a, b) (a if c else b)
+#   a % b        a % b for a positive constant b, else a % abs(b) (SMT-LIB mod: never negative;
+#                ZeroDivisionError where the DSL's % is undefined, b == 0)
+# tests/test_to_python.py checks the templates against the reference interpreter.
+
+
+def _fmt_python(node: Node, names: Mapping[str, str]) -> tuple[str, int]:
+    if isinstance(node, Var):
+        return names[node.name], _ATOM
+    if isinstance(node, Const):
+        if node.type == "Bool":
+            return ("True" if node.value else "False"), _ATOM
+        return str(node.value), (_ATOM if node.value >= 0 else _PREC["neg"])
+    op = node.op
+    if op in ("unknown", "nondet"):
+        raise ValueError(f"{op}() has no Python form (it is nondeterministic)")
+
+    def at(child, level):
+        text, lv = _fmt_python(child, names)
+        return text if lv >= level else f"({text})"
+
+    if op == "ite":
+        c, a, b = (at(x, _PREC["or"]) for x in node.args)
+        return f"({a} if {c} else {b})", _ATOM
+    if op == "=>":
+        p = _PREC["or"]
+        return f"not {at(node.args[0], _PREC['not'])} or {at(node.args[1], p + 1)}", p
+    p = _PREC[op]
+    if op in ("and", "or"):
+        return f" {op} ".join(at(a, p + 1) for a in node.args), p
+    if op == "not":
+        return f"not {at(node.args[0], p)}", p
+    if op == "neg":
+        return f"-{at(node.args[0], p + 1)}", p
+    if p == 4:  # comparisons do not chain
+        return f"{at(node.args[0], p + 1)} {op} {at(node.args[1], p + 1)}", p
+    if op == "%":
+        m = node.args[1]
+        right = at(m, p + 1) if isinstance(m, Const) and m.value > 0 else f"abs({at(m, 0)})"
+        return f"{at(node.args[0], p)} % {right}", p
+    # left-associative + - *
+    return f"{at(node.args[0], p)} {op} {at(node.args[1], p + 1)}", p
+
+
+def to_python_expr(node: Node, names: Mapping[str, str] | None = None) -> str:
+    """A Python expression with the formula's value (variables renamed by ``names``)."""
+    from synth.dsl.base import node_vars
+
+    names = names if names is not None else {v: v for v in node_vars(node)}
+    return _fmt_python(node, names)[0]
+
+
+def python_source(domain, node: Node, func_name: str | None = None) -> str:
+    """``Program.to_python`` for lia: the invariant as a predicate over the variables it reads,
+    also accepting the other variables of a state (``invariant(**state)``)::
+
+        def invariant(x, n, **_other_vars):
+            # synthesized by synth (lia): 'x <= n'
+            return x <= n
+    """
+    from synth.dsl.base import node_vars, python_name
+
+    func_name = func_name or "invariant"
+    taken = {func_name, "abs", "_other_vars"}
+    names = {v: python_name(v, taken) for v in node_vars(node)}
+    params = ", ".join(list(names.values()) + ["**_other_vars"])
+    return (f"def {func_name}({params}):\n"
+            f"    # synthesized by synth (lia): {domain.format(node)!r}\n"
+            f"    return {to_python_expr(node, names)}\n")

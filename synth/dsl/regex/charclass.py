@@ -25,6 +25,9 @@ META = set(".[](){}*+?|\\^$")
 #: characters that must be escaped inside a class
 CLASS_META = set("]\\^-[")
 
+#: our syntax's sign of the empty language; a literal one is written escaped outside classes
+EMPTY_SIGN = "\u2205"
+
 _ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\f": "\\f", "\v": "\\v"}
 
 
@@ -41,13 +44,16 @@ def normalize_ranges(ranges) -> tuple[tuple[str, str], ...]:
 
 
 def escape_char(c: str, in_class: bool = False) -> str:
-    """A character as pattern text (shared by our syntax and Python's)."""
+    """A character as pattern text (shared by our syntax and Python's): ``\\xhh`` below 256,
+    ``\\uhhhh`` in the Basic Multilingual Plane, ``\\Uhhhhhhhh`` above it (``\\u`` takes exactly
+    four hex digits, so ``\\u10ffff`` would be U+10FF followed by "ff")."""
     if c in _ESCAPES:
         return _ESCAPES[c]
     if (c in CLASS_META) if in_class else (c in META):
         return "\\" + c
-    if not c.isprintable():
-        return f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
+    if not c.isprintable() or (c == EMPTY_SIGN and not in_class):
+        n = ord(c)
+        return f"\\x{n:02x}" if n < 256 else f"\\u{n:04x}" if n < 0x10000 else f"\\U{n:08x}"
     return c
 
 
@@ -122,12 +128,18 @@ class CharClass:
             return "[\\s\\S]"
         return f"[{'^' if self.negated else ''}{self._body()}]"
 
-    def to_z3(self):
+    def to_z3(self, alphabet=None):
+        """The Z3 regex; ``alphabet`` (``synth.verify.z3util.Alphabet``) renumbers characters
+        beyond Z3's last one."""
         import z3
 
+        from synth.verify.z3util import Alphabet
+
+        ab = alphabet if alphabet is not None else Alphabet()
         if self.is_any:
             return z3.AllChar(z3.ReSort(z3.StringSort()))
-        parts = [z3.Range(lo, hi) if lo != hi else z3.Re(z3.StringVal(lo)) for lo, hi in self.ranges]
+        parts = [z3.Range(ab.string(lo), ab.string(hi)) if lo != hi else z3.Re(ab.string(lo))
+                 for lo, hi in self.ranges]
         if not parts:
             positive = z3.Empty(z3.ReSort(z3.StringSort()))
         else:

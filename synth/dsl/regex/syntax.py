@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from lark import Lark, Transformer, v_args
+from lark import Lark, Transformer_NonRecursive, v_args
 from lark.exceptions import LarkError, VisitError
 
 from synth.dsl.base import Apply, Const, Node
@@ -38,6 +38,48 @@ def union(a: Node, b: Node) -> Apply:
     return Apply("union", (a, b))
 
 
+#: sequences (concatenations, unions) longer than this are built as balanced trees: the same
+#: language and text, but a nesting depth that grows with the logarithm of their length
+BALANCE_AFTER = 32
+#: the deepest regex AST the parser accepts (walking an AST recurses once per level)
+MAX_DEPTH = 200
+#: the largest count of ``{n}``/``{n,m}`` the parser accepts (Z3 unrolls counted repeats)
+MAX_REPEAT = 1000
+
+
+def _count(n: int) -> int:
+    if n > MAX_REPEAT:
+        raise ValueError(f"repeat count {n} is above the limit of {MAX_REPEAT}")
+    return n
+
+
+def chain(op: str, items) -> Node:
+    """``op`` (concat or union, both associative) over ``items``: left-nested as the parser
+    always built them, balanced when there are more than ``BALANCE_AFTER``."""
+    items = list(items)
+    if len(items) <= BALANCE_AFTER:
+        node = items[0]
+        for it in items[1:]:
+            node = Apply(op, (node, it))
+        return node
+    while len(items) > 1:
+        items = [Apply(op, (items[k], items[k + 1])) if k + 1 < len(items) else items[k]
+                 for k in range(0, len(items), 2)]
+    return items[0]
+
+
+def depth(node: Node) -> int:
+    """Nesting depth of an AST (a leaf is 1), without recursion."""
+    best = 0
+    stack = [(node, 1)]
+    while stack:
+        n, d = stack.pop()
+        best = max(best, d)
+        if isinstance(n, Apply):
+            stack.extend((a, d + 1) for a in n.args)
+    return best
+
+
 def star(a: Node) -> Apply:
     return Apply("star", (a,))
 
@@ -63,8 +105,11 @@ def _unescape(body: str) -> str | CharClass:
     """The text after a backslash: a character, or a shorthand class."""
     if body in SHORTHANDS:
         return CharClass(SHORTHANDS[body])
-    if body[0] in "xu" and len(body) > 1:
-        return chr(int(body[1:], 16))
+    if body[0] in "xuU" and len(body) > 1:
+        n = int(body[1:], 16)
+        if n > 0x10FFFF:
+            raise ValueError(f"\\{body} is beyond the last code point U+10FFFF")
+        return chr(n)
     return _ESCAPE_CHARS.get(body, body)
 
 
@@ -79,9 +124,12 @@ def _parse_class(text: str) -> CharClass:
         c = body[i]
         if c == "\\":
             j = i + 2
-            if body[i + 1] in "xu":
-                n = 2 if body[i + 1] == "x" else 4
+            if body[i + 1] in "xuU":
+                n = {"x": 2, "u": 4, "U": 8}[body[i + 1]]
                 j = i + 2 + n
+                digits = body[i + 2:j]
+                if len(digits) != n or any(d not in "0123456789abcdefABCDEF" for d in digits):
+                    raise ValueError(f"\\{body[i + 1]} needs {n} hex digits in class {text}")
             v = _unescape(body[i + 1:j])
             items.append(v if isinstance(v, CharClass) else (v,))  # (c,): an escaped character
             i = j
@@ -116,7 +164,7 @@ def _parse_class(text: str) -> CharClass:
 
 
 @v_args(inline=True)
-class _ToNode(Transformer):
+class _ToNode(Transformer_NonRecursive):
     def char(self, tok):
         return lit(str(tok))
 
@@ -138,16 +186,10 @@ class _ToNode(Transformer):
         return EMPTY
 
     def union(self, *items):
-        node = items[0]
-        for it in items[1:]:
-            node = union(node, it)
-        return node
+        return chain("union", items)
 
     def concat(self, *items):
-        node = items[0]
-        for it in items[1:]:
-            node = concat(node, it)
-        return node
+        return chain("concat", items)
 
     def star(self, a):
         return star(a)
@@ -159,16 +201,16 @@ class _ToNode(Transformer):
         return opt(a)
 
     def repeat_exact(self, a, n):
-        return repeat(a, int(n))
+        return repeat(a, _count(int(n)))
 
     def repeat_range(self, a, n, m):
-        lo, hi = int(n), int(m)
+        lo, hi = _count(int(n)), _count(int(m))
         if hi < lo:
             raise ValueError(f"bad repeat {{{lo},{hi}}}: the maximum is below the minimum")
         return repeat(a, lo, hi)
 
     def repeat_atleast(self, a, n):
-        return repeat(a, int(n), -1)
+        return repeat(a, _count(int(n)), -1)
 
 
 @lru_cache(maxsize=1)
@@ -181,13 +223,20 @@ def parse_regex(text: str) -> Node:
     """Parse our regex syntax; a ``ProgramSyntaxError`` names the problem."""
     if text == "":
         return EPSILON
+    shown = text if len(text) <= 80 else text[:77] + "..."
     try:
-        return _ToNode().transform(_parser().parse(text))
+        node = _ToNode().transform(_parser().parse(text))
     except VisitError as e:
-        raise ProgramSyntaxError(f"bad regex {text!r}: {e.orig_exc}") from None
+        raise ProgramSyntaxError(f"bad regex {shown!r}: {e.orig_exc}") from None
     except LarkError as e:
         msg = str(e).strip().splitlines()[0]
-        raise ProgramSyntaxError(f"cannot parse regex {text!r}: {msg}") from None
+        raise ProgramSyntaxError(f"cannot parse regex {shown!r}: {msg}") from None
+    except RecursionError:
+        node = None
+    if node is None or depth(node) > MAX_DEPTH:
+        raise ProgramSyntaxError(f"regex {shown!r} nests too deeply: at most {MAX_DEPTH} levels of "
+                                 f"groups and postfix operators are supported")
+    return node
 
 
 # --------------------------------------------------------------------------------- printing
@@ -263,33 +312,55 @@ def reference_pattern(node: Node) -> str:
 
 
 # ------------------------------------------------------------------------------------- Z3
-def to_z3(node: Node):
-    """The Z3 regex term (sort ``ReSort(StringSort())``) of a node."""
+def code_points(node: Node) -> set[int]:
+    """The code points a regex mentions: its literals' characters and its classes' bounds."""
+    out: set[int] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Const):
+            if n.type == "Lit":
+                out.update(map(ord, n.value))
+            elif n.type == "Class":
+                for lo, hi in n.value.ranges:
+                    out.update((ord(lo), ord(hi)))
+        else:
+            stack.extend(n.args)
+    return out
+
+
+def to_z3(node: Node, alphabet=None):
+    """The Z3 regex term (sort ``ReSort(StringSort())``) of a node. Characters beyond Z3's last
+    one (U+2FFFF) need an ``alphabet`` (``synth.verify.z3util.Alphabet``) that renumbers them."""
     import z3
 
+    from synth.verify.z3util import Alphabet
+
+    if alphabet is None:
+        alphabet = Alphabet(code_points(node))
     re_sort = z3.ReSort(z3.StringSort())
     if isinstance(node, Const):
         if node.type == "Lit":
-            return z3.Re(z3.StringVal(node.value))
+            return z3.Re(alphabet.string(node.value))
         if node.type == "Class":
-            return node.value.to_z3()
+            return node.value.to_z3(alphabet)
         if node.type == "Empty":
             return z3.Empty(re_sort)
         raise ValueError(f"not a regex leaf: {node!r}")
     args = node.args
     if node.op == "concat":
-        return z3.Concat(to_z3(args[0]), to_z3(args[1]))
+        return z3.Concat(to_z3(args[0], alphabet), to_z3(args[1], alphabet))
     if node.op == "union":
-        return z3.Union(to_z3(args[0]), to_z3(args[1]))
+        return z3.Union(to_z3(args[0], alphabet), to_z3(args[1], alphabet))
     if node.op == "star":
-        return z3.Star(to_z3(args[0]))
+        return z3.Star(to_z3(args[0], alphabet))
     if node.op == "plus":
-        return z3.Plus(to_z3(args[0]))
+        return z3.Plus(to_z3(args[0], alphabet))
     if node.op == "opt":
-        return z3.Option(to_z3(args[0]))
+        return z3.Option(to_z3(args[0], alphabet))
     if node.op == "repeat":
         lo, hi = args[1].value, args[2].value
-        r = to_z3(args[0])
+        r = to_z3(args[0], alphabet)
         if hi < 0:
             return z3.Concat(z3.Loop(r, lo, lo), z3.Star(r)) if lo > 0 else z3.Star(r)
         if hi == 0:
