@@ -248,41 +248,126 @@ class Program:
         """Like calling the program, but returns None (not an exception) where it is undefined."""
         return self.domain.evaluate(self.node, inputs)
 
-    def to_python(self, func_name: str = "program") -> str:
-        """Source of a standalone Python function equivalent to this program.
+    def to_python(self, func_name: str | None = None) -> str:
+        """Source of a standalone Python function equivalent to this program: it imports nothing
+        from synth, takes the program's inputs as parameters (in ``self.inputs`` order) and raises
+        where the DSL is undefined (ValueError, or ZeroDivisionError for lia's ``%``).
 
-        The op implementations are the domain's reference functions, copied verbatim, so the
-        function behaves exactly like the DSL (raising ValueError where the DSL errors).
-        """
-        ops = node_ops(self.node)
-        defs = []
-        names: dict[str, str] = {}
-        for i, name in enumerate(ops):
-            fn = self.domain.op(name).fn
-            pyname = f"_op{i}_{''.join(c if c.isalnum() else '_' for c in name)}"
-            names[name] = pyname
-            src = textwrap.dedent(inspect.getsource(fn))
-            src = src.replace(f"def {fn.__name__}(", f"def {pyname}(", 1)
-            defs.append(src.rstrip())
-        params = self.inputs
-        lines: list[str] = []
-        counter = [0]
+        The domain's renderer (``PYTHON_RENDERERS``) writes it; ``func_name`` defaults to the
+        renderer's name for it ("program"; "matches" for regex, "invariant" for lia)."""
+        return python_renderer(self.domain)(self.domain, self.node, func_name)
 
-        def emit(n: Node) -> str:
-            if isinstance(n, Var):
-                return n.name
-            if isinstance(n, Const):
-                return repr(n.value)
-            args = [emit(a) for a in n.args]
-            counter[0] += 1
-            t = f"t{counter[0]}"
-            lines.append(f"    {t} = {names[n.op]}({', '.join(args)})")
-            lines.append(f"    if {t} is None:")
-            lines.append(f"        raise ValueError({repr(n.op + ' is undefined on these arguments')})")
-            return t
 
-        result = emit(self.node)
-        body = "\n".join(lines + [f"    return {result}"])
-        doc = f"    # synthesized by synth ({self.domain.name}): {str(self)!r}"
-        header = f"def {func_name}({', '.join(params)}):"
-        return "\n\n\n".join(defs + [header + "\n" + doc + "\n" + body]) + "\n"
+# ----------------------------------------------------------------------------------------------
+# Program.to_python: one renderer per domain, each deriving the emitted code from the domain's
+# reference semantics (copied op functions) or from documented per-op Python templates (checked
+# against the reference interpreter by property tests in tests/test_to_python.py).
+
+#: domain name -> "module:function" of its renderer, called as ``function(domain, node,
+#: func_name)`` and returning Python source; domains not listed use ``op_functions_source``
+PYTHON_RENDERERS: dict[str, str] = {
+    "deepcoder": "synth.dsl.deepcoder.pysource:python_source",
+    "regex": "synth.dsl.regex.pysource:python_source",
+    "lia": "synth.dsl.lia.syntax:python_source",
+}
+
+
+def python_renderer(domain: Domain) -> Callable[[Domain, Node, str | None], str]:
+    """The renderer behind ``Program.to_python`` for a domain (imported on first use)."""
+    target = PYTHON_RENDERERS.get(domain.name)
+    if target is None:
+        return op_functions_source
+    import importlib
+
+    module, func = target.split(":")
+    return getattr(importlib.import_module(module), func)
+
+
+def python_name(name: str, taken: set[str]) -> str:
+    """``name`` as a Python variable: itself when it is an identifier, not a keyword and not in
+    ``taken``, else a mangled form that is none of these. The result is added to ``taken``."""
+    import keyword
+
+    out = name
+    if not (out.isidentifier() and not keyword.iskeyword(out)):
+        out = "".join(c if c.isalnum() or c == "_" else "_" for c in name) or "_"
+        if out[0].isdigit() or keyword.iskeyword(out):
+            out = "_" + out
+    base, k = out, 1
+    while out in taken:
+        k += 1
+        out = f"{base}_{k}"
+    taken.add(out)
+    return out
+
+
+def function_source(fn: Callable[..., Any], name: str | None = None) -> str:
+    """The source of a self-contained module-level function, dedented, renamed to ``name``,
+    without its annotations (they may name types the generated code does not import)."""
+    import ast
+
+    src = textwrap.dedent(inspect.getsource(fn)).rstrip()
+    fdef = ast.parse(src).body[0]
+    lines = src.encode().split(b"\n")  # ast offsets count UTF-8 bytes
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    raw = b"\n".join(lines)
+
+    def at(lineno: int, col: int) -> int:
+        return starts[lineno - 1] + col
+
+    cuts = []
+    args = fdef.args
+    for a in args.posonlyargs + args.args + args.kwonlyargs + [a for a in (args.vararg, args.kwarg) if a]:
+        if a.annotation is not None:  # "name: T" -> "name", "name: T = v" -> "name=v"
+            hi = at(a.annotation.end_lineno, a.annotation.end_col_offset)
+            eq = raw[hi:hi + 3] == b" = "
+            cuts.append((at(a.lineno, a.col_offset) + len(a.arg.encode()), hi + 3 * eq, b"=" * eq))
+    if fdef.returns is not None:  # ") -> T:" -> "):"
+        arrow = raw.rindex(b"->", 0, at(fdef.returns.lineno, fdef.returns.col_offset))
+        while raw[arrow - 1:arrow] == b" ":
+            arrow -= 1
+        cuts.append((arrow, at(fdef.returns.end_lineno, fdef.returns.end_col_offset), b""))
+    for lo, hi, new in sorted(cuts, reverse=True):
+        raw = raw[:lo] + new + raw[hi:]
+    src = raw.decode()
+    if name is not None and name != fn.__name__:
+        src = src.replace(f"def {fn.__name__}(", f"def {name}(", 1)
+    return src
+
+
+def op_functions_source(domain: Domain, node: Node, func_name: str | None = None) -> str:
+    """The default renderer (strings, robustfill): each op's reference function copied verbatim,
+    and one function applying them in order, raising ValueError where an op returns ERROR."""
+    func_name = func_name or "program"
+    ops = node_ops(node)
+    defs = []
+    names: dict[str, str] = {}
+    for i, name in enumerate(ops):
+        pyname = f"_op{i}_{''.join(c if c.isalnum() else '_' for c in name)}"
+        names[name] = pyname
+        defs.append(function_source(domain.op(name).fn, pyname))
+    taken = set(names.values()) | {func_name}
+    params = {v: python_name(v, taken) for v in node_vars(node)}
+    lines: list[str] = []
+    counter = [0]
+
+    def emit(n: Node) -> str:
+        if isinstance(n, Var):
+            return params[n.name]
+        if isinstance(n, Const):
+            return repr(n.value)
+        args = [emit(a) for a in n.args]
+        counter[0] += 1
+        t = f"t{counter[0]}"
+        lines.append(f"    {t} = {names[n.op]}({', '.join(args)})")
+        lines.append(f"    if {t} is None:")
+        lines.append(f"        raise ValueError({repr(n.op + ' is undefined on these arguments')})")
+        return t
+
+    result = emit(node)
+    body = "\n".join(lines + [f"    return {result}"])
+    doc = f"    # synthesized by synth ({domain.name}): {domain.format(node)!r}"
+    header = f"def {func_name}({', '.join(params.values())}):"
+    return "\n\n\n".join(defs + [header + "\n" + doc + "\n" + body]) + "\n"

@@ -158,7 +158,10 @@ class ConcatDecomposition:
         self._texts: dict[tuple[str, str], list[str]] = {}
         self._part_cfgs: list[dict[str, dict]] = [{} for _ in inputs]
         self._target_chars = [frozenset(t) & _CHAR_SET for t in targets]
-        self._target_delims = [frozenset(t) & frozenset(DELIMITER) for t in targets]
+        # the same characters as tuples in alphabet order, for loops whose order shapes the
+        # result (iterating a set of strings follows the per-process string hash)
+        self._target_char_seq = [tuple(c for c in CHARACTER if c in cs) for cs in self._target_chars]
+        self._target_delims = [tuple(d for d in DELIMITER if d in t) for t in targets]
         union = frozenset().union(*self._target_chars) if targets else frozenset()
         swapped = {c.swapcase() for c in union}
         self._inner_chars = tuple(c for c in CHARACTER
@@ -359,7 +362,7 @@ class ConcatDecomposition:
                         free[d2] = r
             if free:
                 out[("Replace", d1)] = free
-        target_chars = self._target_chars[e]
+        target_chars = self._target_char_seq[e]
         for t in _TYPES:
             ms = self.match_texts(TYPE_PATTERNS[t], s)
             n = len(ms)
@@ -406,7 +409,8 @@ class ConcatDecomposition:
                     removed = r if r and r in target else None
                     free = None
                     if len(a) + len(b) < len(target) and a in target and b in target:
-                        free = {c: a + c + b for c in _chars_between(target, a, b) if c in _CHAR_SET}
+                        free = {c: a + c + b for c in sorted(_chars_between(target, a, b))
+                                if c in _CHAR_SET}
                     got_k = by_k[k] = (removed, free)
                 removed, free = got_k
                 if removed is not None:
@@ -427,7 +431,8 @@ class ConcatDecomposition:
                 return
         cfgs = [by_e[e] for e in range(self.n)]
         parts = self.parts
-        for key in common:
+        # in the first example's config order, not the set's (hash) order
+        for key in [k for k in cfgs[0] if k in common]:
             results = [d[key] for d in cfgs]
             frees = [r for r in results if type(r) is dict]
             if not frees:
@@ -435,9 +440,7 @@ class ConcatDecomposition:
                 if vals != xs and vals not in parts:
                     self.add_part(vals, lambda cfg=key: config_node(cfg, x_node))
                 continue
-            chars = frees[0].keys()
-            for f in frees[1:]:
-                chars = chars & f.keys()
+            chars = [c for c in frees[0] if all(c in f for f in frees[1:])]
             for c in chars:
                 vals = tuple(r if type(r) is str else r[c] for r in results)
                 if vals != xs and vals not in parts:

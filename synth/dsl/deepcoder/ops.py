@@ -27,11 +27,17 @@ class Lambda:
     """One of the DSL's 19 fixed lambdas, written as in ExeDec (``(+1)``, ``(%2==0)``, ``(min)``).
 
     ``kind`` is its type: ``Fn1`` (int -> int), ``Pred`` (int -> bool) or ``Fn2`` ((int, int) -> int).
+    ``python`` is its Python expression (``lambda x: x + 1``, ``min``), the one source of its
+    semantics: ``fn`` is compiled from it, and ``Program.to_python`` writes it out.
     """
 
     text: str
     kind: str
-    fn: Callable[..., Any] = field(compare=False, repr=False)
+    python: str = field(compare=False, repr=False)
+    fn: Callable[..., Any] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "fn", eval(self.python, {"__builtins__": {"min": min, "max": max}}))
 
     def __call__(self, *args):
         return self.fn(*args)
@@ -40,16 +46,17 @@ class Lambda:
         return self.text
 
 
-FN1 = (Lambda("(+1)", "Fn1", lambda x: x + 1), Lambda("(-1)", "Fn1", lambda x: x - 1),
-       Lambda("(*2)", "Fn1", lambda x: x * 2), Lambda("(/2)", "Fn1", lambda x: x // 2),
-       Lambda("(*(-1))", "Fn1", lambda x: -x), Lambda("(**2)", "Fn1", lambda x: x ** 2),
-       Lambda("(*3)", "Fn1", lambda x: x * 3), Lambda("(/3)", "Fn1", lambda x: x // 3),
-       Lambda("(*4)", "Fn1", lambda x: x * 4), Lambda("(/4)", "Fn1", lambda x: x // 4))
-PRED = (Lambda("(>0)", "Pred", lambda x: x > 0), Lambda("(<0)", "Pred", lambda x: x < 0),
-        Lambda("(%2==0)", "Pred", lambda x: x % 2 == 0), Lambda("(%2==1)", "Pred", lambda x: x % 2 == 1))
-FN2 = (Lambda("(+)", "Fn2", lambda x, y: x + y), Lambda("(-)", "Fn2", lambda x, y: x - y),
-       Lambda("(*)", "Fn2", lambda x, y: x * y), Lambda("(min)", "Fn2", min),
-       Lambda("(max)", "Fn2", max))
+FN1 = (Lambda("(+1)", "Fn1", "lambda x: x + 1"), Lambda("(-1)", "Fn1", "lambda x: x - 1"),
+       Lambda("(*2)", "Fn1", "lambda x: x * 2"), Lambda("(/2)", "Fn1", "lambda x: x // 2"),
+       Lambda("(*(-1))", "Fn1", "lambda x: -x"), Lambda("(**2)", "Fn1", "lambda x: x ** 2"),
+       Lambda("(*3)", "Fn1", "lambda x: x * 3"), Lambda("(/3)", "Fn1", "lambda x: x // 3"),
+       Lambda("(*4)", "Fn1", "lambda x: x * 4"), Lambda("(/4)", "Fn1", "lambda x: x // 4"))
+PRED = (Lambda("(>0)", "Pred", "lambda x: x > 0"), Lambda("(<0)", "Pred", "lambda x: x < 0"),
+        Lambda("(%2==0)", "Pred", "lambda x: x % 2 == 0"),
+        Lambda("(%2==1)", "Pred", "lambda x: x % 2 == 1"))
+FN2 = (Lambda("(+)", "Fn2", "lambda x, y: x + y"), Lambda("(-)", "Fn2", "lambda x, y: x - y"),
+       Lambda("(*)", "Fn2", "lambda x, y: x * y"), Lambda("(min)", "Fn2", "min"),
+       Lambda("(max)", "Fn2", "max"))
 #: every lambda, in ExeDec's token order
 LAMBDAS = FN1 + PRED + FN2
 LAMBDA_BY_TEXT = {lam.text: lam for lam in LAMBDAS}
@@ -57,7 +64,8 @@ LAMBDAS_OF_KIND = {"Fn1": FN1, "Pred": PRED, "Fn2": FN2}
 
 
 def in_range(v: Any) -> bool:
-    """ExeDec's validity check of an op result."""
+    """ExeDec's validity check of an op result (self-contained but for the two range bounds:
+    ``Program.to_python`` copies it)."""
     if type(v) is int:
         return MIN_INT <= v <= MAX_INT
     if type(v) is list:
@@ -131,11 +139,15 @@ def scanl1(g, xs):
     return out
 
 
+def check_result(v: Any) -> Any:
+    """An op's raw result as the DSL defines it: itself, or None when it fails the range check."""
+    return v if v is not None and in_range(v) else None
+
+
 def checked(raw: Callable[..., Any]) -> Callable[..., Any]:
-    """The op as the DSL defines it: the raw result, or None when it fails the range check."""
+    """The op as the DSL defines it: ``check_result`` of the raw result."""
     def op(*args):
-        v = raw(*args)
-        return v if v is not None and in_range(v) else None
+        return check_result(raw(*args))
     op.__name__ = raw.__name__
     op.__doc__ = raw.__doc__
     op.raw = raw
