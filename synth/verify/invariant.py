@@ -83,6 +83,8 @@ class TransitionSystem:
         from synth.dsl.lia.syntax import to_z3
 
         check_sorts(problem)  # Z3 would fail on an integer guard or a boolean sum
+        for v in problem.vars:
+            _check_smt_symbol(v)
         sorts = {v: problem.var_sort(v) for v in problem.vars}
         cur = cls.consts(problem.vars, sorts)
         nxt = cls.consts(problem.vars, sorts, "!")
@@ -732,3 +734,17 @@ def bmc(ts: TransitionSystem, depth: int, timeout_ms: int = DEFAULT_TIMEOUT_MS,
             states.append(TransitionSystem.consts(ts.vars, ts.sorts, f"@{k + 1}"))
             s.add(rename(ts.trans, states[k], states[k + 1], ts.trans_aux, f"t{k}"))
     return Verdict("proved", detail=f"no violation within {depth} iterations")
+
+
+def _check_smt_symbol(name: str) -> None:
+    """The CEGIS solvers read constraints as SMT-LIB text: a variable Z3 reserves (``and``,
+    ``distinct``, ``true``...) cannot be declared there."""
+    import z3
+
+    from synth.errors import InvalidTask
+
+    try:
+        z3.parse_smt2_string(f"(declare-fun {name} () Int)(assert (= {name} {name}))")
+    except z3.Z3Exception:
+        raise InvalidTask(f"variable {name!r} cannot be used: Z3 reserves it as an SMT-LIB symbol; "
+                          f"rename it") from None

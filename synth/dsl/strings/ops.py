@@ -221,7 +221,10 @@ def str_to_int(s):
     """The value of a string of decimal digits; -1 for anything else (including "")."""
     if s == "" or not all("0" <= c <= "9" for c in s):
         return -1
-    return int(s)
+    n = 0
+    for i in range(0, len(s), 4000):  # int() refuses more than 4300 digits in one go
+        n = n * 10 ** len(s[i:i + 4000]) + int(s[i:i + 4000])
+    return n
 
 
 def str_from_int(n):

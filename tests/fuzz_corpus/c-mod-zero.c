@@ -1,0 +1,10 @@
+int main() {
+  int x;
+  int n;
+  (x = 0);
+  assume((n > 0));
+  while ((x < n)) {
+    (x = (x + 1));
+  }
+  assert((x % 0 == 0));
+}

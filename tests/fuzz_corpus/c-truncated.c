@@ -1,0 +1,5 @@
+int main() {
+  int x;
+  int n;
+  (x = 0);
+  assume((n > 0));

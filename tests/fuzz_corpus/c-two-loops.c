@@ -1,0 +1,11 @@
+int main() {
+  int x;
+  int n;
+  (x = 0);
+  assume((n > 0));
+  while ((x < n)) {
+    (x = (x + 1));
+  }
+  while (x > 0) { x = x - 1; }
+  assert((x == n));
+}
