@@ -9,16 +9,17 @@
 from synth.api import fits, load_tasks, solve, synthesize
 from synth.dsl import available_domains, get_domain
 from synth.dsl.base import Program
-from synth.errors import (EvaluationError, InconsistentExamples, InvalidTask, NoProgramInDSL,
-                          ProgramSyntaxError, SynthError, SynthesisTimeout, UnknownDomain, UnknownOp,
-                          VerificationUnknown)
+from synth.errors import (EvaluationError, InconsistentExamples, InvalidArgument, InvalidBudget,
+                          InvalidTask, NoProgramInDSL, ProgramSyntaxError, SynthError,
+                          SynthesisTimeout, UnknownDomain, UnknownOp, VerificationUnknown)
 from synth.result import Result
 from synth.search.budget import Budget
 from synth.task import Example, Task
 
 __version__ = "0.1.0"
 
-__all__ = ["Budget", "EvaluationError", "Example", "InconsistentExamples", "InvalidTask",
+__all__ = ["Budget", "EvaluationError", "Example", "InconsistentExamples", "InvalidArgument",
+           "InvalidBudget", "InvalidTask",
            "NoProgramInDSL", "Program", "ProgramSyntaxError", "Result", "SynthError",
            "SynthesisTimeout", "Task", "UnknownDomain", "UnknownOp", "VerificationUnknown",
            "available_domains", "fits", "get_domain", "load_tasks", "solve", "synthesize"]

@@ -1,13 +1,15 @@
 """The Python API: ``synthesize`` examples, ``solve`` tasks, ``load_tasks`` from files."""
 from __future__ import annotations
 
+import inspect
+import os
 import time
 from typing import Any, Sequence
 
 from synth import deadline
 from synth.dsl import get_domain
 from synth.dsl.base import ERROR, Program
-from synth.errors import SynthError
+from synth.errors import InvalidArgument, InvalidTask, SynthError
 from synth.result import Result
 from synth.search import get_strategy
 from synth.search.budget import Budget
@@ -31,14 +33,29 @@ def solve(task: Task, *, strategy: str = "auto", timeout: float | None = 10.0,
 
     Returns a ``Result`` whatever happens in the search (``status`` says how it ended; call
     ``result.raise_for_status()`` to turn failure into an exception). Bad input raises a
-    ``SynthError`` subclass before any search starts.
+    ``SynthError`` subclass before any search starts: ``InvalidArgument`` (``task`` is not a
+    ``Task``, an unknown keyword argument), ``InvalidBudget`` (a budget that is not a positive
+    finite number or None), ``InvalidTask`` (the task breaks a rule of its format or domain),
+    ``UnknownDomain``, ``UnknownOp``.
     """
+    if not isinstance(task, Task):
+        raise InvalidArgument(f"solve() needs a Task (from synth.load_tasks, Task.from_dict or "
+                              f"Task.from_examples), got {type(task).__name__}; use synthesize() "
+                              f"for a list of (inputs, output) pairs")
+    if not isinstance(strategy, str):
+        raise InvalidArgument(f"strategy must be a strategy name (a string such as 'auto'), got "
+                              f"{type(strategy).__name__}")
+    task.validate()
     domain = get_domain(task.domain)
-    if task.ops is not None:
-        domain.resolve_ops(task.ops)  # unknown op names fail here, before searching
+    if task.ops is not None and not domain.resolve_ops(task.ops):  # unknown op names fail here
+        raise InvalidTask(f"{task.where}'ops' names no op; give an op-set name (one of "
+                          f"{', '.join(domain.op_sets)}) or op names")
+    budget = Budget(timeout=timeout, max_candidates=max_candidates, max_memory_mb=max_memory_mb,
+                    max_size=max_size)  # InvalidBudget names a bad one
     max_size = max_size if max_size is not None else task.spec.get("max_size")
     name = default_strategy(task.domain, task, max_size) if strategy == "auto" else strategy
     fn = get_strategy(name)
+    _check_options(name, fn, options)
     budget = Budget(timeout=timeout, max_candidates=max_candidates, max_memory_mb=max_memory_mb,
                     max_size=max_size)
     started = time.perf_counter()
@@ -75,9 +92,19 @@ def synthesize(examples: Sequence, domain: str | None = None, *, timeout: float 
                constants: Sequence = (), name: str = "task", **budget: Any) -> Result:
     """Find a program for ``[(inputs_dict, output), ...]``.
 
+    ``**budget`` takes ``max_candidates``, ``max_memory_mb`` and ``max_size``, and the options of
+    the strategy (an unknown keyword raises ``InvalidArgument`` listing the valid ones).
+
     >>> res = synthesize([({"name": "Jane Doe"}, "J. Doe")], domain="strings", timeout=10)
     >>> res.program(name="Ada Lovelace")    # doctest: +SKIP
     """
+    if tests is None:
+        tests = ()
+    if constants is None:
+        constants = ()
+    if isinstance(constants, (str, bytes)) or not isinstance(constants, (list, tuple)):
+        raise InvalidTask(f"task {name!r}: constants must be a list of values, got "
+                          f"{type(constants).__name__}")
     options: dict[str, Any] = {}
     if ops is not None:
         options["ops"] = ops
@@ -87,9 +114,62 @@ def synthesize(examples: Sequence, domain: str | None = None, *, timeout: float 
     return solve(task, strategy=strategy, timeout=timeout, **budget)
 
 
-def load_tasks(path: str) -> list[Task]:
+def load_tasks(path: str | os.PathLike) -> list[Task]:
+    """Every task of a task file (``.json``, ``.jsonl``, ``.sl`` or ``.c``); ``InvalidTask`` names
+    what is wrong with the file, ``InvalidArgument`` a ``path`` that is not a path."""
     from synth.io import read_tasks
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvalidArgument(f"load_tasks() needs a file path (a str or pathlib.Path), got "
+                              f"{type(path).__name__}")
     return read_tasks(path)
 
 
-__all__ = ["solve", "synthesize", "load_tasks", "fits", "SynthError"]
+#: strategies that pass their ``**options`` on to a search class (whose keyword parameters are
+#: then options too); the other built-in strategies ignore options they do not name
+_OPTIONS_PASSED_TO = {
+    "bottom-up": ("synth.search.bottom_up:BottomUpSearch",),
+    "guided": ("synth.search.guided:GuidedSearch", "synth.search.bottom_up:BottomUpSearch"),
+}
+_BUILTIN_STRATEGIES = ("bottom-up", "guided", "robustfill-decompose", "deepcoder-bottom-up", "exedec",
+                       "exedec-hybrid", "regex-enum", "cegis")
+#: parameters of the search classes that ``solve`` itself supplies
+_NOT_OPTIONS = {"self", "task", "domain", "budget", "limits", "grammar_", "inputs", "target"}
+
+
+def strategy_options(name: str) -> list[str] | None:
+    """The keyword options strategy ``name`` takes (None: any, for a strategy registered
+    from outside synth whose function takes ``**options``)."""
+    import importlib
+
+    fn = get_strategy(name)
+    params = list(inspect.signature(fn).parameters.values())
+    names = [p.name for p in params[3:] if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    if not any(p.kind == p.VAR_KEYWORD for p in params):
+        return names
+    if name not in _BUILTIN_STRATEGIES:
+        return None
+    for target in _OPTIONS_PASSED_TO.get(name, ()):
+        module, cls = target.split(":")
+        init = getattr(importlib.import_module(module), cls).__init__
+        for p in inspect.signature(init).parameters.values():
+            if p.default is not p.empty and p.name not in _NOT_OPTIONS and p.name not in names:
+                names.append(p.name)
+    return names
+
+
+def _check_options(name: str, fn, options: dict) -> None:
+    if not options:
+        return
+    valid = strategy_options(name)
+    if valid is None:
+        return
+    unknown = sorted(k for k in options if k not in valid)
+    if unknown:
+        raise InvalidArgument(
+            f"unknown keyword argument{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} for "
+            f"strategy {name!r}; valid: timeout, max_candidates, max_memory_mb, max_size"
+            f"{', ' + ', '.join(valid) if valid else ''} (and for synthesize(): domain, strategy, "
+            f"tests, ops, constants, name)")
+
+
+__all__ = ["solve", "synthesize", "load_tasks", "fits", "strategy_options", "SynthError"]

@@ -10,6 +10,18 @@ class InvalidTask(SynthError, ValueError):
     """A task (file, dict or example list) is malformed: fix the named field and try again."""
 
 
+class InvalidArgument(SynthError, ValueError):
+    """A call of the Python API got an argument it cannot use: not a ``Task``, an unknown keyword
+    argument, a strategy name that is not a string, a path that is not a path. The message names
+    the argument and what to pass instead."""
+
+
+class InvalidBudget(InvalidArgument):
+    """A search budget (``timeout``, ``max_candidates``, ``max_memory_mb``, ``max_size``) is not a
+    usable limit: not a number, NaN, infinite, zero, negative or absurdly large. Give a positive
+    finite number (an integer for ``max_candidates`` and ``max_size``), or ``None`` for no limit."""
+
+
 class InconsistentExamples(InvalidTask):
     """Two examples give the same inputs different outputs, so no program can fit both.
 

@@ -2,6 +2,12 @@
 
 ``Task.from_dict`` validates the JSON task format of DESIGN.md §2; every problem becomes an
 ``InvalidTask`` (or ``InconsistentExamples``) whose message names the task and the field.
+
+Limits on a task's values (any domain; a domain may narrow them, e.g. deepcoder's [-50, 50]):
+strings and lists of at most ``MAX_STRING_LENGTH`` characters / ``MAX_LIST_LENGTH`` items
+(10,000 each: far beyond any benchmark, whose longest string has 136 characters, and short enough
+for the search's quadratic constant extraction), integers within +-``MAX_INT`` (64-bit). A
+``max_size`` is an integer from 1 to ``MAX_SIZE``.
 """
 from __future__ import annotations
 
@@ -10,6 +16,15 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from synth.errors import InconsistentExamples, InvalidTask
+
+#: longest string value (example input/output, constant, regex example string), in characters
+MAX_STRING_LENGTH = 10_000
+#: longest list value, in items
+MAX_LIST_LENGTH = 10_000
+#: largest magnitude of an integer value: what a signed 64-bit integer holds
+MAX_INT = 2**63 - 1
+#: largest ``max_size`` (program size bound)
+MAX_SIZE = 1_000_000
 
 #: task fields that every example-based task may have
 _EXAMPLE_TASK_FIELDS = {"name", "domain", "examples", "tests", "description", "ops", "constants",
@@ -47,11 +62,85 @@ class Task:
     def input_names(self) -> list[str]:
         return list(self.examples[0].inputs) if self.examples else []
 
+    @property
+    def where(self) -> str:
+        """The prefix of this task's error messages: ``"FILE: task 'NAME': "``."""
+        return f"{self.origin}: task {self.name!r}: " if self.origin else f"task {self.name!r}: "
+
+    def validate(self) -> None:
+        """Check a task however it was built (``Task(...)`` in Python skips ``from_dict``, and
+        ``synth solve --domain`` changes the domain after reading): the examples' shape, values
+        and limits, ``ops``, ``constants`` and ``max_size``, then the domain's own rules
+        (``Domain.check_task``: deepcoder's range, robustfill's one string input, ...).
+        Raises ``InvalidTask`` naming the field; an unknown domain is left to ``get_domain``."""
+        if not isinstance(self.name, str):
+            raise InvalidTask(f"task name must be a string, got {describe_value(self.name)}")
+        where = self.where
+        if not isinstance(self.domain, str):
+            raise InvalidTask(f"{where}'domain' must be a string, got {describe_value(self.domain)}")
+        if not isinstance(self.spec, dict):
+            raise InvalidTask(f"{where}'spec' must be a dict, got {describe_value(self.spec)}")
+        if "max_size" in self.spec:
+            _check_max_size(self.spec["max_size"], where)
+        if self.domain in ("regex", "lia"):
+            self._validate_spec(where)
+            return
+        for key in ("examples", "tests"):
+            exs = getattr(self, key)
+            if not isinstance(exs, (list, tuple)):
+                raise InvalidTask(f"{where}'{key}' must be a list of examples, got {describe_value(exs)}")
+            for i, e in enumerate(exs):
+                at = f"{where}{key}[{i}]"
+                if not isinstance(e, Example):
+                    raise InvalidTask(f"{at}: must be an Example(inputs, output), got {describe_value(e)}")
+                if not isinstance(e.inputs, Mapping) or not e.inputs:
+                    raise InvalidTask(f"{at}: 'inputs' must be a non-empty dict of named values")
+                for k, v in e.inputs.items():
+                    if not isinstance(k, str) or not k.isidentifier():
+                        raise InvalidTask(f"{at}: input name {describe_value(k)} is not an identifier")
+                    _check_value(v, f"{at}.inputs.{k}", tuples=True)
+                _check_value(e.output, f"{at}.output", tuples=True)
+        if not self.examples:
+            raise InvalidTask(f"{where}the example list is empty; give at least one input/output example")
+        _check_consistent_signature(list(self.examples) + list(self.tests), where, len(self.examples))
+        _check_ops(self.ops, where)
+        _check_constants(self.constants, where)
+        if "max_size" in self.spec:
+            _check_max_size(self.spec["max_size"], where)
+        check_domain_rules(self)
+
+    def _validate_spec(self, where: str) -> None:
+        """A regex or lia task: specified by its ``spec``, not by input/output examples."""
+        other = ("it has input/output examples" if self.examples or self.tests else
+                 "it is a loop-invariant problem" if "loop" in self.spec or "sygus_inv" in self.spec
+                 else "")
+        if self.domain == "regex":
+            if other:
+                raise InvalidTask(f"{where}not a regex task ({other}); a regex task gives 'positive' "
+                                  f"and 'negative' strings")
+            _check_regex_spec(self.spec, where)
+            return
+        if self.examples or self.tests:
+            raise InvalidTask(f"{where}not a lia task (it has input/output examples); a lia task "
+                              f"gives a loop: 'vars', 'pre', 'guard', 'body' and 'post'")
+        if "loop" in self.spec or "sygus_inv" in self.spec:
+            return  # read from a C or SyGuS file: checked by that reader
+        from synth.dsl.lia.loop import loop_from_spec
+        try:
+            loop_from_spec(self.name, self.spec, where)
+        except RecursionError:
+            raise InvalidTask(f"{where}an expression is nested too deeply to read; "
+                              f"simplify the loop's conditions") from None
+
     # ------------------------------------------------------------------------------------
     @classmethod
     def from_examples(cls, examples: Sequence, *, name: str = "task", domain: str | None = None,
                       tests: Sequence = (), **options: Any) -> "Task":
         """Build a task from ``[(inputs_dict, output), ...]`` (or dicts with inputs/output)."""
+        for key, seq in (("examples", examples), ("tests", tests)):
+            if isinstance(seq, (str, bytes, Mapping)) or not isinstance(seq, (list, tuple)):
+                raise InvalidTask(f"task {name!r}: {key} must be a list of (inputs, output) pairs, "
+                                  f"got {describe_value(seq)}")
         d = {"name": name, "examples": [_pair_to_dict(e, name) for e in examples],
              "tests": [_pair_to_dict(e, name) for e in tests]}
         if domain is not None:
@@ -66,22 +155,28 @@ class Task:
             raise InvalidTask(f"{where}a task must be a JSON object, got {type(d).__name__}")
         name = d.get("name", "task")
         if not isinstance(name, str):
-            raise InvalidTask(f"{where}task name must be a string, got {name!r}")
+            raise InvalidTask(f"{where}task name must be a string, got {describe_value(name)}")
         where = f"{origin}: task {name!r}: " if origin else f"task {name!r}: "
         domain = d.get("domain")
         if domain is not None and not isinstance(domain, str):
-            raise InvalidTask(f"{where}'domain' must be a string, got {domain!r}")
+            raise InvalidTask(f"{where}'domain' must be a string, got {describe_value(domain)}")
 
         # Tasks that are not input/output examples (regex, loop invariants) are checked by
         # their domain's own reader.
         if domain in ("regex", "lia") or (domain is None and ("positive" in d or "pre" in d)):
             domain = domain or ("regex" if "positive" in d else "lia")
             spec = {k: v for k, v in d.items() if k not in ("name", "domain", "description")}
+            if "max_size" in spec:
+                _check_max_size(spec["max_size"], where)
             if domain == "regex":
                 _check_regex_spec(spec, where)
             else:
                 from synth.dsl.lia.loop import loop_from_spec
-                loop_from_spec(name, spec, where)  # raises InvalidTask naming the bad field
+                try:
+                    loop_from_spec(name, spec, where)  # raises InvalidTask naming the bad field
+                except RecursionError:  # backstop: an expression nested thousands of levels deep
+                    raise InvalidTask(f"{where}an expression is nested too deeply to read; "
+                                      f"simplify the loop's conditions") from None
             return cls(name=name, domain=domain, description=str(d.get("description", "")),
                        spec=spec, origin=origin)
 
@@ -95,21 +190,22 @@ class Task:
         if not examples:
             raise InvalidTask(f"{where}the example list is empty; give at least one input/output example")
         tests = _read_examples(d.get("tests", []), where, "tests")
-        _check_consistent_signature(examples + tests, where)
+        _check_consistent_signature(examples + tests, where, len(examples))
         _check_no_contradiction(examples, where)
         if domain is None:
             domain = infer_domain(examples)
         ops = d.get("ops")
-        if ops is not None and not (isinstance(ops, str) or
-                                    (isinstance(ops, list) and all(isinstance(o, str) for o in ops))):
-            raise InvalidTask(f"{where}'ops' must be an op-set name or a list of op names")
+        _check_ops(ops, where)
         constants = d.get("constants", [])
-        if not isinstance(constants, list):
-            raise InvalidTask(f"{where}'constants' must be a list of values")
+        _check_constants(constants, where)
+        if "max_size" in d:
+            _check_max_size(d["max_size"], where)
         spec = {k: d[k] for k in ("source", "solution", "tags", "split", "max_size") if k in d}
-        return cls(name=name, domain=domain, examples=examples, tests=tests,
+        task = cls(name=name, domain=domain, examples=examples, tests=tests,
                    description=str(d.get("description", "")), ops=ops, constants=constants,
                    spec=spec, origin=origin)
+        check_domain_rules(task)
+        return task
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"name": self.name, "domain": self.domain}
@@ -142,6 +238,10 @@ def _check_regex_spec(spec: dict, where: str) -> None:
         v = spec.get(key, [])
         if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
             raise InvalidTask(f"{where}'{key}' must be a list of strings")
+        for i, x in enumerate(v):
+            if len(x) > MAX_STRING_LENGTH:
+                raise InvalidTask(f"{where}{key}[{i}] has {len(x):,} characters; example strings may "
+                                  f"have at most {MAX_STRING_LENGTH:,}")
     if not spec["positive"]:
         raise InvalidTask(f"{where}'positive' is empty; give at least one string to accept")
     both = sorted(set(spec["positive"]) & set(spec.get("negative", [])))
@@ -156,33 +256,148 @@ def _pair_to_dict(e: Any, name: str) -> Any:
     if isinstance(e, (tuple, list)) and len(e) == 2:
         return {"inputs": e[0], "output": e[1]}
     raise InvalidTask(f"task {name!r}: each example must be an (inputs, output) pair or a dict "
-                      f"with 'inputs' and 'output', got {e!r}")
+                      f"with 'inputs' and 'output', got {describe_value(e)}")
 
 
-def _check_value(v: Any, where: str) -> None:
-    ok = isinstance(v, (str, bool, int)) or (
-        isinstance(v, list) and all(isinstance(x, int) and not isinstance(x, bool) for x in v))
-    if not ok:
-        raise InvalidTask(f"{where}: values must be strings, integers, booleans or lists of "
-                          f"integers, got {json.dumps(v) if _jsonable(v) else repr(v)}")
+def describe_value(v: Any, limit: int = 60) -> str:
+    """Short one-line text of any value for a message: JSON-like for small values, else its
+    kind and size (never recursing into it: a value may be nested thousands of levels deep, or
+    be an integer too long for ``str``)."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        if abs(v) < 10**40:
+            return str(v)
+        try:
+            return f"an integer of {len(str(abs(v))):,} digits"
+        except ValueError:  # more digits than Python converts (4,300)
+            return f"an integer of about {int(abs(v).bit_length() * 0.30103) + 1:,} digits"
+    if isinstance(v, float):
+        return repr(v)
+    if isinstance(v, str):
+        text = json.dumps(v if len(v) <= limit else v[:limit])
+        return text if len(v) <= limit else f"{text[:-1]}...\" ({len(v):,} characters)"
+    if isinstance(v, (list, tuple)):
+        if len(v) <= 10 and all(x is None or isinstance(x, (bool, float)) or
+                                (isinstance(x, int) and abs(x) < 10**40) or
+                                (isinstance(x, str) and len(x) <= limit) for x in v):
+            text = json.dumps(list(v))
+            if len(text) <= limit:
+                return text
+        nested = any(isinstance(x, (list, tuple, dict)) for x in v[:100])
+        return f"a {'nested ' if nested else ''}list of {len(v):,} item{'s' if len(v) != 1 else ''}"
+    if isinstance(v, dict):
+        return f"an object with {len(v):,} key{'s' if len(v) != 1 else ''}"
+    kind = type(v).__name__
+    return f"{'an' if kind[:1].lower() in 'aeiou' else 'a'} {kind}"
 
 
-def _jsonable(v: Any) -> bool:
-    try:
-        json.dumps(v)
-        return True
-    except (TypeError, ValueError):
-        return False
+def _check_value(v: Any, where: str, tuples: bool = False) -> None:
+    """One example value: a string, integer, boolean or list of integers, within the limits."""
+    if isinstance(v, str):
+        if len(v) > MAX_STRING_LENGTH:
+            raise InvalidTask(f"{where}: a string of {len(v):,} characters; values may have at most "
+                              f"{MAX_STRING_LENGTH:,} characters")
+        return
+    if isinstance(v, bool):
+        return
+    if isinstance(v, int):
+        _check_int(v, where)
+        return
+    if isinstance(v, list) or (tuples and isinstance(v, tuple)):
+        if all(isinstance(x, int) and not isinstance(x, bool) for x in v):
+            if len(v) > MAX_LIST_LENGTH:
+                raise InvalidTask(f"{where}: a list of {len(v):,} items; lists may have at most "
+                                  f"{MAX_LIST_LENGTH:,} items")
+            for x in v:
+                _check_int(x, where)
+            return
+    raise InvalidTask(f"{where}: values must be strings, integers, booleans or lists of "
+                      f"integers, got {describe_value(v)}")
+
+
+def _check_int(v: int, where: str) -> None:
+    if not -MAX_INT <= v <= MAX_INT:
+        text = describe_value(v)
+        raise InvalidTask(f"{where}: {text if text.startswith('an ') else 'integer ' + text} is outside "
+                          f"the 64-bit range synth handles (-(2**63 - 1) to 2**63 - 1)")
+
+
+def _check_ops(ops: Any, where: str) -> None:
+    """``ops``: an op-set name, a comma list of op names, or a non-empty list of op names."""
+    if ops is None:
+        return
+    if isinstance(ops, str):
+        if not any(n.strip() for n in ops.split(",")):
+            raise InvalidTask(f"{where}'ops' is empty; give an op-set name (such as 'all') or op "
+                              f"names, or leave 'ops' out for the domain's default ops")
+        return
+    if not isinstance(ops, (list, tuple)) or not all(isinstance(o, str) for o in ops):
+        raise InvalidTask(f"{where}'ops' must be an op-set name or a list of op names, got {describe_value(ops)}")
+    if not ops:
+        raise InvalidTask(f"{where}'ops' is an empty list; give at least one op name, or leave 'ops' "
+                          f"out for the domain's default ops")
+    if not all(o.strip() for o in ops):
+        raise InvalidTask(f"{where}'ops' has an empty op name")
+
+
+def _check_constants(constants: Any, where: str) -> None:
+    """``constants``: a list of extra literals (strings, integers, booleans)."""
+    if not isinstance(constants, (list, tuple)):
+        raise InvalidTask(f"{where}'constants' must be a list of values, got {describe_value(constants)}")
+    for i, c in enumerate(constants):
+        if not isinstance(c, (str, int)):  # bool is an int
+            raise InvalidTask(f"{where}constants[{i}] must be a string, integer or boolean, "
+                              f"got {describe_value(c)}")
+        _check_value(c, f"{where}constants[{i}]")
+
+
+def _check_max_size(v: Any, where: str) -> None:
+    if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= MAX_SIZE:
+        raise InvalidTask(f"{where}'max_size' must be an integer from 1 to {MAX_SIZE:,} (the largest "
+                          f"program size to search), got {describe_value(v)}")
+
+
+def iter_values(task: "Task"):
+    """``(field, value)`` for every example and test input and output of a task, the field
+    written as in messages: ``examples[0].inputs.x``, ``tests[1].output``."""
+    for key in ("examples", "tests"):
+        for i, e in enumerate(getattr(task, key)):
+            for k, v in e.inputs.items():
+                yield f"{key}[{i}].inputs.{k}", v
+            yield f"{key}[{i}].output", e.output
+
+
+def check_limits(task: "Task", where_field: str, v: Any) -> None:
+    """A value's generic limits (string length, list length, 64-bit integers) as ``InvalidTask``."""
+    _check_value(v, f"{task.where}{where_field}", tuples=True)
+
+
+def check_domain_rules(task: "Task") -> None:
+    """The domain's own checks of a task (``Domain.check_task``), where the domain is known and
+    has them; an unknown domain is reported later by ``get_domain`` (``UnknownDomain``)."""
+    from synth.dsl import available_domains, get_domain
+
+    if not isinstance(task.domain, str) or task.domain not in available_domains():
+        return
+    check = getattr(get_domain(task.domain), "check_task", None)
+    if check is not None:
+        check(task)
 
 
 def _read_examples(raw: Any, where: str, key: str) -> list[Example]:
     if not isinstance(raw, list):
         raise InvalidTask(f"{where}'{key}' must be a list, got {type(raw).__name__}")
+    if key == "examples" and not raw:
+        raise InvalidTask(f"{where}the example list is empty; give at least one input/output example")
     out = []
     for i, e in enumerate(raw):
         at = f"{where}{key}[{i}]"
         if not isinstance(e, dict):
-            raise InvalidTask(f"{at}: each example must be an object with 'inputs' and 'output'")
+            raise InvalidTask(f"{at}: each example must be an object with 'inputs' and 'output', "
+                              f"got {describe_value(e)}")
         missing = [k for k in ("inputs", "output") if k not in e]
         if missing:
             raise InvalidTask(f"{at}: missing field {missing[0]!r}")
@@ -193,8 +408,8 @@ def _read_examples(raw: Any, where: str, key: str) -> list[Example]:
         if not isinstance(inputs, dict) or not inputs:
             raise InvalidTask(f"{at}: 'inputs' must be a non-empty object of named values")
         for k, v in inputs.items():
-            if not k.isidentifier():
-                raise InvalidTask(f"{at}: input name {k!r} is not an identifier")
+            if not isinstance(k, str) or not k.isidentifier():
+                raise InvalidTask(f"{at}: input name {describe_value(k)} is not an identifier")
             _check_value(v, f"{at}.inputs.{k}")
         _check_value(e["output"], f"{at}.output")
         out.append(Example(dict(inputs), e["output"]))
@@ -211,22 +426,32 @@ def _kind(v: Any) -> str:
     return "list"
 
 
-def _check_consistent_signature(examples: list[Example], where: str) -> None:
+def _check_consistent_signature(examples: list[Example], where: str, n_examples: int | None = None) -> None:
+    """Every example (and test: those after the first ``n_examples``) has example 0's input
+    names and value kinds."""
+    n = len(examples) if n_examples is None else n_examples
+
+    def label(i: int) -> str:
+        return f"example {i}" if i < n else f"test {i - n}"
+
+    def a(kind: str) -> str:
+        return f"an {kind}" if kind == "int" else f"a {kind}"
+
     first = examples[0]
     names = list(first.inputs)
     kinds = {k: _kind(v) for k, v in first.inputs.items()}
     out_kind = _kind(first.output)
     for i, e in enumerate(examples[1:], 1):
         if sorted(e.inputs) != sorted(names):
-            raise InvalidTask(f"{where}example {i} has inputs {sorted(e.inputs)} but example 0 has "
+            raise InvalidTask(f"{where}{label(i)} has inputs {sorted(e.inputs)} but example 0 has "
                               f"{sorted(names)}; every example needs the same input names")
         for k, v in e.inputs.items():
             if _kind(v) != kinds[k]:
-                raise InvalidTask(f"{where}input {k!r} is a {kinds[k]} in example 0 but a "
-                                  f"{_kind(v)} in example {i}; give every example the same types")
+                raise InvalidTask(f"{where}input {k!r} is {a(kinds[k])} in example 0 but "
+                                  f"{a(_kind(v))} in {label(i)}; give every example the same types")
         if _kind(e.output) != out_kind:
-            raise InvalidTask(f"{where}the output is a {out_kind} in example 0 but a "
-                              f"{_kind(e.output)} in example {i}")
+            raise InvalidTask(f"{where}the output is {a(out_kind)} in example 0 but "
+                              f"{a(_kind(e.output))} in {label(i)}")
 
 
 def _check_no_contradiction(examples: list[Example], where: str) -> None:

@@ -19,6 +19,7 @@ from synth.dsl.lia.loop import LoopProblem, post_from_statements, pre_from_state
 from synth.dsl.lia.statements import Assert, Assign, Assume, If, assigned_vars
 from synth.dsl.lia.syntax import mk_and, mk_not, mk_or
 from synth.errors import InvalidTask
+from synth.io.limits import MAX_C_NESTING, MAX_LITERAL_DIGITS, tree_too_deep
 from synth.task import Task
 
 GRAMMAR_FILE = Path(__file__).with_name("c_loops.lark")
@@ -47,6 +48,9 @@ def _flat(items):
 @v_args(inline=True)
 class _ToLia(Transformer):
     def int(self, tok):
+        if len(tok) > MAX_LITERAL_DIGITS:
+            raise ValueError(f"integer literal of {len(tok):,} digits on line {tok.line}; synth reads "
+                             f"integer literals of at most {MAX_LITERAL_DIGITS:,} digits")
         return Const(int(tok), "Int")
 
     def var(self, tok):
@@ -139,12 +143,18 @@ def parse_c_loop(text: str, name: str = "loop", where: str = "") -> LoopProblem:
     """Read one C program into a ``LoopProblem``; an ``InvalidTask`` names what is unsupported."""
     at = f"{where}: " if where else ""
     try:
-        stmts = _ToLia().transform(_parser().parse(text))
+        tree = _parser().parse(text)  # LALR: builds the tree without recursion
+        if tree_too_deep(tree, MAX_C_NESTING):
+            raise InvalidTask(f"{at}statements, blocks or expressions nested deeper than "
+                              f"{MAX_C_NESTING} levels; synth reads C programs up to that depth")
+        stmts = _ToLia().transform(tree)
     except VisitError as e:
         raise InvalidTask(f"{at}unsupported C: {e.orig_exc}") from None
     except LarkError as e:
         msg = str(e).strip().splitlines()[0]
         raise InvalidTask(f"{at}not in the supported C subset: {msg}") from None
+    except RecursionError:  # backstop: the depth check above should have caught it
+        raise InvalidTask(f"{at}nested too deeply to read; simplify the program") from None
     vars_: list[str] = []
     before, loop, after = [], None, []
     for st in stmts:
@@ -178,8 +188,11 @@ def parse_c_loop(text: str, name: str = "loop", where: str = "") -> LoopProblem:
     except InvalidTask as e:
         raise InvalidTask(f"{at}{e}") from None
     guard = None if (isinstance(loop.cond, Apply) and loop.cond.op == "unknown") else loop.cond
-    return LoopProblem(name=name, vars=vars_, pre=pre, guard=guard, body=loop.body, post=post,
-                       exists=exists)
+    problem = LoopProblem(name=name, vars=vars_, pre=pre, guard=guard, body=loop.body, post=post,
+                          exists=exists)
+    from synth.dsl.lia.loop import check_sorts
+    check_sorts(problem, at)  # an integer where C allows a condition (assume(0), while (x)), ...
+    return problem
 
 
 def _walk(stmts):
@@ -212,6 +225,8 @@ def read_c_tasks(path: str | Path) -> list[Task]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
         raise InvalidTask(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    except OSError as e:
+        raise InvalidTask(f"{path}: cannot read ({e.strerror or e})") from None
     problem = parse_c_loop(text, path.stem, str(path))
     return [Task(name=path.stem, domain="lia", spec={"loop": problem, "source": str(path)},
                  origin=str(path))]

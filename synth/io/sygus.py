@@ -27,9 +27,10 @@ from typing import Any, Mapping, Sequence, Union
 from lark import Token
 
 from synth.errors import InconsistentExamples, InvalidTask
+from synth.io.limits import MAX_LITERAL_DIGITS, MAX_TERM_DEPTH
 from synth.io.sygus_sexpr import SList, line_of, parse_sexprs, sexpr_text
 from synth.io.sygus_terms import (App, Sym, Term, format_literal, format_term, free_symbols, substitute,
-                                  term_size)
+                                  term_depth, term_size)
 from synth.io.sygus_theory import (SORTS, V1_OP_NAMES, V2_TO_V1_OP_NAMES, SortError, evaluate,
                                    result_sort)
 
@@ -177,10 +178,18 @@ class _Checker:
         self.synth_invs: dict[str, SynthFun] = {}
         self.constraints: list[tuple[Term, int | str]] = []
         self.inv_constraints: list[tuple[tuple[str, str, str, str], int | str]] = []
+        self._depths: dict = {}  # term_depth's memo, shared by all checks of this file
 
     # -- errors ---------------------------------------------------------------------------
     def fail(self, x, what: str) -> InvalidTask:
         return InvalidTask(f"{self.where}:{line_of(x)}: {what}")
+
+    def check_depth(self, t: Term, x, what: str) -> None:
+        """Terms grow deeper than the text when define-fun calls are inlined: bound them, so
+        that the solvers' recursive walks of a term stay within Python's recursion limit."""
+        if isinstance(t, App) and term_depth(t, MAX_TERM_DEPTH, self._depths) > MAX_TERM_DEPTH:
+            raise self.fail(x, f"{what} is nested deeper than {MAX_TERM_DEPTH} levels once its "
+                               f"define-fun calls are expanded; synth reads terms up to that depth")
 
     # -- atoms ----------------------------------------------------------------------------
     def symbol(self, x, role: str) -> str:
@@ -224,11 +233,19 @@ class _Checker:
             return None
         t = x.type
         if t == "NUMERAL":
+            digits = len(x) - x.startswith("-")
+            if digits > MAX_LITERAL_DIGITS:
+                raise self.fail(x, f"integer literal of {digits:,} digits; synth reads integer "
+                                   f"literals of at most {MAX_LITERAL_DIGITS:,} digits")
             v = int(x)
             if v < 0:
                 self.v1_marks.append(f"negative literal {x} (line {x.line})")
             return v, "Int"
         if t == "STRING":
+            from synth.task import MAX_STRING_LENGTH
+            if len(x) - 2 > MAX_STRING_LENGTH:
+                raise self.fail(x, f"string literal of {len(x) - 2:,} characters; synth reads string "
+                                   f"literals of at most {MAX_STRING_LENGTH:,} characters")
             return _unescape_string(str(x)[1:-1]), "String"
         if t == "SYMBOL" and x in ("true", "false"):
             return x == "true", "Bool"
@@ -317,8 +334,11 @@ class _Checker:
                 t, s = self.term(b[1], scope, calls)
             else:
                 raise self.fail(b, f"a let binding must be (name term), got {sexpr_text(b)}")
+            self.check_depth(t, b, f"let binding {name}")
             inner[name] = (t, s)
-        return self.term(x[2], inner, calls)
+        t, s = self.term(x[2], inner, calls)
+        self.check_depth(t, x, "the let term")
+        return t, s
 
     # -- grammars -------------------------------------------------------------------------
     def grammar(self, f_name: str, params, ret: str, rest: Sequence, x) -> SygusGrammar | None:
@@ -375,6 +395,7 @@ class _Checker:
                     raise self.fail(r, f"unsupported grammar construct {r[0]}")
                 else:
                     rule, s = self.term(r, scope)
+                    self.check_depth(rule, r, f"grammar rule of {nt}")
                 if s != nt_sorts[nt]:
                     raise self.fail(r, f"synth-fun {f_name}: rule {sexpr_text(r)} is {s} but {nt} is "
                                        f"{nt_sorts[nt]}")
@@ -417,6 +438,7 @@ class _Checker:
             body, s = self.term(c[4], {n: (Sym(n), ps) for n, ps in params})
             if s != sort:
                 raise self.fail(c, f"define-fun {f} is declared {sort} but its body is {s}")
+            self.check_depth(body, c, f"the body of define-fun {f}")
             self.defines[f] = _Define(params, sort, body, c.line)
         elif name == "synth-fun":
             if len(c) < 4:
@@ -441,6 +463,7 @@ class _Checker:
             t, s = self.term(c[1], {}, self.synth_funs)
             if s != "Bool":
                 raise self.fail(c, f"a constraint must be Bool, got {s}")
+            self.check_depth(t, c, "the constraint")
             self.constraints.append((t, c.line))
         elif name == "inv-constraint":
             if len(c) != 5:
@@ -492,6 +515,8 @@ def _read_text(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
         raise InvalidTask(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    except OSError as e:
+        raise InvalidTask(f"{path}: cannot read ({e.strerror or e})") from None
 
 
 def check_sygus_text(text: str, where: str) -> _Checker:
@@ -520,7 +545,10 @@ def read_sygus_problem(path: str | Path, text: str | None = None) -> SygusProble
     where = str(path)
     if text is None:
         text = _read_text(path)
-    ck = check_sygus_text(text, where)
+    try:
+        ck = check_sygus_text(text, where)
+    except RecursionError:  # backstop: the nesting and term-depth limits should have caught it
+        raise InvalidTask(f"{where}: terms nested too deeply to read; simplify the file") from None
     name = path.stem
     if ck.synth_invs or ck.inv_constraints:
         return _inv_problem(ck, name, where)
@@ -605,7 +633,7 @@ def _pbe_problem(ck: _Checker, name: str, where: str) -> PbeProblem:
     for i, (t, line) in enumerate(ck.constraints):
         ex = _as_example(t, f)
         if ex is None:
-            raise InvalidTask(f"{where}:{line}: not a PBE problem: constraint {format_term(t)[:80]} is not "
+            raise InvalidTask(f"{where}:{line}: not a PBE problem: constraint {format_term(t, limit=80)} is not "
                               f"an example (= ({f.name} literal ...) literal)")
         examples.append(PbeExample(ex[0], ex[1], i, line))
     seen: dict[tuple, PbeExample] = {}
@@ -659,6 +687,7 @@ def read_sygus_tasks(path: str | Path) -> list:
     examples = [Example(dict(zip(names, e.inputs)), e.output) for e in problem.distinct_examples]
     task = Task(name=problem.name, domain="strings", examples=examples, origin=str(path),
                 spec={"sygus": problem, "source": str(path)})
+    task.validate()  # the strings domain's limits: 64-bit integers, strings of 10,000 characters
     task.spec["search_grammar"] = search_grammar(problem, task)
     return [task]
 

@@ -13,6 +13,7 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from synth.errors import InvalidTask
+from synth.io.limits import MAX_SEXPR_NESTING, line_at, sexpr_too_deep
 
 GRAMMAR_FILE = Path(__file__).with_name("sygus.lark")
 
@@ -43,6 +44,10 @@ def _parser() -> Lark:
 
 def parse_sexprs(text: str, where: str = "<text>") -> list:
     """The top-level s-expressions of a SyGuS file."""
+    at = sexpr_too_deep(text)
+    if at is not None:
+        raise InvalidTask(f"{where}:{line_at(text, at)}: parentheses nested deeper than "
+                          f"{MAX_SEXPR_NESTING} levels; synth reads terms up to that depth")
     try:
         return _parser().parse(text)
     except UnexpectedInput as e:
@@ -109,9 +114,27 @@ def line_of(x) -> int | str:
 
 
 def sexpr_text(x, limit: int = 60) -> str:
-    """Short source-like text of an s-expression, for messages."""
-    if isinstance(x, SList):
-        s = "(" + " ".join(sexpr_text(a, limit) for a in x) + ")"
-    else:
-        s = str(x)
-    return s if len(s) <= limit else s[:limit - 3] + "..."
+    """Short source-like text of an s-expression, for messages (stops once ``limit`` characters
+    are written, so a huge expression costs no more than a small one)."""
+    out: list[str] = []
+    size = 0
+    stack: list = [x]
+    while stack and size <= limit:
+        y = stack.pop()
+        if isinstance(y, SList):
+            out.append("(")
+            stack.append(_CLOSE)
+            for i, a in enumerate(reversed(y)):
+                stack.append(a)
+                if i < len(y) - 1:
+                    stack.append(_SPACE)
+            size += 1
+        else:
+            t = ")" if y is _CLOSE else " " if y is _SPACE else str(y)
+            out.append(t)
+            size += len(t)
+    s = "".join(out)
+    return s if len(s) <= limit and not stack else s[:limit - 3] + "..."
+
+
+_CLOSE, _SPACE = object(), object()

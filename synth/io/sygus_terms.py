@@ -68,6 +68,34 @@ def iter_subterms(t: Term) -> Iterator[Term]:
         yield x
 
 
+def term_depth(t: Term, stop_above: int | None = None, memo: dict | None = None) -> int:
+    """Levels of the term as a tree (a leaf is 0, ``(f x)`` is 1), computed without recursion,
+    each distinct subterm once. With ``stop_above``, returns a depth above it as soon as the
+    depth is known to exceed it. ``memo`` (id -> (depth, term)) may be shared between calls on
+    terms that share subterms."""
+    if not isinstance(t, App):
+        return 0
+    memo = {} if memo is None else memo
+    stack: list = [(t, False)]
+    path = 0  # subterms being expanded: the markers (x, True) on the stack
+    while stack:
+        x, ready = stack.pop()
+        if ready:
+            path -= 1
+            memo[id(x)] = (1 + max((memo[id(a)][0] for a in x.args if isinstance(a, App)), default=0), x)
+            continue
+        if id(x) in memo:
+            continue
+        stack.append((x, True))
+        path += 1
+        if stop_above is not None and path > stop_above:
+            return path
+        for a in x.args:
+            if isinstance(a, App) and id(a) not in memo:
+                stack.append((a, False))
+    return memo[id(t)][0]
+
+
 def free_symbols(t: Term) -> set[str]:
     """Names of the ``Sym`` leaves of a term."""
     return {x.name for x in iter_subterms(t) if isinstance(x, Sym)}
@@ -126,27 +154,38 @@ def format_literal(v: bool | int | str, negative_style: str = "v2") -> str:
     raise TypeError(f"not a SyGuS literal: {v!r}")
 
 
-def format_term(t: Term, negative_style: str = "v2", rename: Callable[[str], str] | None = None) -> str:
-    """SMT-LIB text of a term (no ``let``s: shared subterms are printed in full)."""
+def format_term(t: Term, negative_style: str = "v2", rename: Callable[[str], str] | None = None,
+                limit: int | None = None) -> str:
+    """SMT-LIB text of a term (no ``let``s: shared subterms are printed in full). With ``limit``,
+    at most that many characters, ending in "..." when cut: a term with much sharing can be far
+    too big to print in full."""
     out: list[str] = []
+    size = 0
     stack: list = [t]
     while stack:
+        if limit is not None and size > limit:
+            return "".join(out)[:max(0, limit - 3)] + "..."
         x = stack.pop()
         if x is _CLOSE:
-            out.append(")")
+            piece = ")"
         elif isinstance(x, App):
-            out.append("(" + (rename(x.op) if rename else x.op))
+            piece = "(" + (rename(x.op) if rename else x.op)
             stack.append(_CLOSE)
             for a in reversed(x.args):
                 stack.append(a)
                 stack.append(_SPACE)
         elif x is _SPACE:
-            out.append(" ")
+            piece = " "
         elif isinstance(x, Sym):
-            out.append(_symbol_text(x.name))
+            piece = _symbol_text(x.name)
         else:
-            out.append(format_literal(x, negative_style))
-    return "".join(out)
+            piece = format_literal(x, negative_style)
+        out.append(piece)
+        size += len(piece)
+    text = "".join(out)
+    if limit is not None and len(text) > limit:
+        return text[:max(0, limit - 3)] + "..."
+    return text
 
 
 _CLOSE, _SPACE = object(), object()

@@ -1,11 +1,21 @@
 """Search budgets (seconds, candidates, memory, program size) and the clock that enforces them."""
 from __future__ import annotations
 
+import math
+import numbers
 import os
 import time
 from dataclasses import dataclass
 
 from synth import deadline
+
+
+#: largest budgets accepted (beyond them a limit means "never"; use None for that). The timeout
+#: bound keeps every derived millisecond count (Z3's timeouts) within 32 bits.
+MAX_TIMEOUT_S = 1_000_000
+MAX_MEMORY_MB = 1_000_000_000
+MAX_CANDIDATES = 10**18
+MAX_SIZE = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -14,10 +24,15 @@ class Budget:
 
     Parameters
     ----------
-    timeout : seconds of wall-clock time.
-    max_candidates : candidate programs evaluated.
-    max_memory_mb : resident memory of the process; the search stops before exceeding it.
-    max_size : largest program cost (AST nodes by default) to enumerate.
+    timeout : seconds of wall-clock time (a positive number up to ``MAX_TIMEOUT_S``).
+    max_candidates : candidate programs evaluated (a positive integer up to ``MAX_CANDIDATES``).
+    max_memory_mb : resident memory of the process; the search stops before exceeding it
+        (a positive number of MiB up to ``MAX_MEMORY_MB``).
+    max_size : largest program cost (AST nodes by default) to enumerate (a positive integer up
+        to ``MAX_SIZE``).
+
+    A value that is not such a limit (a string, a bool, NaN, infinity, zero, a negative number,
+    a fraction where an integer is needed) raises ``synth.errors.InvalidBudget`` naming it.
     """
 
     timeout: float | None = 10.0
@@ -26,10 +41,82 @@ class Budget:
     max_size: int | None = None
 
     def __post_init__(self):
-        for name in ("timeout", "max_candidates", "max_memory_mb", "max_size"):
-            v = getattr(self, name)
-            if v is not None and v <= 0:
-                raise ValueError(f"budget {name} must be positive, got {v}")
+        for name, kind, top in (("timeout", "seconds", MAX_TIMEOUT_S),
+                                ("max_memory_mb", "MiB", MAX_MEMORY_MB)):
+            object.__setattr__(self, name, _real_limit(name, getattr(self, name), kind, top))
+        for name, top in (("max_candidates", MAX_CANDIDATES), ("max_size", MAX_SIZE)):
+            object.__setattr__(self, name, _int_limit(name, getattr(self, name), top))
+
+
+def _number_text(v) -> str:
+    """A number for a message: itself, or its length when it is huge (str() of an int of more
+    than 4,300 digits raises ValueError)."""
+    if isinstance(v, numbers.Integral) and abs(int(v)) >= 10**30:
+        sign = "negative " if v < 0 else ""
+        return f"a {sign}{int(abs(int(v)).bit_length() * 0.30103) + 1}-digit number"
+    return _short(v)
+
+
+def _real_limit(name: str, v, unit: str, top: float) -> float | None:
+    """``v`` as a float limit (``None`` stays), or ``InvalidBudget`` saying what is wrong."""
+    from synth.errors import InvalidBudget
+
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        raise InvalidBudget(f"budget {name} must be a number of {unit} or None (no limit), got "
+                            f"{type(v).__name__} {_short(v)}")
+    if isinstance(v, numbers.Integral) and int(v) > top:  # before float(): 10**400 overflows
+        raise InvalidBudget(f"budget {name} must be at most {top:,} {unit}, got {_number_text(v)}; "
+                            f"use None for no limit")
+    if isinstance(v, numbers.Integral) and int(v) <= 0:
+        raise InvalidBudget(f"budget {name} must be positive, got {_number_text(v)}")
+    try:
+        f = float(v)
+    except (OverflowError, ValueError):  # a Fraction too big for a float
+        raise InvalidBudget(f"budget {name} must be at most {top:,} {unit}, got {_number_text(v)}; "
+                            f"use None for no limit") from None
+    if math.isnan(f):
+        raise InvalidBudget(f"budget {name} is NaN; give a positive number of {unit}, or None for no limit")
+    if math.isinf(f) and f > 0:
+        raise InvalidBudget(f"budget {name} is infinite; use None for no limit")
+    if f <= 0:
+        raise InvalidBudget(f"budget {name} must be positive, got {_number_text(v)}")
+    if f > top:
+        raise InvalidBudget(f"budget {name} must be at most {top:,} {unit}, got {_number_text(v)}; "
+                            f"use None for no limit")
+    return f
+
+
+def _int_limit(name: str, v, top: int) -> int | None:
+    """``v`` as a positive int limit (``None`` stays; an integral float such as 1e6 is taken)."""
+    from synth.errors import InvalidBudget
+
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        raise InvalidBudget(f"budget {name} must be a positive integer or None (no limit), got "
+                            f"{type(v).__name__} {_short(v)}")
+    if not isinstance(v, numbers.Integral):
+        f = float(v)
+        if not math.isfinite(f) or not f.is_integer():
+            raise InvalidBudget(f"budget {name} must be a positive integer or None (no limit), got {v!r}")
+        v = int(f)
+    v = int(v)
+    if v <= 0:
+        raise InvalidBudget(f"budget {name} must be positive, got {_number_text(v)}")
+    if v > top:
+        raise InvalidBudget(f"budget {name} must be at most {top:.0e}, got {_number_text(v)}; "
+                            f"use None for no limit")
+    return v
+
+
+def _short(v) -> str:
+    try:
+        text = repr(v)
+    except Exception:  # a broken __repr__ must not hide the real problem
+        text = "?"
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096

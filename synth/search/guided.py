@@ -204,7 +204,8 @@ def _compiled_guided_class() -> type:
 
 def solve_guided(task: Task, domain: Domain, budget: Budget, grammar: SearchGrammar | None = None,
                  guide: Any = None, heuristics: bool = True, minimize: bool = True,
-                 engine: str | None = None, **options: Any) -> SearchOutcome:
+                 engine: str | None = None, max_penalty: int | None = None,
+                 score_examples: int | None = SCORE_EXAMPLES, **options: Any) -> SearchOutcome:
     """The ``guided`` strategy: BUSTLE-style guided bottom-up search with the domain's shipped
     guide (or ``guide``). Loading the guide counts against the time budget. Without a guide
     for the domain, only the heuristics re-price values.
@@ -238,7 +239,8 @@ def solve_guided(task: Task, domain: Domain, budget: Budget, grammar: SearchGram
         qb = Budget(timeout=first.timeout, max_candidates=min(quick, first.max_candidates or quick),
                     max_memory_mb=first.max_memory_mb, max_size=first.max_size)
         out = GuidedSearch(domain, grammar, inputs, target, guide, qb, limits,
-                           heuristics=heuristics, **options).run()
+                           heuristics=heuristics, max_penalty=max_penalty,
+                           score_examples=score_examples, **options).run()
         if not (out.status in ("solved", "exhausted") and out.candidates < quick):
             used = out.candidates
             out = None
@@ -249,7 +251,8 @@ def solve_guided(task: Task, domain: Domain, budget: Budget, grammar: SearchGram
                                      stopped_by="candidates" if spent else "time")
     if out is None:
         out = cls(domain, grammar, inputs, target, guide, first, limits,
-                  heuristics=heuristics, **options).run()
+                  heuristics=heuristics, max_penalty=max_penalty,
+                  score_examples=score_examples, **options).run()
     out.seconds = time.perf_counter() - started
     if not minimize or out.status != "solved" or out.node is None:
         return out

@@ -92,15 +92,27 @@ class DeepCoderDomain(Domain):
         return t
 
     def check_task(self, task) -> None:
-        """Inputs and outputs are ints or int lists; at most 9 inputs (10 variables in all)."""
+        """Inputs and outputs are ints or int lists in ExeDec's range [-50, 50] (``MIN_INT``,
+        ``MAX_INT``: the interpreter rejects any other value, so no program could produce or
+        read one); at most 9 inputs (10 variables in all); no constants (the DSL has none)."""
+        from synth.task import describe_value, check_limits, iter_values
+
+        where = task.where
         if len(task.input_names) >= _ops.MAX_VARIABLES:
-            raise InvalidTask(f"task {task.name!r}: a deepcoder program has at most "
-                              f"{_ops.MAX_VARIABLES} variables, so fewer than that many inputs")
-        for ex in (*task.examples, *task.tests):
-            for v in (*ex.inputs.values(), ex.output):
-                if value_type(v) is None:
-                    raise InvalidTask(f"task {task.name!r}: deepcoder values are integers or lists "
-                                      f"of integers, got {v!r}")
+            raise InvalidTask(f"{where}a deepcoder program has at most {_ops.MAX_VARIABLES} variables, "
+                              f"so fewer than that many inputs; this task has {len(task.input_names)}")
+        for field, v in iter_values(task):
+            if value_type(v) is None:
+                raise InvalidTask(f"{where}{field}: deepcoder values are integers or lists of "
+                                  f"integers, got {describe_value(v)}")
+            check_limits(task, field, v)
+            bad = [x for x in (v if isinstance(v, (list, tuple)) else [v]) if not MIN_INT <= x <= MAX_INT]
+            if bad:
+                raise InvalidTask(f"{where}{field}: {describe_value(bad[0])} is outside the deepcoder "
+                                  f"range [{MIN_INT}, {MAX_INT}] (ExeDec's DeepCoder DSL); every "
+                                  f"integer and list item must be in it")
+        if task.constants:
+            raise InvalidTask(f"{where}'constants': the deepcoder DSL has no constants; remove them")
 
     def value_ok(self, type_, values, limits) -> bool:
         return all(_ops.in_range(list(v) if type(v) is tuple else v) for v in values)

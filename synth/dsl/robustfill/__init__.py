@@ -73,16 +73,20 @@ class RobustFillDomain(Domain):
                         f"{value!r}")
 
     def check_task(self, task) -> None:
-        """RobustFill tasks have exactly one string input and string outputs."""
+        """RobustFill tasks have exactly one string input and string outputs (strings of at most
+        ``synth.task.MAX_STRING_LENGTH`` characters); constants, if any, are strings."""
+        from synth.task import describe_value, check_limits, iter_values
+
+        where = task.where
         names = task.input_names
         if len(names) != 1:
-            raise InvalidTask(f"task {task.name!r}: a robustfill task has exactly one input, got "
+            raise InvalidTask(f"{where}a robustfill task has exactly one input, got "
                               f"{len(names)} ({', '.join(names)})")
-        for ex in (*task.examples, *task.tests):
-            for v in (*ex.inputs.values(), ex.output):
-                if not isinstance(v, str):
-                    raise InvalidTask(f"task {task.name!r}: robustfill values are strings, got "
-                                      f"{json.dumps(v)}")
+        fields = list(iter_values(task)) + [(f"constants[{i}]", c) for i, c in enumerate(task.constants)]
+        for field, v in fields:
+            if not isinstance(v, str):
+                raise InvalidTask(f"{where}{field}: robustfill values are strings, got {describe_value(v)}")
+            check_limits(task, field, v)
 
     # -- evaluation ----------------------------------------------------------------------------
     def evaluate(self, node: Node, env: Mapping[str, Any]) -> Any:

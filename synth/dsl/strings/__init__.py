@@ -50,8 +50,8 @@ def _lcs_rows(a: str, b: str) -> str:
 
     from synth import deadline
 
-    bb = np.frombuffer(b.encode("utf-32-le"), dtype=np.uint32)
-    aa = np.frombuffer(a.encode("utf-32-le"), dtype=np.uint32)
+    bb = np.frombuffer(b.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)  # lone surrogates too
+    aa = np.frombuffer(a.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     prev = np.zeros(len(b) + 1, np.int32)
     cur = np.zeros(len(b) + 1, np.int32)
     best_len, best_end = 0, 0
@@ -104,6 +104,22 @@ class StringsDomain(CallSyntaxDomain):
         if isinstance(value, str):
             return "String"
         raise TypeError(f"the strings domain has no type for {type(value).__name__} value {value!r}")
+
+    def check_task(self, task) -> None:
+        """Values are strings, integers and booleans (no lists: those are deepcoder's), strings
+        of at most ``synth.task.MAX_STRING_LENGTH`` characters and integers within 64 bits
+        (``synth.task.MAX_INT``: the compiled search and the guide store them as int64);
+        constants likewise. ``InvalidTask`` names the first value that is not."""
+        from synth.errors import InvalidTask
+        from synth.task import describe_value, check_limits, iter_values
+
+        fields = list(iter_values(task)) + [(f"constants[{i}]", c) for i, c in enumerate(task.constants)]
+        for field, v in fields:
+            if not isinstance(v, (str, int)):  # bool is an int
+                raise InvalidTask(f"{task.where}{field}: the strings domain has strings, integers and "
+                                  f"booleans, got {describe_value(v)}; lists of integers are for the "
+                                  f"deepcoder domain")
+            check_limits(task, field, v)
 
     def value_ok(self, type_: str, values: Sequence[Any], limits: ValueLimits) -> bool:
         if type_ == "String":
