@@ -7,6 +7,7 @@
 'CONCATENATE(LEFT(name, 1), ...)'
 """
 from synth.api import fits, load_tasks, solve, synthesize
+from synth.executors import solve_many
 from synth.dsl import available_domains, get_domain
 from synth.dsl.base import Program
 from synth.errors import (EvaluationError, InconsistentExamples, InvalidArgument, InvalidBudget,
@@ -22,4 +23,4 @@ __all__ = ["Budget", "EvaluationError", "Example", "InconsistentExamples", "Inva
            "InvalidBudget", "InvalidTask",
            "NoProgramInDSL", "Program", "ProgramSyntaxError", "Result", "SynthError",
            "SynthesisTimeout", "Task", "UnknownDomain", "UnknownOp", "VerificationUnknown",
-           "available_domains", "fits", "get_domain", "load_tasks", "solve", "synthesize"]
+           "available_domains", "fits", "get_domain", "load_tasks", "solve", "solve_many", "synthesize"]

@@ -11,7 +11,7 @@ from synth.dsl import get_domain
 from synth.dsl.base import ERROR, Program
 from synth.errors import InvalidArgument, InvalidTask, SynthError
 from synth.result import Result
-from synth.search import get_strategy
+from synth.search import check_strategy, get_strategy
 from synth.search.budget import Budget
 from synth.task import Task
 
@@ -35,7 +35,8 @@ def solve(task: Task, *, strategy: str = "auto", timeout: float | None = 10.0,
     ``result.raise_for_status()`` to turn failure into an exception). Bad input raises a
     ``SynthError`` subclass before any search starts: ``InvalidArgument`` (``task`` is not a
     ``Task``, an unknown keyword argument), ``InvalidBudget`` (a budget that is not a positive
-    finite number or None), ``InvalidTask`` (the task breaks a rule of its format or domain),
+    finite number or None), ``InvalidTask`` (the task breaks a rule of its format or domain, or
+    ``strategy`` does not search its domain),
     ``UnknownDomain``, ``UnknownOp``.
     """
     if not isinstance(task, Task):
@@ -55,6 +56,8 @@ def solve(task: Task, *, strategy: str = "auto", timeout: float | None = 10.0,
     max_size = max_size if max_size is not None else task.spec.get("max_size")
     name = default_strategy(task.domain, task, max_size) if strategy == "auto" else strategy
     fn = get_strategy(name)
+    if strategy != "auto":
+        check_strategy(name, domain.name)
     _check_options(name, fn, options)
     budget = Budget(timeout=timeout, max_candidates=max_candidates, max_memory_mb=max_memory_mb,
                     max_size=max_size)

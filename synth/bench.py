@@ -1,20 +1,23 @@
-"""Benchmark runner: solve many tasks, each in its own worker process with a hard time limit.
+"""Benchmark runner: solve many tasks, each in a worker process with a hard time limit.
 
 Results go to a JSONL file, one result record (DESIGN.md §4) per task; a rerun with the same
 file skips the tasks already recorded, so a long benchmark can be spread over several runs.
+
+The workers come from an executor (``synth.executors``): ``local`` (a process pool on this
+machine) or ``ray`` (Ray actors on a cluster). This module is the driver both share: it sends the
+tasks, applies the hard limit's outcome, and writes each record as it arrives.
 """
 from __future__ import annotations
 
 import contextlib
 import json
-import multiprocessing as mp
 import os
 import signal
 import statistics
 import sys
-import threading
-import time
+import time  # noqa: F401  (tests patch bench.time.sleep, where the local pool waits)
 import traceback
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -58,12 +61,18 @@ class Interrupted(KeyboardInterrupt):
 
 @dataclass
 class BenchConfig:
+    """The settings of a run. ``jobs``: worker processes (None: one per CPU of this machine, or
+    of the Ray cluster); ``executor``: ``local`` or ``ray`` (``synth.executors``); ``address``:
+    the Ray cluster's (None: a local one). Only the search settings travel to the workers."""
+
     timeout: float = 30.0
     strategy: str = "auto"
-    jobs: int = 1
+    jobs: int | None = 1
     max_candidates: int | None = None
     max_memory_mb: float | None = 4096.0
     options: dict[str, Any] = field(default_factory=dict)
+    executor: str = "local"
+    address: str | None = None
 
 
 def _solve_record(task: Task, cfg: BenchConfig) -> dict[str, Any]:
@@ -89,19 +98,6 @@ def _error_record(name: str, domain: str, strategy: str, error: str, status: str
     return {"name": name, "domain": domain, "strategy": strategy, "status": status, "program": None,
             "size": None, "seconds": 0.0, "candidates": 0, "train_ok": None, "test_ok": None,
             "error": error}
-
-
-def _worker(task: Task, cfg: BenchConfig, conn) -> None:
-    # Ctrl-C reaches the whole process group: the parent stops the run and kills the workers,
-    # which must not die of it on their own (each would print a traceback). SIGINT is blocked
-    # across the fork (see ``_sigint_blocked``), so none slips in before this line.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    try:
-        conn.send(_solve_record(task, cfg))
-    finally:
-        conn.close()
 
 
 @contextlib.contextmanager
@@ -172,13 +168,18 @@ def warm_kernels(domains: set[str], strategy: str = "auto",
 def run_items(items: Sequence[BenchItem], cfg: BenchConfig, out: Path | None = None,
               on_record: Callable[[BenchItem, dict], None] | None = None,
               done: dict[str, dict] | None = None,
-              progress: Callable[[str], None] | None = _to_stderr) -> list[dict]:
-    """Run every item (skipping those already in ``out``), ``cfg.jobs`` worker processes at a time.
+              progress: Callable[[str], None] | None = _to_stderr,
+              executor: Any = None) -> list[dict]:
+    """Run every item (skipping those already in ``out``) on ``cfg.executor``'s workers,
+    ``cfg.jobs`` at a time.
 
-    Each task runs in a forked process that is killed ``GRACE_SECONDS`` after its timeout, so
-    a stuck search cannot stall the run. Returns the records in item order. ``done``: the
-    records of ``out`` if the caller has loaded them already. ``progress`` gets the lines a
-    caller may show (the one-time kernel compilation; warnings about ``out``).
+    Each task runs in a worker process that is killed ``GRACE_SECONDS`` after its timeout, so
+    a stuck search cannot stall the run; a worker that dies yields an ``error`` record and the
+    run goes on. Each record is appended to ``out`` as it arrives. Returns the records in item
+    order. ``done``: the records of ``out`` if the caller has loaded them already. ``progress``
+    gets the lines a caller may show (the one-time kernel compilation; warnings about ``out``;
+    the Ray cluster used). ``executor``: an executor object (``synth.executors``) or name to
+    use instead of ``cfg.executor``.
 
     Ctrl-C (KeyboardInterrupt) kills the workers and raises ``Interrupted`` with the records
     finished so far (each already written to ``out``; a rerun resumes after them).
@@ -187,105 +188,98 @@ def run_items(items: Sequence[BenchItem], cfg: BenchConfig, out: Path | None = N
         done = load_records(out, progress) if out is not None else {}
     records: dict[str, dict] = {}
     try:
-        return _run_items(items, cfg, out, on_record, done, progress, records)
+        return _run_items(items, cfg, out, on_record, done, progress, records, executor)
     except KeyboardInterrupt:
         raise Interrupted(records, len(items), out) from None
 
 
-def _run_items(items, cfg, out, on_record, done, progress, records) -> list[dict]:
+def _run_items(items, cfg, out, on_record, done, progress, records, executor) -> list[dict]:
+    from synth.executors import make_executor
+    from synth.executors.base import Executor
+    from synth.executors.wire import Warmup
+
     pending: list[BenchItem] = []
     for it in items:
         if it.name in done:
             records[it.name] = done[it.name]
         elif it.task is None:
             rec = _error_record(it.name, "?", cfg.strategy, it.error or "could not load")
-            rec["group"] = it.group
-            rec["item"] = it.name
-            records[it.name] = rec
-            _append(out, rec)
-            if on_record:
-                on_record(it, rec)
+            _finish(it, rec, out, on_record, records)
         else:
             pending.append(it)
     if not pending:
         return [records[it.name] for it in items]
-    warm_kernels({it.task.domain for it in pending}, cfg.strategy, progress)
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    running: list[tuple[BenchItem, Any, Any, float]] = []
+    own = not isinstance(executor, Executor)  # made here: shut down here
+    if own:
+        ex = make_executor(executor or cfg.executor, jobs=cfg.jobs, address=cfg.address,
+                           progress=progress)
+    else:
+        ex = executor
+        if ex.progress is None:
+            ex.progress = progress
     try:
-        _loop(pending, cfg, out, on_record, records, ctx, running)
+        ex.start(Warmup.for_tasks([it.task for it in pending], cfg.strategy), len(pending))
+        _drive(pending, cfg, out, on_record, records, ex)
     except BaseException:
-        _stop_workers(running)
+        ex.stop()  # kills and reaps every worker before the exception goes on
         raise
+    ex.close()
+    if own:
+        ex.shutdown()
     return [records[it.name] for it in items]
 
 
-def _stop_workers(running: list) -> None:
-    """Kill every worker still running and reap it (a second Ctrl-C meanwhile is ignored)."""
-    main = threading.current_thread() is threading.main_thread()
-    old = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
-    try:
-        for _, proc, _, _ in running:
-            with contextlib.suppress(Exception):
-                proc.kill()
-        for _, proc, conn, _ in running:
-            with contextlib.suppress(Exception):
-                proc.join(5.0)
-            with contextlib.suppress(Exception):
-                conn.close()
-        running.clear()
-    finally:
-        if main and old is not None:
-            signal.signal(signal.SIGINT, old)
+def _drive(pending, cfg, out, on_record, records, ex) -> None:
+    """Send tasks to free workers, turn outcomes into records, until every task has one."""
+    from synth.errors import SynthError
+    from synth.executors.wire import config_to_wire, task_to_wire
 
-
-def _loop(pending, cfg, out, on_record, records, ctx, running) -> None:
-    queue = list(pending)
+    queue = deque(pending)
+    by_key = {it.name: it for it in pending}
     hard_limit = (cfg.timeout or 3600.0) + GRACE_SECONDS
-    while queue or running:
-        while queue and len(running) < max(1, cfg.jobs):
-            it = queue.pop(0)
-            parent, child = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_worker, args=(it.task, cfg, child), daemon=True)
-            with _sigint_blocked():  # a started worker is always in ``running``
-                proc.start()
-                running.append((it, proc, parent, time.perf_counter()))
-            child.close()
-        time.sleep(0.01)
-        still = []
-        for it, proc, conn, started in running:
-            rec = None
-            elapsed = time.perf_counter() - started
-            if conn.poll():
-                try:
-                    rec = conn.recv()
-                except (EOFError, OSError):
-                    rec = _error_record(it.name, it.task.domain, cfg.strategy,
-                                        f"worker died (exit code {proc.exitcode})")
-                proc.join(1.0)
-            elif not proc.is_alive():
-                code = proc.exitcode
-                why = "out of memory?" if code in (-9, 137) else f"exit code {code}"
-                rec = _error_record(it.name, it.task.domain, cfg.strategy, f"worker died ({why})")
-            elif elapsed > hard_limit:
-                proc.kill()
-                proc.join(1.0)
-                rec = _error_record(it.name, it.task.domain, cfg.strategy,
-                                    f"killed after {elapsed:.1f} s (hard limit)", status="timeout")
-                rec["seconds"] = round(elapsed, 3)
-                rec["stopped_by"] = "hard-kill"
-            if rec is None:
-                still.append((it, proc, conn, started))
+    cfg_text = config_to_wire(cfg)
+    while queue or ex.running:
+        while queue and ex.free_slots() > 0:
+            it = queue.popleft()
+            try:
+                text = task_to_wire(it.task)
+            except SynthError as e:
+                _finish(it, _error_record(it.task.name, it.task.domain, cfg.strategy, str(e)), out,
+                        on_record, records)
                 continue
-            conn.close()
-            rec["wall"] = round(time.perf_counter() - started, 3)  # the worker, from fork to record
-            rec["group"] = it.group
-            rec["item"] = it.name  # the key a rerun resumes by (a file's path in a folder suite)
-            records[it.name] = rec
-            _append(out, rec)
-            if on_record:
-                on_record(it, rec)
-        running[:] = still
+            with _sigint_blocked():  # a submitted task is always known to the executor
+                ex.submit(it.name, text, cfg_text, hard_limit)
+        for oc in ex.wait():
+            it = by_key[oc.key]
+            _finish(it, _outcome_record(it, oc, cfg), out, on_record, records)
+
+
+def _outcome_record(it: BenchItem, oc, cfg: BenchConfig) -> dict:
+    """The record of an executor's ``Outcome``: the worker's own, or one the driver writes for a
+    worker killed at the hard limit or one that died."""
+    domain = it.task.domain if it.task is not None else "?"
+    if oc.kind == "done":
+        rec = oc.record
+    elif oc.kind == "timeout":
+        rec = _error_record(it.task.name, domain, cfg.strategy,
+                            f"killed after {oc.elapsed:.1f} s (hard limit)", status="timeout")
+        rec["seconds"] = round(oc.elapsed, 3)
+        rec["stopped_by"] = "hard-kill"
+    elif oc.kind == "died":
+        rec = _error_record(it.task.name, domain, cfg.strategy, f"worker died ({oc.reason})")
+    else:
+        rec = _error_record(it.task.name, domain, cfg.strategy, f"internal error: {oc.reason}")
+    rec.setdefault("wall", round(oc.elapsed, 3))  # the worker's own when it answered
+    return rec
+
+
+def _finish(it: BenchItem, rec: dict, out, on_record, records) -> None:
+    rec["group"] = it.group
+    rec["item"] = it.name  # the key a rerun resumes by (a file's path in a folder suite)
+    records[it.name] = rec
+    _append(out, rec)
+    if on_record:
+        on_record(it, rec)
 
 
 def _append(out: Path | None, rec: dict) -> None:

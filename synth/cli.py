@@ -17,24 +17,6 @@ STRATEGY_HELP = "search strategy: auto (the domain's best), bottom-up, or a doma
 #: what names standard input in messages (``synth solve -``)
 STDIN = "<stdin>"
 
-#: which domains each search strategy serves. Neither ``synth.search`` nor the domain classes
-#: declare it, so it is written down here from the strategies' code (``exedec`` checks its
-#: domain itself; ``bottom-up``/``guided`` search a domain's call-syntax ops, which only
-#: ``strings`` gives them from a task; ``robustfill-decompose``/``deepcoder-bottom-up`` need
-#: their domain's ``check_task``; ``regex-enum``/``cegis`` need their domain's task fields). A
-#: domain class that declares ``strategies`` overrides this; a strategy missing here (one added
-#: with ``register_strategy``) is not checked.
-STRATEGY_DOMAINS: dict[str, tuple[str, ...]] = {
-    "bottom-up": ("strings",),
-    "guided": ("strings",),
-    "robustfill-decompose": ("robustfill",),
-    "deepcoder-bottom-up": ("deepcoder",),
-    "exedec": ("robustfill", "deepcoder"),
-    "exedec-hybrid": ("robustfill", "deepcoder"),
-    "regex-enum": ("regex",),
-    "cegis": ("lia",),
-}
-
 
 class SynthGroup(click.Group):
     """Turns every ``SynthError`` into a one-line message and exit status 2, Ctrl-C into exit
@@ -136,6 +118,28 @@ def _budget_options(f):
     return f
 
 
+def _executor_options(f):
+    """``--executor`` and ``--address`` (the executors are in ``synth.executors``)."""
+    f = click.option("--address", default=None,
+                     help="with --executor ray: the cluster's address ('auto': the one `ray start` "
+                          "runs on this machine); default: start a local Ray cluster")(f)
+    f = click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+                     help="where the workers run: processes on this machine, or Ray actors "
+                          "(pip install 'synth[ray]')")(f)
+    return f
+
+
+def _make_executor(executor: str, jobs: int | None, address: str | None):
+    """The executor of ``--executor``/``--jobs``/``--address`` (a missing Ray or an
+    ``--address`` without ``--executor ray``: one-line error, exit 2, before any task is read)."""
+    from synth.executors import make_executor
+
+    if address is not None and executor != "ray":
+        raise InvalidTask("--address is for --executor ray")
+    return make_executor(executor, jobs=jobs, address=address,
+                         progress=lambda line: click.echo(line, err=True))
+
+
 def _read_file(f: str, domain: str | None, ops: str | None):
     """The tasks of one file (``-``: standard input), with ``--domain``/``--ops`` applied and
     each task's own domain and ops checked."""
@@ -182,10 +186,12 @@ def _read_stdin():
     suffix = ".json"
     try:
         json.loads(text)
+    except RecursionError:  # the reader names the nesting limit
+        pass
     except json.JSONDecodeError:
         lines = [line for line in text.splitlines() if line.strip()]
         if len(lines) > 1:
-            with contextlib.suppress(json.JSONDecodeError):
+            with contextlib.suppress(json.JSONDecodeError, RecursionError):
                 json.loads(lines[0])
                 suffix = ".jsonl"  # one task per line
     folder = tempfile.mkdtemp(prefix="synth-stdin-")
@@ -218,25 +224,9 @@ def _check_strategy_name(strategy: str) -> None:
         get_strategy(strategy)  # unknown: InvalidTask naming the choices
 
 
-def strategy_serves(strategy: str, domain: str) -> bool:
-    """Whether ``--strategy strategy`` can search tasks of ``domain`` (see ``STRATEGY_DOMAINS``)."""
-    from synth.dsl import get_domain
-
-    if strategy == "auto":
-        return True
-    d = get_domain(domain)
-    declared = getattr(d, "strategies", None)
-    if declared is not None:
-        return strategy in declared
-    if strategy == getattr(d, "default_strategy", None):
-        return True
-    served = STRATEGY_DOMAINS.get(strategy)
-    return served is None or domain in served
-
-
 def _check_strategy_serves(tasks, strategy: str) -> None:
     """A strategy that does not search some task's domain: one error (exit 2) before any search."""
-    from synth.search import STRATEGIES
+    from synth.search import STRATEGIES, strategy_serves
 
     if strategy == "auto":
         return
@@ -281,10 +271,13 @@ def _solution_text(task, rec: dict[str, Any]) -> str:
 @click.option("--strategy", default="auto", show_default=True, help=STRATEGY_HELP)
 @click.option("--ops", default=None, help="restrict ops: an op-set name (bustle, smt, all) or a comma list")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="tasks solved in parallel (each in its own process)")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="tasks solved in parallel, each in a worker process  [default: 1 (in this process) "
+                   "with --executor local; one per CPU of the cluster with ray]")
+@_executor_options
 @_budget_options
-def solve(files, domain, timeout, strategy, ops, fmt, jobs, max_candidates, max_memory_mb, max_size):
+def solve(files, domain, timeout, strategy, ops, fmt, jobs, executor, address, max_candidates, max_memory_mb,
+          max_size):
     """Find a program for each task in FILES (.json, .jsonl or SyGuS .sl; - reads a JSON task,
     suite or JSONL from standard input).
 
@@ -297,6 +290,8 @@ def solve(files, domain, timeout, strategy, ops, fmt, jobs, max_candidates, max_
     _check_strategy_name(strategy)
     if domain:
         get_domain(domain)
+    in_process = executor == "local" and (jobs or 1) == 1
+    pool = None if in_process else _make_executor(executor, jobs, address)
     files_tasks: list[tuple[str, list | None, str | None]] = []  # (file, tasks, error)
     tasks = []
     for f in files:
@@ -315,13 +310,13 @@ def solve(files, domain, timeout, strategy, ops, fmt, jobs, max_candidates, max_
     _check_strategy_serves(tasks, strategy)
     options = {"max_size": max_size} if max_size else {}
     cfg = BenchConfig(timeout=timeout, strategy=strategy, jobs=jobs, max_candidates=max_candidates,
-                      max_memory_mb=max_memory_mb, options=options)
+                      max_memory_mb=max_memory_mb, options=options, executor=executor, address=address)
     items = [BenchItem(name=f"{i}:{t.name}", group="", task=t) for i, t in enumerate(tasks)]
     records: list[dict | None] = [None] * len(tasks)
     interrupted = False
     if not tasks:
         pass
-    elif jobs == 1:  # in this process (the kernels load here, once; no workers to fork)
+    elif in_process:  # in this process (the kernels load here, once; no workers to fork)
         try:
             with _spinner(f"searching ({len(tasks)} task{'s' if len(tasks) > 1 else ''}, {timeout:g} s each)"):
                 for i, t in enumerate(tasks):
@@ -330,10 +325,12 @@ def solve(files, domain, timeout, strategy, ops, fmt, jobs, max_candidates, max_
             interrupted = True
     else:
         try:
-            records = run_items(items, cfg, progress=lambda line: click.echo(line, err=True))
+            records = run_items(items, cfg, progress=lambda line: click.echo(line, err=True), executor=pool)
         except Interrupted as e:
             interrupted = True
             records = [e.records.get(it.name) for it in items]
+        finally:
+            pool.shutdown()
     if interrupted:
         _ignore_sigint()
     status = 0
@@ -394,7 +391,10 @@ def _print_record(task, rec: dict, fmt: str, many: bool, timeout: float) -> None
     else:
         if many:
             click.echo(f"{prefix}[{rec['status']}]")
-        click.echo(f"synth: {task.name}: {_failure_message(rec, timeout)}", err=True)
+        # bad input that only the search found is reported like any other bad input
+        label = "error: " if _exit_status(rec) == 2 else ""
+        name = f"{task.name}: " if task.name else ""
+        click.echo(f"synth: {label}{name}{_failure_message(rec, timeout)}", err=True)
 
 
 def _failure_message(rec: dict, timeout: float) -> str:
@@ -570,7 +570,9 @@ EXEDEC_SPLITS = ("NONE", "LENGTH_GENERALIZATION", "COMPOSE_DIFFERENT_CONCEPTS", 
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
               help="seconds per task (the worker is killed a few seconds later)")
 @click.option("--strategy", default="auto", show_default=True, help=STRATEGY_HELP)
-@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="worker processes")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="worker processes  [default: 1 with --executor local; one per CPU of the cluster with ray]")
+@_executor_options
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="only the first N tasks of each suite")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="benchmarks/out", show_default=True,
               help="folder for the JSONL results and the cactus plot")
@@ -581,35 +583,44 @@ EXEDEC_SPLITS = ("NONE", "LENGTH_GENERALIZATION", "COMPOSE_DIFFERENT_CONCEPTS", 
 @click.option("--ops", default=None, help="restrict ops (op-set name or comma list)")
 @click.option("--max-candidates", type=click.IntRange(min=1), default=None,
               help="candidate budget per task (e.g. 50000, CrossBeam's convention)")
-def bench(suites, timeout, strategy, jobs, limit, out_dir, resume, domain, split, ops, max_candidates):
+def bench(suites, timeout, strategy, jobs, executor, address, limit, out_dir, resume, domain, split, ops,
+          max_candidates):
     """Solve every task of SUITES (task files, folders of them, or 'exedec'), record and summarize.
 
-    Each task runs in its own process with a hard time limit. Results are appended to
+    Each task runs in a worker process with a hard time limit: processes on this machine
+    (--executor local) or Ray actors on a cluster (--executor ray). Results are appended to
     OUT/<suite>.jsonl (a rerun resumes), a summary table is printed, and a cactus plot is
     written to OUT/<suite>.png.
     """
     from synth.bench import BenchConfig, Interrupted, cactus_plot, print_summary, summarize
 
     _check_strategy_name(strategy)
+    if executor == "local" and jobs is None:
+        jobs = 1
+    pool = _make_executor(executor, jobs, address)
     out = Path(out_dir)
     runs = _bench_runs(suites, domain, split, ops, limit)
     _check_domains([it.task for _, items in runs for it in items if it.task is not None], strategy)
-    cfg = BenchConfig(timeout=timeout, strategy=strategy, jobs=jobs, max_candidates=max_candidates)
+    cfg = BenchConfig(timeout=timeout, strategy=strategy, jobs=jobs, max_candidates=max_candidates,
+                      executor=executor, address=address)
     all_records: list[dict] = []
     label = "-".join(r[0] for r in runs) if len(runs) <= 3 else f"{runs[0][0]}-and-{len(runs) - 1}-more"
-    for run_label, items in runs:
-        path = out / f"{run_label}.jsonl"
-        if not resume and path.exists():
-            path.unlink()
-        try:
-            records = _run_with_progress(items, cfg, path, run_label)
-        except Interrupted as e:  # the workers are gone; every finished record is in the file
-            _ignore_sigint()
-            click.echo(f"synth: interrupted: {e.recorded} of {e.total} tasks recorded in {path}; "
-                       f"rerun the same command to resume", err=True)
-            sys.exit(130)
-        all_records.extend(records)
-        click.echo(f"results: {path}", err=True)
+    try:
+        for run_label, items in runs:
+            path = out / f"{run_label}.jsonl"
+            if not resume and path.exists():
+                path.unlink()
+            try:
+                records = _run_with_progress(items, cfg, path, run_label, pool)
+            except Interrupted as e:  # the workers are gone; every finished record is in the file
+                _ignore_sigint()
+                click.echo(f"synth: interrupted: {e.recorded} of {e.total} tasks recorded in {path}; "
+                           f"rerun the same command to resume", err=True)
+                sys.exit(130)
+            all_records.extend(records)
+            click.echo(f"results: {path}", err=True)
+    finally:
+        pool.shutdown()
     rows = summarize(all_records)
     print_summary(rows)
     png = out / f"{label}.png"
@@ -664,7 +675,7 @@ def _bench_runs(suites, domain, split, ops, limit):
     return runs
 
 
-def _run_with_progress(items, cfg, path: Path, label: str):
+def _run_with_progress(items, cfg, path: Path, label: str, executor=None):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from synth.bench import counts_as_solved, run_items
@@ -688,7 +699,7 @@ def _run_with_progress(items, cfg, path: Path, label: str):
         if already:
             solved[0] = sum(counts_as_solved(done[it.name]) for it in items if it.name in done)
             progress.update(bar, advance=already, solved=solved[0])
-        return run_items(items, cfg, path, on_record, done=done)
+        return run_items(items, cfg, path, on_record, done=done, executor=executor)
 
 
 def _register_train() -> None:

@@ -243,7 +243,7 @@ def test_strategy_that_does_not_serve_the_domain_exit_2(tmp_path, monkeypatch, s
 
 
 def test_strategy_serves_table():
-    from synth.cli import strategy_serves
+    from synth.search import strategy_serves
     assert strategy_serves("bottom-up", "strings") and strategy_serves("guided", "strings")
     assert strategy_serves("exedec", "deepcoder") and strategy_serves("exedec", "robustfill")
     assert strategy_serves("cegis", "lia") and strategy_serves("regex-enum", "regex")

@@ -106,7 +106,7 @@ def _task(pairs):
     [({"xs": [1, 2, 3, 4]}, 12), ({"xs": [5, 6, -2]}, 8), ({"xs": [7, 1]}, 0)],
     [({"xs": [3, 1, 2], "n": 2}, [1, 2]), ({"xs": [9, -1, 4, 0], "n": 3}, [-1, 0, 4])],
     [({"xs": [1, -2, 3]}, [1, -1, 2]), ({"xs": [4, 4]}, [4, 8])],
-    [({"xs": [1, 2], "ys": [3, 4, 5]}, [99])],  # not solvable: runs to the budget
+    [({"xs": [1, 2], "ys": [3, 4, 5]}, [-47, 43, -41, 37]), ({"xs": [2], "ys": []}, [29, -50])],  # not solvable: runs to the budget
 ])
 def test_same_search_as_python(pairs):
     task = _task(pairs)

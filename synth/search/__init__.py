@@ -20,9 +20,40 @@ STRATEGIES: dict[str, str] = {
 }
 
 
-def register_strategy(name: str, target: str) -> None:
-    """Make ``"module:function"`` available as strategy ``name``."""
+#: strategy name -> the domains it searches (a domain's ``auto`` choice always serves it)
+STRATEGY_DOMAINS: dict[str, tuple[str, ...]] = {
+    "bottom-up": ("strings",),
+    "guided": ("strings",),
+    "robustfill-decompose": ("robustfill",),
+    "deepcoder-bottom-up": ("deepcoder",),
+    "exedec": ("robustfill", "deepcoder"),
+    "exedec-hybrid": ("robustfill", "deepcoder"),
+    "regex-enum": ("regex",),
+    "cegis": ("lia",),
+}
+
+
+def register_strategy(name: str, target: str, domains: tuple[str, ...] | None = None) -> None:
+    """Make ``"module:function"`` available as strategy ``name`` for ``domains`` (None: any)."""
     STRATEGIES[name] = target
+    if domains is not None:
+        STRATEGY_DOMAINS[name] = tuple(domains)
+    else:
+        STRATEGY_DOMAINS.pop(name, None)
+
+
+def strategy_serves(strategy: str, domain: str) -> bool:
+    """Whether ``strategy`` searches tasks of ``domain`` (unknown pairs: those not declared)."""
+    served = STRATEGY_DOMAINS.get(strategy)
+    return strategy == "auto" or served is None or domain in served
+
+
+def check_strategy(strategy: str, domain: str) -> None:
+    """An ``InvalidTask`` naming the strategies that do serve ``domain``, if ``strategy`` does not."""
+    if not strategy_serves(strategy, domain):
+        fits = [s for s in sorted(STRATEGIES) if strategy_serves(s, domain)]
+        raise InvalidTask(f"strategy {strategy!r} does not search the {domain} domain; "
+                          f"for {domain} tasks use auto or {', '.join(fits)}")
 
 
 def get_strategy(name: str) -> Callable[..., Any]:
