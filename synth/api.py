@@ -12,6 +12,7 @@ from synth.dsl.base import ERROR, Program
 from synth.errors import InvalidArgument, InvalidTask, SynthError
 from synth.result import Result
 from synth.search import check_strategy, get_strategy
+from synth.search.release import release
 from synth.search.budget import Budget
 from synth.task import Task
 
@@ -61,6 +62,7 @@ def solve(task: Task, *, strategy: str = "auto", timeout: float | None = 10.0,
     _check_options(name, fn, options)
     budget = Budget(timeout=timeout, max_candidates=max_candidates, max_memory_mb=max_memory_mb,
                     max_size=max_size)
+    release()  # the previous search's values, before this one's clock starts
     started = time.perf_counter()
     with deadline.until(budget.timeout):  # work before and beside the search loop counts too
         outcome = fn(task, domain, budget, **options)

@@ -110,7 +110,9 @@ def solve_wire(task_text: str, cfg_text: str, solve_fn: Callable | None = None) 
     replaces ``synth.bench._solve_record`` (looked up at each call, so that a forked worker runs
     what its parent has in that name)."""
     from synth import bench
+    from synth.search.release import release
 
+    release()  # the previous task's search values: not this task's time
     started = time.perf_counter()
     cfg = config_from_wire(cfg_text)
     try:
@@ -175,7 +177,9 @@ def warm_worker(warmup: Warmup, progress: Callable[[str], None] | None = None,
     """Everything a worker does once before its first task: import the solver, load (or
     compile) the kernels (``kernels``) and the weights. Returns the seconds it took."""
     from synth import bench
+    from synth.search.release import release
 
+    release()  # the previous task's search values: not this task's time
     started = time.perf_counter()
     import synth.api  # noqa: F401  (the imports a first solve would otherwise pay for)
     if kernels:

@@ -17,6 +17,12 @@ from synth.search.decompose import ConcatDecomposer
 from synth.search.grammar import SearchGrammar
 
 _CHUNK = 1024  # argument tuples evaluated between two budget checks (tasks of up to 8 examples)
+
+
+def chunk_size(examples: int) -> int:
+    """Argument tuples between two budget checks for a task with this many examples (both
+    engines check at the same candidate counts)."""
+    return max(1, _CHUNK * 8 // max(8, examples))
 #: a solution found by a shortcut is held back while the plain search looks for a smaller
 #: program: for max(_PENDING_MIN, _PENDING_FACTOR * candidates so far) more candidates, and
 #: until _PENDING_BUDGET_SHARE of the budget (seconds or candidates) is spent. Shortcut
@@ -80,6 +86,9 @@ class BottomUpSearch:
         self.domain = domain
         self.grammar = grammar
         self.inputs = list(inputs)
+        #: argument tuples evaluated between two budget checks: a candidate costs one op call
+        #: per example, so the work between checks stays the same on tasks with many examples
+        self.chunk = chunk_size(len(self.inputs))
         self.target = tuple(target)
         self.budget = budget
         self.limits = limits
@@ -330,8 +339,7 @@ class BottomUpSearch:
         """Enumerate every program of exactly ``cost``; returns the exhausted budget, if any."""
         clock = self.clock
         seen_all = self.seen
-        # a candidate costs one op call per example: keep the work between checks the same
-        chunk_size = max(1, _CHUNK * 8 // max(8, len(self.inputs)))
+        size = self.chunk
         for prod in self.grammar.productions:
             rest = cost - prod.cost
             k = len(prod.args)
@@ -349,7 +357,7 @@ class BottomUpSearch:
                 combos = lists[0] if k == 1 else product(*lists)
                 it = iter(combos)
                 while True:
-                    chunk = list(islice(it, chunk_size))
+                    chunk = list(islice(it, size))
                     if not chunk:
                         break
                     clock.candidates += len(chunk)

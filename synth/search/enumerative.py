@@ -7,9 +7,11 @@ import time
 from dataclasses import replace
 from typing import Any, Callable
 
+from synth import deadline
 from synth.dsl.base import Domain, ValueLimits
 from synth.errors import InvalidTask
 from synth.search.bottom_up import BottomUpSearch, SearchOutcome
+from synth.search import release
 from synth.search.budget import Budget
 from synth.search.grammar import SearchGrammar, grammar_from_ops
 from synth.task import Task
@@ -73,17 +75,24 @@ def solve_bottom_up(task: Task, domain: Domain, budget: Budget, grammar: SearchG
         if budget.max_candidates is not None and budget.max_candidates <= quick:
             return BottomUpSearch(domain, grammar, inputs, target, budget, limits, **options).run()
         start = time.perf_counter()
-        out = BottomUpSearch(domain, grammar, inputs, target, replace(budget, max_candidates=quick),
-                             limits, **options).run()
+        quick_search = BottomUpSearch(domain, grammar, inputs, target, replace(budget, max_candidates=quick),
+                                      limits, **options)
+        release.hold(quick_search)
+        out = quick_search.run()
         # a result reached before the quick budget ran out is the full search's result too
         if out.status in ("solved", "exhausted") and out.candidates < quick:
             return out
         if budget.timeout is not None:
             left = budget.timeout - (time.perf_counter() - start)
+            ambient = deadline.remaining()  # the whole solve's
+            if ambient is not None:
+                left = min(left, ambient)
             if left <= 0:
                 return out
             budget = replace(budget, timeout=left)
-    return cls(domain, grammar, inputs, target, budget, limits, **options).run()
+    search = cls(domain, grammar, inputs, target, budget, limits, **options)
+    release.hold(search)  # freed by the next solve, not inside this one's budget
+    return search.run()
 
 
 def compiled_plain_class() -> type:

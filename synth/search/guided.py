@@ -29,10 +29,12 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from synth import deadline
 from synth.dsl.base import Domain, ValueLimits, node_size
 from synth.kernelmode import active
 from synth.neural.heuristics import string_heuristic
 from synth.neural.signatures import OutputContext, encode_values, io_signature, value_signatures
+from synth.search import release
 from synth.search.bottom_up import BottomUpSearch, SearchOutcome
 from synth.search.budget import Budget
 from synth.errors import InvalidTask
@@ -238,9 +240,11 @@ def solve_guided(task: Task, domain: Domain, budget: Budget, grammar: SearchGram
         quick = AUTO_PYTHON_CANDIDATES
         qb = Budget(timeout=first.timeout, max_candidates=min(quick, first.max_candidates or quick),
                     max_memory_mb=first.max_memory_mb, max_size=first.max_size)
-        out = GuidedSearch(domain, grammar, inputs, target, guide, qb, limits,
-                           heuristics=heuristics, max_penalty=max_penalty,
-                           score_examples=score_examples, **options).run()
+        quick_search = GuidedSearch(domain, grammar, inputs, target, guide, qb, limits,
+                                    heuristics=heuristics, max_penalty=max_penalty,
+                                    score_examples=score_examples, **options)
+        release.hold(quick_search)  # freed by the next solve, not inside this one's budget
+        out = quick_search.run()
         if not (out.status in ("solved", "exhausted") and out.candidates < quick):
             used = out.candidates
             out = None
@@ -250,9 +254,11 @@ def solve_guided(task: Task, domain: Domain, budget: Budget, grammar: SearchGram
                 return SearchOutcome(status="timeout", candidates=used, seconds=time.perf_counter() - started,
                                      stopped_by="candidates" if spent else "time")
     if out is None:
-        out = cls(domain, grammar, inputs, target, guide, first, limits,
-                  heuristics=heuristics, max_penalty=max_penalty,
-                  score_examples=score_examples, **options).run()
+        search = cls(domain, grammar, inputs, target, guide, first, limits,
+                     heuristics=heuristics, max_penalty=max_penalty,
+                     score_examples=score_examples, **options)
+        release.hold(search)
+        out = search.run()
     out.seconds = time.perf_counter() - started
     if not minimize or out.status != "solved" or out.node is None:
         return out
@@ -268,7 +274,9 @@ def solve_guided(task: Task, domain: Domain, budget: Budget, grammar: SearchGram
     plain_budget = Budget(timeout=rest.timeout, max_candidates=window,
                           max_memory_mb=budget.max_memory_mb, max_size=size - 1)
     plain_cls = engine_class(domain, grammar, limits, engine, BottomUpSearch, compiled_plain_class)
-    plain = plain_cls(domain, grammar, inputs, target, plain_budget, limits, **options).run()
+    plain_search = plain_cls(domain, grammar, inputs, target, plain_budget, limits, **options)
+    release.hold(plain_search)
+    plain = plain_search.run()
     out.candidates += plain.candidates
     out.extra["minimize_candidates"] = plain.candidates
     if plain.status == "solved" and plain.node is not None and node_size(plain.node) < size:
@@ -288,6 +296,9 @@ def _rest(budget: Budget, started: float, used_candidates: int) -> Budget | None
     """What is left of ``budget`` after the time since ``started`` and ``used_candidates``
     (None when nothing is)."""
     timeout = None if budget.timeout is None else budget.timeout - (time.perf_counter() - started)
+    ambient = deadline.remaining()  # the whole solve's deadline (work before ``started`` counts)
+    if ambient is not None:
+        timeout = ambient if timeout is None else min(timeout, ambient)
     cands = None if budget.max_candidates is None else budget.max_candidates - used_candidates
     if (timeout is not None and timeout <= 0) or (cands is not None and cands <= 0):
         return None

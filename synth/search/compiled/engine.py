@@ -21,16 +21,16 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from synth import deadline
 from synth.dsl.base import ERROR, Domain, Node, ValueLimits, node_size
 from synth.search import bottom_up as _B
 from synth.search.bottom_up import BottomUpSearch, SearchOutcome, compositions
 from synth.search.budget import Clock
 from synth.search.grammar import SearchGrammar
 
-_CHUNK = _B._CHUNK
-#: argument tuples per kernel call: a multiple of the Python engine's chunk, so that every
-#: budget check falls on the same candidate count in both engines
-BLOCK = 64 * _CHUNK
+#: argument tuples per kernel call, in the Python engine's chunks (``BottomUpSearch.chunk``), so
+#: that every budget check falls on the same candidate count in both engines
+BLOCK_CHUNKS = 64
 
 
 def kernels_for(domain: Domain):
@@ -118,7 +118,6 @@ class CompiledBottomUpSearch(BottomUpSearch):
             # a first compilation (tens of seconds, once; only with engine="compiled", as
             # "auto" compiles in the background) is not search time; loading the compiled
             # kernels (about a second) is: the parent's clock has been running
-            from synth import deadline
             deadline.postpone(self._compile_seconds)
             self.clock = Clock(self.budget)
 
@@ -143,6 +142,8 @@ class CompiledBottomUpSearch(BottomUpSearch):
             raise _Unsupported("the target outputs do not fit the start nonterminal's layout")
         self._leaf_vals = []
         for leaf in g.leaves:
+            if deadline.expired():  # thousands of leaves on thousands of examples take seconds
+                raise _Unsupported("the time budget ran out while the leaves were encoded")
             vals = self.leaf_values(leaf.node)
             if ERROR not in vals:
                 t = g.nonterminals[leaf.result]
@@ -277,7 +278,7 @@ class CompiledBottomUpSearch(BottomUpSearch):
         try:
             for kind, v, other, side, _, pos in bank.take_records().tolist():
                 # BottomUpSearch counts a chunk before evaluating it
-                clock.candidates = base + min(N, (pos // _CHUNK + 1) * _CHUNK) if pos >= 0 else base
+                clock.candidates = base + min(N, (pos // self.chunk + 1) * self.chunk) if pos >= 0 else base
                 node = self.node(nt, v)
                 if kind == T.EV_CONCAT:
                     other_node = self.node(nt, other)
@@ -393,26 +394,27 @@ class CompiledBottomUpSearch(BottomUpSearch):
         base = clock.candidates
         max_c = self.budget.max_candidates
         code = self.codes[pi]
+        C = self.chunk
         pos = 0
         while pos < N:
-            end = pos + BLOCK
+            end = pos + BLOCK_CHUNKS * C
             if max_c is not None:  # the first chunk end where candidates >= max_c
-                end = min(end, -(-(max_c - base) // _CHUNK) * _CHUNK)
+                end = min(end, -(-(max_c - base) // C) * C)
             if self._decomposers:  # ... where candidates - last > _DECOMPOSE_EVERY
-                end = min(end, ((self._last_decompose + _B._DECOMPOSE_EVERY - base) // _CHUNK + 1) * _CHUNK)
+                end = min(end, ((self._last_decompose + _B._DECOMPOSE_EVERY - base) // C + 1) * C)
             if self.pending is not None:  # ... where candidates > pending deadline
-                end = min(end, ((self.pending_deadline - base) // _CHUNK + 1) * _CHUNK)
+                end = min(end, ((self.pending_deadline - base) // C + 1) * C)
             end = min(N, max(end, pos + 1))
             if code is None:
                 status, p = self._python_block(pi, prod, lists, pos, end, base, N)
             else:
                 status, p = self._kernel_block(pi, prod, code, lists, pos, end, base, N)
             if status == _SOLVED:
-                clock.candidates = base + min(N, (p // _CHUNK + 1) * _CHUNK)
+                clock.candidates = base + min(N, (p // C + 1) * C)
                 return None
             clock.candidates = base + end
             pos = end
-            if end % _CHUNK and end != N:
+            if end % C and end != N:
                 continue  # not a chunk end (cannot happen: the caps above are chunk ends)
             stop = clock.exceeded()
             if stop:
