@@ -95,6 +95,7 @@ class _Unsupported(Exception):
 
 _DONE = 0
 _SOLVED = 2
+_OUT_OF_TIME = 3  # a full bank whose growth would end past the deadline
 #: values a bank has room for before its hash table first grows (and its arrays, where address
 #: space cannot be reserved)
 _FIRST_CAPACITY = 1 << 17
@@ -108,6 +109,7 @@ class CompiledBottomUpSearch(BottomUpSearch):
         self.engine = "python"
         self.fallback_reason = unsupported_reason(self.domain, self.grammar, self.limits)
         self.kernels_were_compiled = False
+        self._grow_rate: float | None = None  # seconds per value of the last bank growth
         if self.fallback_reason is None:
             try:
                 self._setup()
@@ -412,6 +414,9 @@ class CompiledBottomUpSearch(BottomUpSearch):
             if status == _SOLVED:
                 clock.candidates = base + min(N, (p // C + 1) * C)
                 return None
+            if status == _OUT_OF_TIME:
+                clock.candidates = base + p
+                return "time"
             clock.candidates = base + end
             pos = end
             if end % C and end != N:
@@ -424,6 +429,21 @@ class CompiledBottomUpSearch(BottomUpSearch):
             if self.pending is not None and clock.candidates > self.pending_deadline:
                 return "pending"
         return None
+
+    def _grow(self, bank) -> bool:
+        """Grow a full bank, unless the last growth's speed says this one (it rehashes every
+        value: about a second for millions) would end past the deadline."""
+        import time
+
+        deadline_at = self.clock.deadline
+        n = max(1, bank.n)
+        if deadline_at is not None and self._grow_rate is not None \
+                and time.perf_counter() + self._grow_rate * n > deadline_at:
+            return False
+        t0 = time.perf_counter()
+        bank.grow()
+        self._grow_rate = (time.perf_counter() - t0) / n
+        return True
 
     def _kernel_block(self, pi: int, prod, code: int, lists, pos: int, end: int, base: int, N: int):
         from synth.search.compiled import protocol as Q
@@ -466,7 +486,8 @@ class CompiledBottomUpSearch(BottomUpSearch):
             if status == Q.DONE:
                 return _DONE, end
             if status == Q.FULL:
-                bank.grow()
+                if not self._grow(bank):
+                    return _OUT_OF_TIME, p
                 pos = p
                 continue
             # DEFERRED: this one tuple with the reference semantics
