@@ -437,12 +437,14 @@ class CompiledBottomUpSearch(BottomUpSearch):
 
         deadline_at = self.clock.deadline
         n = max(1, bank.n)
+        # a large growth is slower per value than a small one (fresh pages, cache misses): 4x
         if deadline_at is not None and self._grow_rate is not None \
-                and time.perf_counter() + self._grow_rate * n > deadline_at:
+                and time.perf_counter() + 4 * self._grow_rate * n > deadline_at:
             return False
         t0 = time.perf_counter()
         bank.grow()
-        self._grow_rate = (time.perf_counter() - t0) / n
+        rate = (time.perf_counter() - t0) / n
+        self._grow_rate = rate if self._grow_rate is None else max(rate, self._grow_rate)
         return True
 
     def _kernel_block(self, pi: int, prod, code: int, lists, pos: int, end: int, base: int, N: int):
