@@ -14,6 +14,7 @@ from typing import Any, Mapping, Sequence
 from synth.dsl.base import Apply, Const, Node, Var
 from synth.dsl.lia.statements import Assert, Assign, Assume, If, assigned_vars, stmt_exprs
 from synth.dsl.lia.syntax import TRUE, mk_and, mk_not, mk_or, parse_expr, parse_stmts
+from synth.dsl.lia.syntax import has_nondet_op as has_nondet  # noqa: F401  (used by verify)
 from synth.errors import InvalidTask, ProgramSyntaxError
 
 
@@ -67,17 +68,6 @@ def expr_vars(node: Node) -> list[str]:
         elif isinstance(n, Apply):
             stack.extend(n.args)
     return list(out)
-
-
-def has_nondet(node: Node) -> bool:
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, Apply):
-            if n.op in ("unknown", "nondet"):
-                return True
-            stack.extend(n.args)
-    return False
 
 
 class _Symbolic:
