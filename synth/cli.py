@@ -358,10 +358,10 @@ def solve(files, domain, timeout, strategy, ops, fmt, jobs, executor, address, m
 
 
 def _exit_status(rec: dict) -> int:
-    """0 solved, 1 not solved (a budget, the DSL, a worker that died), 2 bad input found by the
-    search, 3 an internal error (a bug)."""
+    """0 solved, 1 not solved (a budget, the DSL, a worker that died) or solved but wrong on the
+    task's own held-out tests, 2 bad input found by the search, 3 an internal error (a bug)."""
     if rec["status"] == "solved":
-        return 0
+        return 1 if rec.get("test_ok") is False else 0
     if rec["status"] != "error":
         return 1
     error = rec.get("error") or ""

@@ -310,3 +310,21 @@ def test_kernels_compiled_once_before_forking(tmp_path, monkeypatch):
     assert calls == [{"strings"}, {"strings"}]
     assert run("bench", path, "--out", str(out), "--max-candidates", "10000").exit_code == 0
     assert len(calls) == 2  # nothing left to run: nothing compiled
+
+
+def test_solved_but_wrong_on_held_out_tests_exits_1(tmp_path):
+    """A program that fits the examples but not the task's own tests is not a success."""
+    import json as _json
+
+    from click.testing import CliRunner
+
+    from synth.cli import main
+
+    task = {"name": "constant-fit", "domain": "strings",
+            "examples": [{"inputs": {"s": "abc"}, "output": "xy"}, {"inputs": {"s": "def"}, "output": "xy"}],
+            "tests": [{"inputs": {"s": "ghi"}, "output": "gh"}]}
+    path = tmp_path / "t.json"
+    path.write_text(_json.dumps(task))
+    res = CliRunner().invoke(main, ["solve", str(path), "--max-candidates", "100000"])
+    assert res.exit_code == 1, res.output
+    assert "wrong on the task's held-out tests" in res.output
