@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 from synth.dsl.base import Node
+from synth.dsl.lia.syntax import only_vars
 from synth.verify.z3util import DEFAULT_TIMEOUT_MS, Verdict, solve
 
 #: initial values are drawn from [-R, R] when a variable is free
@@ -617,27 +618,12 @@ def _program_atoms(problem, cone: set | None = None) -> tuple[list[Node], list[i
             if isinstance(n, Const) and n.type == "Int":
                 consts.setdefault(n.value, None)
             elif isinstance(n, Apply):
-                if n.op in COMPARISONS and _only_vars(n, names):
+                if n.op in COMPARISONS and only_vars(n, names):
                     atoms.setdefault(n, None)
                 stack.extend(n.args)
             elif isinstance(n, Var) and n.type == "Bool" and n.name in names:
                 atoms.setdefault(n, None)
     return list(atoms), list(consts)
-
-
-def _only_vars(node: Node, names: set) -> bool:
-    from synth.dsl.base import Apply, Var
-
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, Var) and n.name not in names:
-            return False
-        if isinstance(n, Apply):
-            if n.op in ("unknown", "nondet"):
-                return False
-            stack.extend(n.args)
-    return True
 
 
 # ------------------------------------------------------------------------------------ checks

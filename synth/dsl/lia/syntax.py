@@ -674,17 +674,22 @@ def has_nondet_op(node: Node) -> bool:
     return False
 
 
-def _is_constant(node: Node) -> bool:
+def only_vars(node: Node, names) -> bool:
+    """Whether ``node`` reads no variable outside ``names`` and no nondeterministic value."""
     stack = [node]
     while stack:
         n = stack.pop()
-        if isinstance(n, Var):
+        if isinstance(n, Var) and n.name not in names:
             return False
         if isinstance(n, Apply):
             if n.op in ("unknown", "nondet"):
                 return False
             stack.extend(n.args)
     return True
+
+
+def _is_constant(node: Node) -> bool:
+    return only_vars(node, ())
 
 
 # ------------------------------------------------------------------------- Program.to_python
