@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from synth.io.c_loops import read_c_tasks
-from synth.verify.invariant import bmc
+from synth.verify.invariant import TransitionSystem, bmc
 
 
 def main() -> int:
@@ -26,7 +26,7 @@ def main() -> int:
     invalid = []
     for f in files:
         (task,) = read_c_tasks(f)
-        ts = task.spec["loop"].to_transition_system()
+        ts = TransitionSystem.from_loop(task.spec["loop"])
         v = bmc(ts, args.depth, timeout_ms=10000)
         if v.refuted:
             invalid.append(f.stem)

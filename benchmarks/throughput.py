@@ -16,7 +16,7 @@ searches before it (``synth.search.compiled.memory``), as in any process that ru
     python benchmarks/throughput.py --startup            # also cold/warm start-up of `synth solve`
 
 Tasks: strings, BUSTLE SyGuS tasks over BUSTLE's ops; deepcoder, ExeDec test tasks (NONE split) over
-the DeepCoder DSL as a tree grammar (``synth.dsl.deepcoder.kernels.tree_grammar``). By default the
+the DeepCoder DSL as a tree grammar (``synth.search.compiled.kernels.deepcoder.tree_grammar``). By default the
 shortcuts (concatenation, conditional, decomposition) are off, so that what is timed is
 enumeration, evaluation and deduplication; ``--shortcuts`` turns them on as in ``synth solve``.
 """
@@ -59,7 +59,7 @@ def strings_jobs():
 
 
 def deepcoder_jobs():
-    from synth.dsl.deepcoder.kernels import tree_search_args
+    from synth.search.compiled.kernels.deepcoder import tree_search_args
     from synth.exedec import load_exedec_tasks
 
     D = get_domain("deepcoder")
@@ -153,8 +153,8 @@ def main() -> None:
     quiet = args.format == "json"
     log = (lambda s: print(s, file=sys.stderr)) if quiet else print
 
-    from synth.dsl.deepcoder import kernels as dk
-    from synth.dsl.strings import kernels as sk
+    from synth.search.compiled.kernels import deepcoder as dk
+    from synth.search.compiled.kernels import strings as sk
     from synth.search.compiled.warmup import ensure_kernels
 
     if args.startup_only:

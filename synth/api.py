@@ -1,7 +1,6 @@
 """The Python API: ``synthesize`` examples, ``solve`` tasks, ``load_tasks`` from files."""
 from __future__ import annotations
 
-import inspect
 import os
 import time
 from typing import Any, Sequence
@@ -11,7 +10,8 @@ from synth.dsl import get_domain
 from synth.dsl.base import ERROR, Program
 from synth.errors import InvalidArgument, InvalidTask, SynthError
 from synth.result import Result
-from synth.search import check_strategy, get_strategy
+from synth.search import check_options, check_strategy, get_strategy, strategy_options
+from synth.search.auto import auto_strategy
 from synth.search.release import release
 from synth.search.budget import Budget
 from synth.task import Task
@@ -19,12 +19,8 @@ from synth.task import Task
 
 def default_strategy(domain_name: str, task: Task | None = None, max_size: int | None = None) -> str:
     """What ``strategy='auto'`` means for a domain (and, where the domain decides per task, for
-    ``task`` searched up to ``max_size``)."""
-    domain = get_domain(domain_name)
-    choose = getattr(domain, "strategy_for", None)
-    if choose is not None and task is not None:
-        return choose(task, max_size)
-    return getattr(domain, "default_strategy", "bottom-up")
+    ``task`` searched up to ``max_size``): ``synth.search.auto.auto_strategy``."""
+    return auto_strategy(domain_name, task, max_size)
 
 
 def solve(task: Task, *, strategy: str = "auto", timeout: float | None = 10.0,
@@ -59,7 +55,7 @@ def solve(task: Task, *, strategy: str = "auto", timeout: float | None = 10.0,
     fn = get_strategy(name)
     if strategy != "auto":
         check_strategy(name, domain.name)
-    _check_options(name, fn, options)
+    check_options(name, options)  # the strategy table's options, before any search
     budget = Budget(timeout=timeout, max_candidates=max_candidates, max_memory_mb=max_memory_mb,
                     max_size=max_size)
     release()  # the previous search's values, before this one's clock starts
@@ -127,54 +123,6 @@ def load_tasks(path: str | os.PathLike) -> list[Task]:
         raise InvalidArgument(f"load_tasks() needs a file path (a str or pathlib.Path), got "
                               f"{type(path).__name__}")
     return read_tasks(path)
-
-
-#: strategies that pass their ``**options`` on to a search class (whose keyword parameters are
-#: then options too); the other built-in strategies ignore options they do not name
-_OPTIONS_PASSED_TO = {
-    "bottom-up": ("synth.search.bottom_up:BottomUpSearch",),
-    "guided": ("synth.search.guided:GuidedSearch", "synth.search.bottom_up:BottomUpSearch"),
-}
-_BUILTIN_STRATEGIES = ("bottom-up", "guided", "robustfill-decompose", "deepcoder-bottom-up", "exedec",
-                       "exedec-hybrid", "regex-enum", "cegis")
-#: parameters of the search classes that ``solve`` itself supplies
-_NOT_OPTIONS = {"self", "task", "domain", "budget", "limits", "grammar_", "inputs", "target"}
-
-
-def strategy_options(name: str) -> list[str] | None:
-    """The keyword options strategy ``name`` takes (None: any, for a strategy registered
-    from outside synth whose function takes ``**options``)."""
-    import importlib
-
-    fn = get_strategy(name)
-    params = list(inspect.signature(fn).parameters.values())
-    names = [p.name for p in params[3:] if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
-    if not any(p.kind == p.VAR_KEYWORD for p in params):
-        return names
-    if name not in _BUILTIN_STRATEGIES:
-        return None
-    for target in _OPTIONS_PASSED_TO.get(name, ()):
-        module, cls = target.split(":")
-        init = getattr(importlib.import_module(module), cls).__init__
-        for p in inspect.signature(init).parameters.values():
-            if p.default is not p.empty and p.name not in _NOT_OPTIONS and p.name not in names:
-                names.append(p.name)
-    return names
-
-
-def _check_options(name: str, fn, options: dict) -> None:
-    if not options:
-        return
-    valid = strategy_options(name)
-    if valid is None:
-        return
-    unknown = sorted(k for k in options if k not in valid)
-    if unknown:
-        raise InvalidArgument(
-            f"unknown keyword argument{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} for "
-            f"strategy {name!r}; valid: timeout, max_candidates, max_memory_mb, max_size"
-            f"{', ' + ', '.join(valid) if valid else ''} (and for synthesize(): domain, strategy, "
-            f"tests, ops, constants, name)")
 
 
 __all__ = ["solve", "synthesize", "load_tasks", "fits", "strategy_options", "SynthError"]

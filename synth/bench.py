@@ -73,12 +73,73 @@ class BenchConfig:
     options: dict[str, Any] = field(default_factory=dict)
     executor: str = "local"
     address: str | None = None
+    #: "first-wrong": the examples-needed protocol (``examples_needed_record``) instead of one solve
+    protocol: str | None = None
+    #: rows the protocol may give as examples, at most
+    max_rows: int = 5
+
+    @property
+    def task_seconds(self) -> float | None:
+        """The most time one task's work may take (the protocol solves up to ``max_rows`` times)."""
+        if self.timeout is None:
+            return None
+        return self.timeout * (self.max_rows if self.protocol else 1)
+
+
+PROTOCOLS = ("first-wrong",)
+
+
+def examples_needed_record(task: Task, cfg: BenchConfig) -> dict[str, Any]:
+    """Flash Fill's measure on a column (the task's examples then its tests, in order): start
+    with the first row as the only example, solve, and while some row is wrong add the first
+    wrong row (what a user scanning the column does), up to ``cfg.max_rows`` examples. The
+    record is the last solve's, with ``examples_needed`` (None: not learned within the rows)
+    and ``status`` solved / ``test_ok`` true only when every row came out right. The rows not
+    given are the task's unlabeled ``inputs`` where the task has any (a spreadsheet column's
+    other rows), else none."""
+    from synth.api import solve
+    from synth.dsl.base import ERROR
+
+    rows = list(task.examples) + list(task.tests)
+    given = [0]
+    seconds = 0.0
+    rec: dict[str, Any] = {}
+    give_rows = bool(task.inputs)
+    while True:
+        rest = [i for i in range(len(rows)) if i not in given]
+        t = Task(name=task.name, domain=task.domain, examples=[rows[i] for i in given],
+                 tests=[rows[i] for i in rest], description=task.description, ops=task.ops,
+                 constants=list(task.constants), spec=dict(task.spec),
+                 inputs=[dict(rows[i].inputs) for i in rest] if give_rows else [], origin=task.origin)
+        res = solve(t, strategy=cfg.strategy, timeout=cfg.timeout, max_candidates=cfg.max_candidates,
+                    max_memory_mb=cfg.max_memory_mb, **cfg.options)
+        seconds += res.seconds
+        rec = res.to_record()
+        wrong = rest
+        if res.program is not None:
+            wrong = [i for i in rest if (o := res.program.run(rows[i].inputs)) is ERROR
+                     or o != rows[i].output or type(o) is not type(rows[i].output)]
+            if res.solved and not wrong:
+                rec.update(examples_needed=len(given), seconds=round(seconds, 4), test_ok=True,
+                           rows=len(rows))
+                return rec
+        if len(given) >= cfg.max_rows or not wrong:
+            break
+        given.append(wrong[0])
+    rec.update(examples_needed=None, seconds=round(seconds, 4), rows=len(rows),
+               status="solved" if rec.get("status") == "solved" else rec.get("status"), test_ok=False)
+    return rec
 
 
 def _solve_record(task: Task, cfg: BenchConfig) -> dict[str, Any]:
     from synth.api import solve
     from synth.errors import SynthError
 
+    if cfg.protocol:
+        try:
+            return examples_needed_record(task, cfg)
+        except SynthError as e:
+            return _error_record(task.name, task.domain, cfg.strategy, str(e))
     try:
         res = solve(task, strategy=cfg.strategy, timeout=cfg.timeout,
                     max_candidates=cfg.max_candidates, max_memory_mb=cfg.max_memory_mb, **cfg.options)
@@ -236,7 +297,7 @@ def _drive(pending, cfg, out, on_record, records, ex) -> None:
 
     queue = deque(pending)
     by_key = {it.name: it for it in pending}
-    hard_limit = (cfg.timeout or 3600.0) + GRACE_SECONDS
+    hard_limit = (cfg.task_seconds or 3600.0) + GRACE_SECONDS
     cfg_text = config_to_wire(cfg)
     while queue or ex.running:
         while queue and ex.free_slots() > 0:
@@ -353,7 +414,24 @@ def summarize(records: Iterable[dict]) -> list[dict[str, Any]]:
             "median_candidates": statistics.median([r["candidates"] for r in ok]) if ok else None,
             "median_size": statistics.median([r["size"] for r in ok if r.get("size")]) if ok else None,
         })
+        needed = [r["examples_needed"] for r in recs if r.get("examples_needed") is not None]
+        if any("examples_needed" in r for r in recs):
+            rows[-1]["mean_examples"] = statistics.mean(needed) if needed else None
     return rows
+
+
+def summarize_tags(records: Iterable[dict]) -> list[dict[str, Any]]:
+    """Per feature tag (a task's comma-separated ``description``, as the PROSE benchmarks have):
+    tasks and solved (right on every held-out row)."""
+    tags: dict[str, list[int]] = {}
+    for r in records:
+        for tag in (r.get("description") or "").split(","):
+            tag = tag.strip()
+            if tag:
+                t = tags.setdefault(tag, [0, 0])
+                t[0] += 1
+                t[1] += counts_as_solved(r)
+    return [{"tag": k, "tasks": v[0], "solved": v[1]} for k, v in sorted(tags.items())]
 
 
 def print_summary(rows: list[dict], file=None) -> None:
@@ -368,13 +446,29 @@ def print_summary(rows: list[dict], file=None) -> None:
     for col in cols + ["median s", "median candidates", "median size"]:
         table.add_column(col, justify="left" if col == "group" else "right")
     fmt = lambda v, p="{:.2f}": "-" if v is None else p.format(v)  # noqa: E731
+    protocol = any("mean_examples" in r for r in rows)
+    if protocol:
+        table.add_column("mean examples (learned)", justify="right")
     for r in rows:
         cells = [r["group"], str(r["tasks"]), str(r["solved"]), str(r["solved_train"]),
                  str(r["timeout"]), str(r["exhausted"]), str(r["errors"])]
         if other:
             cells.append(str(r.get("other", 0)))
+        extra = [fmt(r.get("mean_examples"))] if protocol else []
         table.add_row(*cells, fmt(r["median_seconds"]), fmt(r["median_candidates"], "{:.0f}"),
-                      fmt(r["median_size"], "{:.0f}"))
+                      fmt(r["median_size"], "{:.0f}"), *extra)
+    Console(file=file or sys.stdout, width=160).print(table)
+
+
+def print_tag_summary(rows: list[dict], file=None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="by feature tag")
+    for col in ("tag", "tasks", "solved", "share"):
+        table.add_column(col, justify="left" if col == "tag" else "right")
+    for r in rows:
+        table.add_row(r["tag"], str(r["tasks"]), str(r["solved"]), f"{r['solved'] / r['tasks']:.0%}")
     Console(file=file or sys.stdout, width=160).print(table)
 
 

@@ -583,8 +583,18 @@ EXEDEC_SPLITS = ("NONE", "LENGTH_GENERALIZATION", "COMPOSE_DIFFERENT_CONCEPTS", 
 @click.option("--ops", default=None, help="restrict ops (op-set name or comma list)")
 @click.option("--max-candidates", type=click.IntRange(min=1), default=None,
               help="candidate budget per task (e.g. 50000, CrossBeam's convention)")
+@click.option("--examples", "n_examples", type=click.IntRange(min=1), default=None,
+              help="give each task its first N rows (examples, then tests) as examples, the rest as tests")
+@click.option("--tests-as-inputs", is_flag=True,
+              help="give each task its tests' inputs as unlabeled rows (a spreadsheet column's other rows)")
+@click.option("--interactive", is_flag=True,
+              help="the examples-needed protocol: start from the first row, add the first wrong row, "
+                   "relearn, up to --max-rows examples; reports the mean number of examples")
+@click.option("--max-rows", type=click.IntRange(min=1), default=5, show_default=True,
+              help="with --interactive: most rows given as examples")
+@click.option("--by-tag", is_flag=True, help="also summarize by feature tag (the tasks' comma-separated descriptions)")
 def bench(suites, timeout, strategy, jobs, executor, address, limit, out_dir, resume, domain, split, ops,
-          max_candidates):
+          max_candidates, n_examples, tests_as_inputs, interactive, max_rows, by_tag):
     """Solve every task of SUITES (task files, folders of them, or 'exedec'), record and summarize.
 
     Each task runs in a worker process with a hard time limit: processes on this machine
@@ -600,9 +610,14 @@ def bench(suites, timeout, strategy, jobs, executor, address, limit, out_dir, re
     pool = _make_executor(executor, jobs, address)
     out = Path(out_dir)
     runs = _bench_runs(suites, domain, split, ops, limit)
+    for _, items in runs:
+        for it in items:
+            if it.task is not None:
+                _reshape_rows(it.task, n_examples, tests_as_inputs)
     _check_domains([it.task for _, items in runs for it in items if it.task is not None], strategy)
     cfg = BenchConfig(timeout=timeout, strategy=strategy, jobs=jobs, max_candidates=max_candidates,
-                      executor=executor, address=address)
+                      executor=executor, address=address, protocol="first-wrong" if interactive else None,
+                      max_rows=max_rows)
     all_records: list[dict] = []
     label = "-".join(r[0] for r in runs) if len(runs) <= 3 else f"{runs[0][0]}-and-{len(runs) - 1}-more"
     try:
@@ -623,10 +638,26 @@ def bench(suites, timeout, strategy, jobs, executor, address, limit, out_dir, re
         pool.shutdown()
     rows = summarize(all_records)
     print_summary(rows)
+    if by_tag:
+        from synth.bench import print_tag_summary, summarize_tags
+        described = {it.name: it.task.description for _, items in runs for it in items if it.task is not None}
+        print_tag_summary(summarize_tags([{**r, "description": described.get(r.get("item", r.get("name")), "")}
+                                          for r in all_records]))
     png = out / f"{label}.png"
     cactus_plot(all_records, png, title=f"{label} ({timeout:g} s per task)")
     click.echo(f"cactus plot: {png}", err=True)
     sys.exit(0 if all(r["solved"] == r["tasks"] for r in rows) else 1)
+
+
+def _reshape_rows(task, n_examples, tests_as_inputs) -> None:
+    """``--examples N`` and ``--tests-as-inputs`` on one example-based task (others untouched)."""
+    if not task.examples:
+        return
+    if n_examples is not None:
+        rows = list(task.examples) + list(task.tests)
+        task.examples, task.tests = rows[:n_examples], rows[n_examples:]
+    if tests_as_inputs:
+        task.inputs = [dict(e.inputs) for e in task.tests]
 
 
 def _bench_runs(suites, domain, split, ops, limit):

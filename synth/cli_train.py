@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from synth.errors import SynthError
+from synth.exedec import SPLITS
 
 #: domains that have a guide to train
 GUIDE_DOMAINS = ("strings",)
@@ -79,7 +80,7 @@ def guide(domain, device, out, searches, targets_per_search, max_values, epochs,
     """Train the value-scoring guide of guided search (BUSTLE) on synthetic data."""
     try:
         from synth.neural.models import GuideConfig
-        from synth.neural.train import TrainSettings, train_guide
+        from synth.training.guide_train import TrainSettings, train_guide
 
         widths = _hidden_widths(hidden)
         _check_device(device)
@@ -100,7 +101,7 @@ def _run_with_progress(st, out: Path, resume: bool, install: bool) -> dict:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from synth.neural.train import train_guide
+    from synth.training.guide_train import train_guide
 
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -128,8 +129,7 @@ def _run_with_progress(st, out: Path, resume: bool, install: bool) -> dict:
 
 @train.command()
 @click.option("--domain", type=click.Choice(["robustfill", "deepcoder"]), required=True)
-@click.option("--split", type=click.Choice(["NONE", "LENGTH_GENERALIZATION", "COMPOSE_DIFFERENT_CONCEPTS",
-                                            "SWITCH_CONCEPT_ORDER", "COMPOSE_NEW_OP", "ADD_OP_FUNCTIONALITY"]),
+@click.option("--split", type=click.Choice(list(SPLITS)),
               required=True, help="ExeDec split whose training distribution to draw programs from")
 @click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True)
 @click.option("--programs", type=click.IntRange(min=10), default=600, show_default=True,
@@ -149,7 +149,7 @@ def subgoal(domain, split, device, programs, epochs, hidden, seed, jobs, rf_seco
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from synth.exedec.subgoal_train import SubgoalSettings, train_subgoal
+    from synth.training.subgoal_train import SubgoalSettings, train_subgoal
     try:
         widths = _hidden_widths(hidden)
         _check_device(device)

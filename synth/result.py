@@ -1,4 +1,4 @@
-"""The result of solving one task, and its JSON record (DESIGN.md §4)."""
+"""The result of solving one task, and its JSON record (``Result.to_record``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -27,7 +27,7 @@ MAX_INT = 2**63 - 1
 MAX_SIZE = 1_000_000
 
 #: task fields that every example-based task may have
-_EXAMPLE_TASK_FIELDS = {"name", "domain", "examples", "tests", "description", "ops", "constants",
+_EXAMPLE_TASK_FIELDS = {"name", "domain", "examples", "tests", "inputs", "description", "ops", "constants",
                         "source", "solution", "tags", "split", "max_size"}
 
 
@@ -55,6 +55,9 @@ class Task:
     ops: Any = None
     constants: list[Any] = field(default_factory=list)
     spec: dict[str, Any] = field(default_factory=dict)
+    #: rows without outputs (the rest of a spreadsheet column): inputs only, same names as the
+    #: examples'; a strategy may use them to choose among programs that fit the examples
+    inputs: list[dict[str, Any]] = field(default_factory=list)
     #: where the task came from (a file path), for messages
     origin: str = ""
 
@@ -191,6 +194,7 @@ class Task:
             raise InvalidTask(f"{where}the example list is empty; give at least one input/output example")
         tests = _read_examples(d.get("tests", []), where, "tests")
         _check_consistent_signature(examples + tests, where, len(examples))
+        unlabeled = _read_unlabeled(d.get("inputs", []), examples, where)
         _check_no_contradiction(examples, where)
         if domain is None:
             domain = infer_domain(examples)
@@ -203,7 +207,7 @@ class Task:
         spec = {k: d[k] for k in ("source", "solution", "tags", "split", "max_size") if k in d}
         task = cls(name=name, domain=domain, examples=examples, tests=tests,
                    description=str(d.get("description", "")), ops=ops, constants=constants,
-                   spec=spec, origin=origin)
+                   spec=spec, inputs=unlabeled, origin=origin)
         check_domain_rules(task)
         return task
 
@@ -213,6 +217,8 @@ class Task:
             d["examples"] = [{"inputs": dict(e.inputs), "output": e.output} for e in self.examples]
         if self.tests:
             d["tests"] = [{"inputs": dict(e.inputs), "output": e.output} for e in self.tests]
+        if self.inputs:
+            d["inputs"] = [dict(r) for r in self.inputs]
         if self.description:
             d["description"] = self.description
         if self.ops is not None:
@@ -414,6 +420,30 @@ def _read_examples(raw: Any, where: str, key: str) -> list[Example]:
         _check_value(e["output"], f"{at}.output")
         out.append(Example(dict(inputs), e["output"]))
     return out
+
+
+def _read_unlabeled(raw: Any, examples: list[Example], where: str) -> list[dict[str, Any]]:
+    """A task's ``inputs``: rows without outputs, each an object with the examples' input names
+    and values of the same kinds."""
+    if not isinstance(raw, list):
+        raise InvalidTask(f"{where}'inputs' must be a list of rows (objects of named values), got "
+                          f"{type(raw).__name__}")
+    names = list(examples[0].inputs)
+    kinds = {k: _kind(v) for k, v in examples[0].inputs.items()}
+    rows = []
+    for i, r in enumerate(raw):
+        at = f"{where}inputs[{i}]"
+        if not isinstance(r, dict):
+            raise InvalidTask(f"{at}: a row must be an object of named values, got {describe_value(r)}")
+        if set(r) != set(names):
+            raise InvalidTask(f"{at}: a row must have the examples' inputs ({', '.join(names)}), "
+                              f"got {', '.join(map(str, r)) or 'none'}")
+        for k, v in r.items():
+            _check_value(v, f"{at}.{k}")
+            if _kind(v) != kinds[k]:
+                raise InvalidTask(f"{at}.{k}: is {_kind(v)} but the examples' {k} is {kinds[k]}")
+        rows.append(dict(r))
+    return rows
 
 
 def _kind(v: Any) -> str:

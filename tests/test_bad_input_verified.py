@@ -127,7 +127,7 @@ def test_z3_alphabet_renumbers_beyond_u2ffff():
 
 def test_z3_strings_take_backslashes_literally():
     from synth.verify.regex import accepts
-    from synth.verify.z3util import z3_string, z3_string_value
+    from synth.z3util import z3_string, z3_string_value
 
     for s in ["\\u{41}", "\\", "a\\x41", "\x00\t\n", "é\ud800", "\U0002FFFF"]:
         assert z3_string_value(z3_string(s)) == s

@@ -17,7 +17,8 @@ LOWER = {"name": "low", "examples": [{"inputs": {"s": "AB"}, "output": "ab"}]}
 
 
 def hard(i):
-    return {"name": f"hard{i}", "examples": [{"inputs": {"s": "abc"}, "output": f"an unreachable output {i}"}]}
+    # no op reaches this number from a string (a constant text output, by contrast, is a program)
+    return {"name": f"hard{i}", "examples": [{"inputs": {"s": "abc"}, "output": 987_654_321 + i}]}
 
 
 def record(name, status="solved"):

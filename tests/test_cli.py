@@ -42,7 +42,7 @@ def test_solve_bundled_example():
 
 
 def test_unsolved_exit_1(tmp_path):
-    t = {"name": "hard", "examples": [{"inputs": {"s": "abc"}, "output": "an unreachable output 12345"}]}
+    t = {"name": "hard", "examples": [{"inputs": {"s": "abc"}, "output": 987654321}]}
     r = run("solve", write(tmp_path, t), "--timeout", "0.3")
     assert r.exit_code == 1
     assert "no program found" in r.stderr
@@ -99,7 +99,7 @@ def test_dsl_list_and_show():
 
 def test_bench_writes_results_and_resumes(tmp_path):
     suite = {"tasks": [UPPER, {"name": "low", "examples": [{"inputs": {"s": "AB"}, "output": "ab"}]},
-                       {"name": "hard", "examples": [{"inputs": {"s": "abc"}, "output": "unreachable output 999"}]}]}
+                       {"name": "hard", "examples": [{"inputs": {"s": "abc"}, "output": 987654999}]}]}
     path = write(tmp_path, suite, "suite.json")
     out = tmp_path / "out"
     r = run("bench", path, "--timeout", "0.5", "--out", str(out), "--jobs", "2")
@@ -216,7 +216,7 @@ def test_solve_sygus_folder_with_a_non_pbe_file():
 
 def test_exit_status_precedence(tmp_path):
     """2 (a bad file) beats 1 (an unsolved task) beats 0."""
-    hard = write(tmp_path, {"name": "hard", "examples": [{"inputs": {"s": "abc"}, "output": "unreachable 12345"}]},
+    hard = write(tmp_path, {"name": "hard", "examples": [{"inputs": {"s": "abc"}, "output": 987612345}]},
                  "hard.json")
     r = run("solve", hard, write(tmp_path, UPPER, "up.json"), "--max-candidates", "2000")
     assert r.exit_code == 1

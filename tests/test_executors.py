@@ -25,7 +25,7 @@ EXHAUSTED = {"name": "exhausted", "ops": ["UPPER"], "examples": [{"inputs": {"s"
 
 
 def hard(i):
-    return {"name": f"hard{i}", "examples": [{"inputs": {"s": "abc"}, "output": f"an unreachable output {i}"}]}
+    return {"name": f"hard{i}", "examples": [{"inputs": {"s": "abc"}, "output": 987_654_321 + i}]}
 
 
 def item(d):

@@ -14,7 +14,7 @@ from synth.dsl.base import Program
 from synth.errors import InvalidTask
 from synth.exedec.decompose import steps
 from synth.exedec.splits import generate, to_task
-from synth.exedec.step_space import DeepCoderSteps, freeze
+from synth.search.exedec_steps import DeepCoderSteps, freeze
 from synth.exedec.subgoal_model import (MLPWeights, RankingSubgoalModel, StepProblem,
                                         feature_count, features, load_subgoal_model)
 from synth.search.budget import Budget

@@ -162,9 +162,14 @@ def test_values_are_scored_on_the_first_examples_only():
 
 def test_auto_is_guided_where_the_guide_applies():
     from synth.api import default_strategy
+    from synth.search.auto import enumerative_strings_strategy
     t = Task.from_examples(PAIRS)
-    assert default_strategy("strings", t) == "guided"
-    assert synth.solve(t, timeout=30).strategy == "guided"
+    # text to text: the deductive search first, the guided one where it finds nothing
+    assert default_strategy("strings", t) == "deductive"
+    assert enumerative_strings_strategy(D, t) == "guided"
+    numbers = Task.from_examples([({"s": "abc"}, 3), ({"s": "hello"}, 5)])
+    assert default_strategy("strings", numbers) == "guided"
+    assert synth.solve(numbers, timeout=30).strategy == "guided"
     # a size bound: only the plain search can say that no program of that size fits
     assert default_strategy("strings", t, max_size=5) == "bottom-up"
     # ops the guide was not trained on (SMT-LIB's, 0-based)

@@ -11,7 +11,7 @@ from synth.dsl.deepcoder import ops as R
 
 pytest.importorskip("numba")
 
-from synth.dsl.deepcoder import kernels as K  # noqa: E402
+from synth.search.compiled.kernels import deepcoder as K  # noqa: E402
 from synth.search.bottom_up import BottomUpSearch  # noqa: E402
 from synth.search.budget import Budget  # noqa: E402
 from synth.search.compiled import CompiledBottomUpSearch  # noqa: E402

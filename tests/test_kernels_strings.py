@@ -15,7 +15,7 @@ from synth.dsl.base import ERROR, ValueLimits
 
 pytest.importorskip("numba")
 
-from synth.dsl.strings import kernels as K  # noqa: E402
+from synth.search.compiled.kernels import strings as K  # noqa: E402
 from synth.search.compiled import protocol as Q  # noqa: E402
 from synth.search.compiled import table as T  # noqa: E402
 from synth.search.compiled.valuebank import ValueBank, target_bank  # noqa: E402
@@ -81,8 +81,9 @@ def reference(op_name: str, args_per_example, limits: ValueLimits = ValueLimits(
 
 
 def test_every_op_with_a_kernel_is_covered():
-    # all 22 BUSTLE ops and all SMT-LIB string ops have kernels
-    assert set(KERNEL_OPS) == set(D.ops)
+    # all 22 BUSTLE ops and all SMT-LIB string ops have kernels (the text ops of the deductive
+    # strategy, TOKEN, DATETEXT and the like, are not enumerated by the compiled engine)
+    assert set(KERNEL_OPS) == set(D.op_sets["all"])
 
 
 @pytest.mark.parametrize("op_name", KERNEL_OPS)

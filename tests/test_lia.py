@@ -194,7 +194,7 @@ def test_code2inv_program_and_its_sygus_version():
 
 def test_unproven_is_not_solved(monkeypatch):
     import synth.verify.invariant as vi
-    from synth.verify.z3util import Verdict
+    from synth.z3util import Verdict
 
     monkeypatch.setattr(vi, "verify_invariant", lambda *a, **k: Verdict("unknown", detail="timeout"))
     res = synth.solve(Task.from_dict(LOOP), timeout=30)

@@ -48,7 +48,7 @@ def test_constant_guide():
 
 # ------------------------------------------------------------------------------ synthetic data
 def test_random_inputs_are_strings_in_columns():
-    from synth.neural.data import random_inputs
+    from synth.training.guide_data import random_inputs
 
     rng = random.Random(5)
     for _ in range(50):
@@ -60,7 +60,7 @@ def test_random_inputs_are_strings_in_columns():
 
 
 def test_positive_labels_are_subexpressions_of_the_target():
-    from synth.neural.data import SyntheticSearch
+    from synth.training.guide_data import SyntheticSearch
 
     s = SyntheticSearch(random.Random(11), max_values=3_000)
     checked = 0
@@ -85,7 +85,7 @@ def test_positive_labels_are_subexpressions_of_the_target():
 
 
 def test_data_generation_is_deterministic():
-    from synth.neural.data import generate
+    from synth.training.guide_data import generate
 
     a = generate(2, seed=3, targets_per_search=5, max_values=1_500)
     b = generate(2, seed=3, targets_per_search=5, max_values=1_500)
@@ -97,7 +97,7 @@ def test_data_generation_is_deterministic():
 
 
 def test_auc():
-    from synth.neural.train import auc
+    from synth.training.guide_train import auc
 
     assert auc(np.array([0, 0, 1, 1]), np.array([0.1, 0.2, 0.3, 0.4])) == 1.0
     assert auc(np.array([0, 1]), np.array([0.5, 0.5])) == 0.5
@@ -144,7 +144,7 @@ def test_data_do_not_depend_on_the_hash_seed():
     import subprocess
     import sys
 
-    code = ("import hashlib; from synth.neural.data import generate; "
+    code = ("import hashlib; from synth.training.guide_data import generate; "
             "d = generate(1, seed=4, targets_per_search=6, max_values=1000); "
             "print(hashlib.sha256(d.value.tobytes() + d.label.tobytes() + d.io.tobytes()).hexdigest())")
     digests = set()

@@ -11,6 +11,16 @@ def run(op, *args):
 
 
 @pytest.mark.parametrize("op,args,expected", [
+    # the text ops of the deductive strategy: tokens (1-based positions), dates, numbers
+    ("TOKEN", ("a1 b22", "[0-9]+", -1), "22"), ("TOKEN", ("ab", "[0-9]+", 1), None),
+    ("POS", ("ab,cd", ",", "", 1), 4), ("POS", ("ab", "", "", -1), 3), ("POS", ("ab", "x", "", 1), None),
+    ("SUBSTR", ("abcd", 2, 4), "bc"), ("SUBSTR", ("abcd", 0, 2), None), ("SUBSTR", ("ab", 1, 4), None),
+    ("MATCHES", ("ab1", "[0-9]"), True), ("MATCHES", ("ab", "^$"), False),
+    ("DATETEXT", ("3/30/2002", "{m}/{d}/{yyyy}", "{yyyy}-{mm}-{dd}", "", 0), "2002-03-30"),
+    ("DATETEXT", ("18:25:57", "{H}:{nn}:{ss}", "{h}{AM}", "floor 2 hour", 1), "8PM"),
+    ("DATETEXT", ("2/30/2002", "{m}/{d}/{yyyy}", "{yyyy}", "", 0), None),
+    ("NUMTEXT", ("$1,200.5", "#,##0.00", "", 0), "1,200.50"), ("NUMTEXT", ("17", "0", "floor 10", 1), "20"),
+    ("NUMTEXT", ("n/a", "0", "", 0), None),
     # arithmetic and comparisons
     ("ADD", (2, 3), 5), ("MINUS", (2, 3), -1),
     ("GT", (3, 2), True), ("GT", (2, 2), False), ("GTE", (2, 2), True), ("GTE", (1, 2), False),
@@ -95,7 +105,7 @@ def test_every_op_is_covered_by_a_case():
 
 def test_op_sets():
     assert len(D.op_sets["bustle"]) == 22
-    assert set(D.op_sets["all"]) == set(D.ops)
+    assert set(D.op_sets["all"]) | set(D.op_sets["text"]) == set(D.ops)
     assert D.default_op_set == "bustle"
 
 

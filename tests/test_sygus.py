@@ -10,6 +10,7 @@ from synth.api import solve
 from synth.cli import main
 from synth.errors import InconsistentExamples, InvalidTask
 from synth.io import read_tasks
+from synth.search.sygus_grammar import sygus_task_grammar
 from synth.io.sygus import (PbeProblem, failing_examples, format_solution, in_grammar, parse_solution,
                             read_sygus_problem, solution_size)
 from synth.io.sygus_terms import App, Sym
@@ -94,7 +95,7 @@ def test_grammar_nonterminals_of_one_sort_stay_distinct(tmp_path):
     (task,) = read_tasks(write(tmp_path, text.format(out="!a", out2="!bc"), "no.sl"))
     res = solve(task, timeout=None, max_candidates=100_000, max_size=9)
     assert res.status != "solved"
-    g = task.spec["search_grammar"]
+    g = sygus_task_grammar(task)
     assert {"A", "B"} <= set(g.nonterminals)
 
 
@@ -110,7 +111,7 @@ def test_nested_template_production(tmp_path):
     text_out, body = solve_and_check(p, max_candidates=100_000)
     assert text_out.endswith('(str.++ "<" (str.++ (str.++ "<" (str.++ x ">")) ">")))')
     (task,) = read_tasks(p)
-    assert any(prod.op.startswith("template:") for prod in task.spec["search_grammar"].productions)
+    assert any(prod.op.startswith("template:") for prod in sygus_task_grammar(task).productions)
 
 
 def test_cli_prints_define_fun_and_json(tmp_path):

@@ -5,11 +5,11 @@ import pytest
 from synth.dsl.lia.loop import loop_from_spec
 from synth.dsl.lia.syntax import parse_expr
 from synth.dsl.regex.syntax import parse_regex as R
-from synth.verify.invariant import (bmc, check_consecution, check_initiation, check_safety,
-                                    verify_invariant)
+from synth.verify.invariant import (TransitionSystem, bmc, check_consecution, check_initiation,
+                                    check_safety, verify_invariant)
 from synth.verify.regex import (accepts, check_examples, difference_witness,
                                 distinguishing_string, equivalent)
-from synth.verify.z3util import solve
+from synth.z3util import solve
 
 
 # -- regexes --------------------------------------------------------------------------------------
@@ -49,7 +49,7 @@ def test_equivalence_and_witness():
 def system():
     p = loop_from_spec("t", {"vars": ["x", "y"], "pre": "x == 1 and y == 0", "guard": "y < 1000",
                              "body": "x = x + y; y = y + 1", "post": "x >= y"})
-    return p.to_transition_system()
+    return TransitionSystem.from_loop(p)
 
 
 def test_known_good_invariant(system):
@@ -84,8 +84,8 @@ def test_too_weak_gives_a_negative_state(system):
 
 def test_bounded_model_checking(system):
     assert bmc(system, 4).proved
-    bad = loop_from_spec("b", {"vars": ["x", "n"], "pre": "x == n", "guard": "x > 1",
-                               "body": "x = x - 1", "post": "x == 1 or n < 0"}).to_transition_system()
+    bad = TransitionSystem.from_loop(loop_from_spec("b", {"vars": ["x", "n"], "pre": "x == n", "guard": "x > 1",
+                               "body": "x = x - 1", "post": "x == 1 or n < 0"}))
     v = bmc(bad, 3)
     assert v.refuted and v.extra["depth"] == 0
     assert v.counterexample[-1]["x"] != 1
@@ -114,6 +114,6 @@ def test_invariant_check_with_tiny_timeout_is_unknown_not_wrong():
     p = loop_from_spec("nl", {"vars": ["x", "y", "z"], "pre": "x > 1 and y > 1 and z > 1",
                               "guard": "x < 1000", "body": "x = x + 1",
                               "post": "x * x * x + y * y * y != z * z * z + 7 * x * y * z + 1"})
-    v = verify_invariant(p.to_transition_system(), parse_expr("x > 1 and y > 1 and z > 1"), timeout_ms=1)
+    v = verify_invariant(TransitionSystem.from_loop(p), parse_expr("x > 1 and y > 1 and z > 1"), timeout_ms=1)
     assert v.unknown
     assert not v.proved

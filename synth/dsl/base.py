@@ -33,6 +33,9 @@ class Op:
     doc: str = ""
     #: the name printed in program text; overloads (``FIND`` and ``FIND/3``) share one symbol
     symbol: str = ""
+    #: module-level functions ``fn`` calls by name (a date parser, say): ``Program.to_python``
+    #: copies their source beside ``fn``'s, so together they must be self-contained
+    helpers: tuple[Callable[..., Any], ...] = ()
 
     def __post_init__(self):
         if not self.symbol:
@@ -344,11 +347,16 @@ def op_functions_source(domain: Domain, node: Node, func_name: str | None = None
     ops = node_ops(node)
     defs = []
     names: dict[str, str] = {}
+    helpers_done: set[str] = set()
     for i, name in enumerate(ops):
         pyname = f"_op{i}_{''.join(c if c.isalnum() else '_' for c in name)}"
         names[name] = pyname
+        for helper in domain.op(name).helpers:  # shared helpers keep their own names, once
+            if helper.__name__ not in helpers_done:
+                helpers_done.add(helper.__name__)
+                defs.append(function_source(helper))
         defs.append(function_source(domain.op(name).fn, pyname))
-    taken = set(names.values()) | {func_name}
+    taken = set(names.values()) | helpers_done | {func_name}
     params = {v: python_name(v, taken) for v in node_vars(node)}
     lines: list[str] = []
     counter = [0]

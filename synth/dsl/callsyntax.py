@@ -25,6 +25,10 @@ class CallSyntaxDomain(Domain):
     """A domain whose program text is nested calls (see ``strings/grammar.lark``)."""
 
     aliases: Mapping[str, str] = {}
+    #: binary ops (both arguments and the result of one type) printed with any number of
+    #: arguments: a left-nested chain ``F(F(a, b), c)`` prints as ``F(a, b, c)``, which parses back
+    #: to the same chain
+    variadic: frozenset = frozenset()
 
     @cached_property
     def _parser(self) -> Lark:
@@ -74,6 +78,9 @@ class CallSyntaxDomain(Domain):
         symbol = str(t.children[0])
         symbol = self.aliases.get(symbol, symbol)
         args = [c for c in t.children[1:] if c is not None]
+        if symbol in self.variadic and len(args) > 2:  # F(a, b, c) is F(F(a, b), c)
+            inner = Tree("call", [t.children[0], *args[:-1]])
+            args = [inner, args[-1]]
         candidates = self._overloads.get((symbol, len(args)))
         if not candidates:
             if any(s == symbol for s, _ in self._overloads):
@@ -102,7 +109,16 @@ class CallSyntaxDomain(Domain):
             return node.name
         if isinstance(node, Const):
             return self.format_value(node.value)
-        return f"{self.ops[node.op].symbol}({', '.join(self.format(a) for a in node.args)})"
+        symbol = self.ops[node.op].symbol
+        if symbol in self.variadic:
+            chain = [node.args[1]]
+            head = node.args[0]
+            while isinstance(head, Apply) and head.op == node.op:
+                chain.append(head.args[1])
+                head = head.args[0]
+            chain.append(head)
+            return f"{symbol}({', '.join(self.format(a) for a in reversed(chain))})"
+        return f"{symbol}({', '.join(self.format(a) for a in node.args)})"
 
     def format_value(self, value: Any) -> str:
         if isinstance(value, bool):

@@ -5,7 +5,7 @@ machine rebuilds the task with ``Task.from_dict``, which checks it again. A task
 specification is a parsed file (a SyGuS ``.sl`` problem, a Code2Inv ``.c`` loop) travels as that
 file's text (with its name, the task's name and the driver's ``--domain``/``--ops``), and the
 worker reads it with the reader the driver used. The settings of a run travel as JSON text too,
-and the result record (DESIGN.md §4) comes back as a JSON-able dict.
+and the result record (``Result.to_record``) comes back as a JSON-able dict.
 
 ``warm_worker`` is what a worker does once, before its first task: load (or compile, the first
 time on a machine) the numba kernels and load the shipped neural weights the run's tasks use.
@@ -92,7 +92,7 @@ def config_to_wire(cfg) -> str:
     """The settings a worker needs (``BenchConfig`` less the driver's own: jobs, executor)."""
     return json.dumps({"v": WIRE_VERSION, "timeout": cfg.timeout, "strategy": cfg.strategy,
                        "max_candidates": cfg.max_candidates, "max_memory_mb": cfg.max_memory_mb,
-                       "options": dict(cfg.options)})
+                       "options": dict(cfg.options), "protocol": cfg.protocol, "max_rows": cfg.max_rows})
 
 
 def config_from_wire(text: str):
@@ -100,7 +100,8 @@ def config_from_wire(text: str):
 
     d = json.loads(text)
     return BenchConfig(timeout=d["timeout"], strategy=d["strategy"], max_candidates=d["max_candidates"],
-                       max_memory_mb=d["max_memory_mb"], options=d.get("options") or {})
+                       max_memory_mb=d["max_memory_mb"], options=d.get("options") or {},
+                       protocol=d.get("protocol"), max_rows=d.get("max_rows", 5))
 
 
 # ---------------------------------------------------------------------------- in the worker

@@ -1,5 +1,5 @@
 """ExeDec's benchmark (Shi et al., ICLR 2024): its released test sets as tasks, its data formats,
-the split generators (``synth.exedec.generate``) and the paper's figures (``synth.exedec.paper``).
+the split generators (``synth.exedec.splits``) and the paper's figures (``synth.exedec.paper``).
 """
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from pathlib import Path
 from synth.errors import InvalidTask
 from synth.task import Example, Task
 
+#: ExeDec's six generalization splits: the one list (the CLI, the report, the paper's figures and
+#: the generators all read it)
 SPLITS = ("NONE", "LENGTH_GENERALIZATION", "COMPOSE_DIFFERENT_CONCEPTS", "SWITCH_CONCEPT_ORDER",
           "COMPOSE_NEW_OP", "ADD_OP_FUNCTIONALITY")
 DOMAINS = ("robustfill", "deepcoder")

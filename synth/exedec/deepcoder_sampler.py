@@ -1,4 +1,4 @@
-"""Random DeepCoder problems as ExeDec samples them (research note §3.2), sample-and-reject.
+"""Random DeepCoder problems as ExeDec samples them, sample-and-reject.
 
 ExeDec enumerates programs by a randomized search and de-duplicates across splits; this sampler
 draws statements at random instead, with the same input distribution and the same validity

@@ -12,15 +12,16 @@ measured when they ran ExeDec (both domains), shown in a column of its own.
 """
 from __future__ import annotations
 
+from synth.exedec import SPLITS
+
 #: (domain, split) -> the ExeDec (Transformer, beam 10) percentage solved, or None where missing
 EXEDEC_PERCENT: dict[tuple[str, str], float | None] = {
     (d, s): None
     for d in ("robustfill", "deepcoder")
-    for s in ("NONE", "LENGTH_GENERALIZATION", "COMPOSE_DIFFERENT_CONCEPTS", "SWITCH_CONCEPT_ORDER",
-              "COMPOSE_NEW_OP", "ADD_OP_FUNCTIONALITY")
+    for s in SPLITS
 }
 
-#: what is known without the table (secondary sources, as the research note §6.1 records them)
+#: what is known without the table (secondary sources)
 KNOWN = (
     "ExeDec improves compositional-generalization accuracy about 2x to 4x over the baselines "
     "(paper summaries).",

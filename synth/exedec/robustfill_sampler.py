@@ -1,4 +1,4 @@
-"""Random RobustFill problems as ExeDec samples them (research note §3.1), sample-and-reject.
+"""Random RobustFill problems as ExeDec samples them, sample-and-reject.
 
 Inputs come from random "tokens" (delimiters and typed character runs) shuffled per example;
 expressions are drawn from op pools with arguments the inputs make plausible, and every

@@ -1,4 +1,4 @@
-"""ExeDec's token-id encoding of RobustFill programs (research note §1.4), both ways.
+"""ExeDec's token-id encoding of RobustFill programs, both ways.
 
 ``"4 29|7 109 211"`` is ``Concat(ConstStr("k"), GetToken(CHAR, -4, x))``: expressions are
 separated by ``|``, tokens by spaces; an expression is its op id then its arguments in

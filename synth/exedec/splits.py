@@ -1,4 +1,4 @@
-"""ExeDec's compositional-generalization splits (research note §4): for each domain and split,
+"""ExeDec's compositional-generalization splits: for each domain and split,
 how a train or test program is drawn and which drawn programs are kept.
 
 ``generate(domain, split, kind, n, seed)`` yields ``n`` samples; ``describe`` checks a program

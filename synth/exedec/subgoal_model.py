@@ -3,10 +3,10 @@ subprogram, one per example) with log-probabilities.
 
 ``SubgoalModel`` is the interface the ExeDec loop (``synth.search.exedec_search``) calls. The
 learned model (``LearnedSubgoalModel``) does not write values from scratch, as ExeDec's
-Transformer does: it scores every value the one-step enumerator (``synth.exedec.step_space``)
+Transformer does: it scores every value the one-step enumerator (``synth.search.exedec_steps``)
 can reach from the state, from features that relate the value to the state and the outputs
 still to produce, and returns the best ones. Its MLP is trained per (domain, split) on that
-split's training distribution only (``synth train subgoal``, ``synth.exedec.subgoal_train``);
+split's training distribution only (``synth train subgoal``, ``synth.training.subgoal_train``);
 inference is numpy, without torch.
 """
 from __future__ import annotations

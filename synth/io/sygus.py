@@ -5,8 +5,9 @@ Reading is two steps: ``sygus_sexpr`` turns the text into s-expressions with the
 every term and builds one problem:
 
 * ``PbeProblem``: one ``synth-fun`` whose constraints are all ``(= (f lit ...) lit)`` examples.
-  ``read_sygus_tasks`` turns it into a strings-domain ``Task`` whose ``spec["search_grammar"]`` is
-  the synth-fun grammar as a ``SearchGrammar`` (``synth.search.sygus_grammar``).
+  ``read_sygus_tasks`` turns it into a strings-domain ``Task`` with the problem in
+  ``spec["sygus"]``; the search turns the synth-fun grammar into a ``SearchGrammar``
+  (``synth.search.sygus_grammar.sygus_task_grammar``) when it searches the task.
 * ``InvProblem``: a ``synth-inv`` with ``inv-constraint`` (the invariant track); see its docstring
   for the term representation a solver gets.
 
@@ -680,15 +681,12 @@ def read_sygus_tasks(path: str | Path) -> list:
     if isinstance(problem, InvProblem):
         return [Task(name=problem.name, domain="lia", spec={"sygus_inv": problem, "source": str(path)},
                      origin=str(path))]
-    from synth.search.sygus_grammar import search_grammar
-
     f = problem.fun
     names = [p for p, _ in f.params]
     examples = [Example(dict(zip(names, e.inputs)), e.output) for e in problem.distinct_examples]
     task = Task(name=problem.name, domain="strings", examples=examples, origin=str(path),
                 spec={"sygus": problem, "source": str(path)})
     task.validate()  # the strings domain's limits: 64-bit integers, strings of 10,000 characters
-    task.spec["search_grammar"] = search_grammar(problem, task)
     return [task]
 
 
@@ -787,11 +785,67 @@ def in_grammar(problem: PbeProblem, body: Term) -> bool:
     g = problem.fun.grammar
     if g is None:
         return True
-    from synth.search.sygus_grammar import derivable
-
     return derivable(g, problem.fun, body)
+
+
+# ------------------------------------------------------------------------------ membership
+
+
+def _literal_value(t: Term):
+    if isinstance(t, App) and t.op == "-" and len(t.args) == 1 and isinstance(t.args[0], int) \
+            and not isinstance(t.args[0], bool):
+        return -t.args[0]
+    return t
+
+
+def derivable(grammar: SygusGrammar, fun: SynthFun, term: Term) -> bool:
+    """Whether ``term`` is in the language of the grammar's start symbol."""
+    sorts = dict(grammar.nonterminals)
+    params = dict(fun.params)
+    memo: dict[tuple[str, int], bool] = {}
+
+    def lit_sort(v) -> str | None:
+        if isinstance(v, bool):
+            return "Bool"
+        if isinstance(v, int):
+            return "Int"
+        if isinstance(v, str):
+            return "String"
+        return None
+
+    def derives(nt: str, t: Term) -> bool:
+        key = (nt, id(t))
+        if key in memo:
+            return memo[key]
+        memo[key] = False  # a unit-rule cycle back to (nt, t) derives nothing new
+        ok = any(match(r, t) for r in grammar.rules.get(nt, ()))
+        memo[key] = ok
+        return ok
+
+    def match(rule, t: Term) -> bool:
+        if isinstance(rule, AnyConstant):
+            return lit_sort(_literal_value(t)) == rule.sort
+        if isinstance(rule, AnyVariable):
+            return isinstance(t, Sym) and params.get(t.name) == rule.sort
+        if isinstance(rule, Sym):
+            if rule.name in sorts:
+                return derives(rule.name, t)
+            return t == rule
+        if not isinstance(rule, App):
+            v = _literal_value(t)
+            return type(v) is type(rule) and v == rule
+        if _literal_value(rule) is not rule:  # (- n) in the grammar is the literal -n
+            v = _literal_value(t)
+            return type(v) is int and v == _literal_value(rule)
+        if not isinstance(t, App):
+            return False
+        if V1_OP_NAMES.get(t.op, t.op) != V1_OP_NAMES.get(rule.op, rule.op) or len(t.args) != len(rule.args):
+            return False
+        return all(match(r, a) for r, a in zip(rule.args, t.args))
+
+    return derives(grammar.start, term)
 
 
 __all__ = ["PbeProblem", "InvProblem", "PbeExample", "SynthFun", "SygusGrammar", "AnyConstant",
            "AnyVariable", "read_sygus_problem", "read_sygus_tasks", "format_solution", "parse_solution",
-           "failing_examples", "solution_size", "in_grammar", "define_fun_text", "program_term"]
+           "failing_examples", "solution_size", "in_grammar", "define_fun_text", "program_term", "derivable"]

@@ -7,12 +7,12 @@ behaviours, not of syntax trees. The search stops at the first value equal to th
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from itertools import islice, product
 from typing import Any, Callable, Sequence
 
 from synth.dsl.base import ERROR, Const, Domain, Node, ValueLimits, node_size
 from synth.search.budget import Budget, Clock
+from synth.search.contract import SearchOutcome  # noqa: F401  (re-exported: strategies import it here)
 from synth.search.decompose import ConcatDecomposer
 from synth.search.grammar import SearchGrammar
 
@@ -23,6 +23,8 @@ def chunk_size(examples: int) -> int:
     """Argument tuples between two budget checks for a task with this many examples (both
     engines check at the same candidate counts)."""
     return max(1, _CHUNK * 8 // max(8, examples))
+
+
 #: a solution found by a shortcut is held back while the plain search looks for a smaller
 #: program: for max(_PENDING_MIN, _PENDING_FACTOR * candidates so far) more candidates, and
 #: until _PENDING_BUDGET_SHARE of the budget (seconds or candidates) is spent. Shortcut
@@ -41,22 +43,6 @@ _DECOMPOSE_RATIO = 16
 #: the conditional shortcut tracks subsets of examples as bit masks; beyond this many examples
 #: there are too many subsets for it to pay. It needs 4 examples (two on each side of a test).
 _COND_MAX_EXAMPLES = 8
-
-
-@dataclass
-class SearchOutcome:
-    """What a search found and how far it got. ``status``: solved, timeout or exhausted."""
-
-    status: str
-    node: Node | None = None
-    candidates: int = 0
-    values: int = 0
-    #: the largest cost level enumerated completely
-    max_size_explored: int = 0
-    seconds: float = 0.0
-    #: which budget stopped an unfinished search: time, candidates or memory
-    stopped_by: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def compositions(total: int, parts: int, allowed: Sequence[Sequence[bool]]):

@@ -1,6 +1,7 @@
 """Search budgets (seconds, candidates, memory, program size) and the clock that enforces them."""
 from __future__ import annotations
 
+import dataclasses
 import math
 import numbers
 import os
@@ -46,6 +47,24 @@ class Budget:
             object.__setattr__(self, name, _real_limit(name, getattr(self, name), kind, top))
         for name, top in (("max_candidates", MAX_CANDIDATES), ("max_size", MAX_SIZE)):
             object.__setattr__(self, name, _int_limit(name, getattr(self, name), top))
+
+    def remaining(self, seconds: float, candidates: int = 0, min_seconds: float = 0.05) -> "Budget | None":
+        """What is left after a search spent ``seconds`` and ``candidates`` of this budget: the
+        same limits less those, or None when the time left is at most ``min_seconds`` or no
+        candidate is left."""
+        timeout = None if self.timeout is None else self.timeout - seconds
+        cands = None if self.max_candidates is None else self.max_candidates - candidates
+        if (timeout is not None and timeout <= min_seconds) or (cands is not None and cands <= 0):
+            return None
+        return dataclasses.replace(self, timeout=timeout, max_candidates=cands)
+
+    def share(self, fraction: float) -> "Budget":
+        """This budget with ``fraction`` of its time for one phase of a search (no time limit
+        stays none; candidates, memory and size stay: a phase spends them and ``remaining``
+        passes on the rest)."""
+        if self.timeout is None:
+            return self
+        return dataclasses.replace(self, timeout=self.timeout * fraction)
 
 
 def _number_text(v) -> str:

@@ -61,7 +61,7 @@ def system_for_task(task: Task):
         loop = loop_from_spec(task.name, spec)
     if not isinstance(loop, LoopProblem):
         raise InvalidTask(f"task {task.name!r}: not a loop problem")
-    return loop.to_transition_system()
+    return TransitionSystem.from_loop(loop)
 
 
 class _Teacher:

@@ -27,7 +27,7 @@ from synth.dsl.base import Const, Domain, Var
 from synth.dsl.deepcoder import Ref, Statement, program_node
 from synth.dsl.deepcoder.ops import (FN1, FN2, LAMBDA_BY_TEXT, MAX_INT, MAX_VARIABLES, MIN_INT,
                                      PRED)
-from synth.search.bottom_up import SearchOutcome
+from synth.search.contract import BudgetExceeded, SearchOutcome
 from synth.search.budget import Budget, Clock
 from synth.task import Task
 
@@ -201,10 +201,6 @@ ZIP_INVERSES: list[tuple[str, Callable]] = [
 ]
 
 
-class _Stop(Exception):
-    pass
-
-
 class _Found(Exception):
     def __init__(self, node: Node):
         self.node = node
@@ -245,7 +241,7 @@ class ValueSearch:
             self.clock.candidates += self._ticks
             self._ticks = 0
             if self.clock.exceeded():
-                raise _Stop
+                raise BudgetExceeded
 
     def _add(self, level: int, vals: tuple, node: Node, is_list: bool) -> None:
         if vals in self.node:
@@ -424,7 +420,7 @@ class ValueSearch:
             return "exhausted", None, None
         except _Found as f:
             return "solved", f.node, None
-        except _Stop:
+        except BudgetExceeded:
             return "timeout", None, self.clock.exceeded() or "time"
         finally:
             self.clock.candidates += self._ticks

@@ -1,7 +1,7 @@
 """The ``exedec`` strategy: ExeDec's loop (Shi et al., ICLR 2024) with an enumerative step.
 
 Repeat: a subgoal model proposes the next subgoals (the next subprogram's outputs, one per
-example); the one-step enumerator (``synth.exedec.step_space``) finds a subprogram whose
+example); the one-step enumerator (``synth.search.exedec_steps``) finds a subprogram whose
 execution gives that subgoal on every example (or the proposal is dropped); the state is
 updated with what the subprogram actually computes. A beam of ``beam_size`` states, each
 expanded by its ``per_state`` best proposals, is kept by total log-probability, and states
@@ -28,20 +28,16 @@ from typing import Any
 
 from synth.dsl.base import Apply, Domain, Var
 from synth.dsl.deepcoder import program_node, value_type
-from synth.exedec.step_space import DeepCoderSteps, RobustFillSteps, freeze, run_statement
 from synth.exedec.subgoal_model import StepProblem, SubgoalModel, load_subgoal_model
-from synth.search.bottom_up import SearchOutcome
 from synth.search.budget import Budget, Clock
+from synth.search.contract import BudgetExceeded, SearchOutcome
+from synth.search.exedec_steps import DeepCoderSteps, RobustFillSteps, freeze, run_statement
 from synth.task import Task
 
 #: ExeDec's beam size
 BEAM_SIZE = 10
 PER_STATE = 5
 MAX_BEAM = 160
-
-
-class _Stop(Exception):
-    """A budget ran out."""
 
 
 class ExeDecLoop:
@@ -66,10 +62,9 @@ class ExeDecLoop:
 
     def _check(self) -> None:
         if self.clock.exceeded():
-            raise _Stop
+            raise BudgetExceeded
 
     def run(self) -> SearchOutcome:
-        from synth.search.robustfill_search import _Stop as RFStop
         status, node, stopped = "timeout", None, None
         try:
             node = self._deepcoder() if self.domain.name == "deepcoder" else self._robustfill()
@@ -77,7 +72,7 @@ class ExeDecLoop:
                 status = "solved"
             else:
                 stopped = "beam"
-        except (_Stop, RFStop):
+        except BudgetExceeded:
             stopped = self.clock.exceeded() or "time"
         return SearchOutcome(status=status, node=node, candidates=self.clock.candidates,
                              values=self.reached, seconds=self.clock.elapsed(), stopped_by=stopped,
@@ -265,28 +260,24 @@ def solve_hybrid(task: Task, domain: Domain, budget: Budget, model: SubgoalModel
     * deepcoder: ``deepcoder-bottom-up`` with ``symbolic_share`` of the time, then the ExeDec
       loop with the rest (without a time budget the symbolic search runs to its end).
     """
-    import dataclasses
-
     from synth.search import get_strategy
     if domain.name == "robustfill":
         first = solve_exedec(task, domain, budget, model=model)
         first.extra["phase"] = "exedec"
         if first.status == "solved" or first.stopped_by != "beam":
             return first
-        rest = _rest_of(budget, first)
+        rest = budget.remaining(first.seconds, first.candidates)
         if rest is None:
             return first
         second = get_strategy("robustfill-decompose")(task, domain, rest, **options)
         second.extra["phase"] = "symbolic"
     else:
         symbolic = get_strategy("deepcoder-bottom-up")
-        first_budget = budget if budget.timeout is None else \
-            dataclasses.replace(budget, timeout=budget.timeout * symbolic_share)
-        first = symbolic(task, domain, first_budget, **options)
+        first = symbolic(task, domain, budget.share(symbolic_share), **options)
         first.extra["phase"] = "symbolic"
         if first.status != "timeout" or budget.timeout is None:
             return first
-        rest = _rest_of(budget, first)
+        rest = budget.remaining(first.seconds, first.candidates)
         if rest is None:
             return first
         second = solve_exedec(task, domain, rest, model=model)
@@ -295,12 +286,3 @@ def solve_hybrid(task: Task, domain: Domain, budget: Budget, model: SubgoalModel
     second.candidates += first.candidates
     return second
 
-
-def _rest_of(budget: Budget, first: SearchOutcome) -> Budget | None:
-    """What ``first`` left of a budget (None when nothing)."""
-    import dataclasses
-    timeout = None if budget.timeout is None else budget.timeout - first.seconds
-    cands = None if budget.max_candidates is None else budget.max_candidates - first.candidates
-    if (timeout is not None and timeout <= 0.05) or (cands is not None and cands <= 0):
-        return None
-    return dataclasses.replace(budget, timeout=timeout, max_candidates=cands)

@@ -50,7 +50,7 @@ def model_penalty(p: np.ndarray) -> np.ndarray:
 #: values scored in one batch (between two budget checks)
 _SCORE_CHUNK = 8192
 #: a value is scored on the task's first SCORE_EXAMPLES examples only: the guide was trained
-#: on tasks of 2 to 5 examples (``synth.neural.data``), so signatures over more are outside
+#: on tasks of 2 to 5 examples (``synth.training.guide_data``), so signatures over more are outside
 #: what it saw, and scoring is most of guided search's overhead on tasks with many examples
 SCORE_EXAMPLES = 5
 

@@ -32,7 +32,7 @@ from synth.dsl.base import Apply, Const, Domain, Var, node_ops
 from synth.dsl.robustfill import MAX_EXPRESSIONS, const_node
 from synth.dsl.robustfill.ops import (CASES, CHARACTER, DELIMITER, INDICES, TYPE_PATTERNS,
                                       delimiter_pattern)
-from synth.search.bottom_up import SearchOutcome
+from synth.search.contract import BudgetExceeded, SearchOutcome
 from synth.search.budget import Budget, Clock
 from synth.task import Task
 
@@ -47,10 +47,6 @@ _CASE_FNS = {"PROPER": str.capitalize, "ALL_CAPS": str.upper, "LOWER": str.lower
 def _norm(i: int, n: int) -> int:
     """ExeDec's match index: 1-based, or from the end when negative."""
     return i - 1 if i > 0 else n + i
-
-
-class _Stop(Exception):
-    """The budget ran out."""
 
 
 class _Solved(Exception):
@@ -179,7 +175,7 @@ class ConcatDecomposition:
         if self._ticks >= 256:
             self._ticks = 0
             if self.clock.exceeded():
-                raise _Stop
+                raise BudgetExceeded
 
     # -- regex matches, memoized per (pattern, string) --------------------------------------
     def matches(self, pattern: str, s: str) -> list[tuple[int, int, str]]:
@@ -464,7 +460,7 @@ class ConcatDecomposition:
                 self.timings[stage] = round(time.perf_counter() - t0, 3)
         except _Solved:
             status = "solved"
-        except _Stop:
+        except BudgetExceeded:
             status, stopped = "timeout", self.clock.exceeded() or "time"
         path = self.reach.solution
         node = None

@@ -305,59 +305,11 @@ def search_grammar(problem: PbeProblem, task, domain: Domain | None = None) -> S
     return _Builder(problem, task, domain).build()
 
 
-# ------------------------------------------------------------------------------ membership
-
-
-def _literal_value(t: Term):
-    if isinstance(t, App) and t.op == "-" and len(t.args) == 1 and isinstance(t.args[0], int) \
-            and not isinstance(t.args[0], bool):
-        return -t.args[0]
-    return t
-
-
-def derivable(grammar: SygusGrammar, fun: SynthFun, term: Term) -> bool:
-    """Whether ``term`` is in the language of the grammar's start symbol."""
-    sorts = dict(grammar.nonterminals)
-    params = dict(fun.params)
-    memo: dict[tuple[str, int], bool] = {}
-
-    def lit_sort(v) -> str | None:
-        if isinstance(v, bool):
-            return "Bool"
-        if isinstance(v, int):
-            return "Int"
-        if isinstance(v, str):
-            return "String"
-        return None
-
-    def derives(nt: str, t: Term) -> bool:
-        key = (nt, id(t))
-        if key in memo:
-            return memo[key]
-        memo[key] = False  # a unit-rule cycle back to (nt, t) derives nothing new
-        ok = any(match(r, t) for r in grammar.rules.get(nt, ()))
-        memo[key] = ok
-        return ok
-
-    def match(rule, t: Term) -> bool:
-        if isinstance(rule, AnyConstant):
-            return lit_sort(_literal_value(t)) == rule.sort
-        if isinstance(rule, AnyVariable):
-            return isinstance(t, Sym) and params.get(t.name) == rule.sort
-        if isinstance(rule, Sym):
-            if rule.name in sorts:
-                return derives(rule.name, t)
-            return t == rule
-        if not isinstance(rule, App):
-            v = _literal_value(t)
-            return type(v) is type(rule) and v == rule
-        if _literal_value(rule) is not rule:  # (- n) in the grammar is the literal -n
-            v = _literal_value(t)
-            return type(v) is int and v == _literal_value(rule)
-        if not isinstance(t, App):
-            return False
-        if V1_OP_NAMES.get(t.op, t.op) != V1_OP_NAMES.get(rule.op, rule.op) or len(t.args) != len(rule.args):
-            return False
-        return all(match(r, a) for r, a in zip(rule.args, t.args))
-
-    return derives(grammar.start, term)
+def sygus_task_grammar(task, domain: Domain | None = None) -> SearchGrammar | None:
+    """The search grammar of a task read from a SyGuS PBE file (``task.spec["sygus"]``): its
+    synth-fun's grammar, built on first use and kept in ``task.spec["search_grammar"]``; None
+    for any other task. ``InvalidTask`` names a grammar the strings domain cannot express."""
+    grammar = task.spec.get("search_grammar")
+    if grammar is None and isinstance(task.spec.get("sygus"), PbeProblem):
+        grammar = task.spec["search_grammar"] = search_grammar(task.spec["sygus"], task, domain)
+    return grammar

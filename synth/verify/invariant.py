@@ -21,7 +21,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from synth.dsl.base import Node
 from synth.dsl.lia.syntax import only_vars
-from synth.verify.z3util import DEFAULT_TIMEOUT_MS, Verdict, solve
+from synth.z3util import DEFAULT_TIMEOUT_MS, Verdict, solve
 
 #: initial values are drawn from [-R, R] when a variable is free
 SAMPLE_RANGE = 16

@@ -3,7 +3,7 @@ which string tells two regexes apart (the question to ask a user when both fit t
 
 ``InRe(s, r)`` is whole-string membership. Witness strings are kept to printable ASCII so they
 can be shown to a user. Z3's strings stop at U+2FFFF: characters beyond it are renumbered, in
-order, into the top of Z3's range (``synth.verify.z3util.Alphabet``), which keeps every answer.
+order, into the top of Z3's range (``synth.z3util.Alphabet``), which keeps every answer.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import time
 from typing import Sequence
 
 from synth.dsl.base import Node
-from synth.verify.z3util import DEFAULT_TIMEOUT_MS, Alphabet, Verdict, solve, z3_string_value
+from synth.z3util import DEFAULT_TIMEOUT_MS, Alphabet, Verdict, solve, z3_string_value
 
 
 def _printable():
@@ -117,7 +117,7 @@ def difference_witness(a: Node, b: Node, timeout_ms: int = DEFAULT_TIMEOUT_MS,
 def _universe(ab: Alphabet):
     import z3
 
-    from synth.verify.z3util import z3_string
+    from synth.z3util import z3_string
 
     return z3.Range(z3_string("\x00"), z3_string(chr(ab.top)))
 

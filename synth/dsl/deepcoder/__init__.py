@@ -81,7 +81,6 @@ class DeepCoderDomain(Domain):
     grammar_file = str(Path(__file__).with_name("grammar.lark"))
     #: the symbolic search alone solved the most of all 6000 ExeDec test problems; exedec-hybrid
     #: (half the time each) led on the first 100 per split only (benchmarks/RESULTS.md section 5)
-    default_strategy = "deepcoder-bottom-up"
 
     # -- values ----------------------------------------------------------------------------
     def type_of(self, value: Any) -> str:

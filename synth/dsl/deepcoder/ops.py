@@ -1,4 +1,4 @@
-"""Reference semantics of ExeDec's DeepCoder DSL (research note §2).
+"""Reference semantics of ExeDec's DeepCoder DSL (Shi et al., ICLR 2024).
 
 Values are ints and lists of ints. Every op result is checked against ExeDec's range: an int
 outside [-50, 50], a list element outside it, or a non-int makes the op fail (None), and the

@@ -1,7 +1,7 @@
 """The ``lia`` domain: integer linear arithmetic with booleans. Its programs are formulas (loop
 invariants); a formula run on a state (one value per variable) says whether the state satisfies it.
 
-Tasks are loops (``pre``, ``guard``, ``body``, ``post``; DESIGN.md §2), SyGuS ``synth-inv`` files
+Tasks are loops (``pre``, ``guard``, ``body``, ``post``; the JSON task format of ``synth.task``), SyGuS ``synth-inv`` files
 and the C programs of Code2Inv (``synth.io.c_loops``); strategy ``cegis`` finds invariants that
 Z3 proves (``synth.search.cegis``).
 """
@@ -23,7 +23,6 @@ class LiaDomain(Domain):
     op_sets = {"all": tuple(ops)}
     default_op_set = "all"
     grammar_file = GRAMMAR_FILE
-    default_strategy = "cegis"
 
     def type_of(self, value: Any) -> str:
         if isinstance(value, bool):

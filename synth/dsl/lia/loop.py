@@ -1,5 +1,5 @@
 """Loop problems: ``{pre} while (guard) { body } {post}`` over integer (and boolean) variables,
-as given by JSON tasks (DESIGN.md §2) and Code2Inv's C programs, and their transition system for Z3.
+as given by JSON tasks (``synth.task``) and Code2Inv's C programs, and their transition system for Z3.
 
 An invariant ``Inv`` proves the loop when ``pre → Inv``, ``Inv ∧ guard ∧ body → Inv'`` and
 ``Inv ∧ ¬guard → post``. A missing guard (``while (unknown())``) may stop at any iteration; a
@@ -41,11 +41,6 @@ class LoopProblem:
             yield self.guard
         yield from stmt_exprs(self.body)
         yield self.post
-
-    def to_transition_system(self):
-        from synth.verify.invariant import TransitionSystem
-
-        return TransitionSystem.from_loop(self)
 
 
 # ------------------------------------------------------------------------------- node helpers

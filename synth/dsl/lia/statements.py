@@ -128,26 +128,5 @@ def stmt_exprs(stmts):
             yield st.cond
 
 
-def format_stmts(stmts, indent: str = "") -> str:
-    from synth.dsl.lia.syntax import format_expr
-
-    lines = []
-    for st in stmts:
-        if isinstance(st, Assign):
-            lines.append(f"{indent}{st.var} = {format_expr(st.expr)}")
-        elif isinstance(st, If):
-            lines.append(f"{indent}if ({format_expr(st.cond)}) {{")
-            lines.append(format_stmts(st.then, indent + "    "))
-            if st.orelse:
-                lines.append(f"{indent}}} else {{")
-                lines.append(format_stmts(st.orelse, indent + "    "))
-            lines.append(f"{indent}}}")
-        elif isinstance(st, Assume):
-            lines.append(f"{indent}assume({format_expr(st.cond)})")
-        else:
-            lines.append(f"{indent}assert({format_expr(st.cond)})")
-    return "\n".join(line for line in lines if line)
-
-
 def is_nondet(node: Node) -> bool:
     return isinstance(node, Apply) and node.op in ("unknown", "nondet")

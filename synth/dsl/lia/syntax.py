@@ -418,6 +418,26 @@ def format_expr(node: Node) -> str:
     return _fmt(node)[0]
 
 
+def format_stmts(stmts, indent: str = "") -> str:
+    """Statements (``synth.dsl.lia.statements``) in our syntax, one per line."""
+    lines = []
+    for st in stmts:
+        if isinstance(st, Assign):
+            lines.append(f"{indent}{st.var} = {format_expr(st.expr)}")
+        elif isinstance(st, If):
+            lines.append(f"{indent}if ({format_expr(st.cond)}) {{")
+            lines.append(format_stmts(st.then, indent + "    "))
+            if st.orelse:
+                lines.append(f"{indent}}} else {{")
+                lines.append(format_stmts(st.orelse, indent + "    "))
+            lines.append(f"{indent}}}")
+        elif isinstance(st, Assume):
+            lines.append(f"{indent}assume({format_expr(st.cond)})")
+        else:
+            lines.append(f"{indent}assert({format_expr(st.cond)})")
+    return "\n".join(line for line in lines if line)
+
+
 _SMT_OPS = {"+": "+", "-": "-", "*": "*", "%": "mod", "<=": "<=", "<": "<", ">=": ">=", ">": ">",
             "==": "=", "and": "and", "or": "or", "not": "not", "=>": "=>", "ite": "ite", "neg": "-"}
 

@@ -21,7 +21,6 @@ class RegexDomain(Domain):
     op_sets = {"all": tuple(ops)}
     default_op_set = "all"
     grammar_file = GRAMMAR_FILE
-    default_strategy = "regex-enum"
 
     def type_of(self, value: Any) -> str:
         if isinstance(value, bool):

@@ -129,11 +129,11 @@ class CharClass:
         return f"[{'^' if self.negated else ''}{self._body()}]"
 
     def to_z3(self, alphabet=None):
-        """The Z3 regex; ``alphabet`` (``synth.verify.z3util.Alphabet``) renumbers characters
+        """The Z3 regex; ``alphabet`` (``synth.z3util.Alphabet``) renumbers characters
         beyond Z3's last one."""
         import z3
 
-        from synth.verify.z3util import Alphabet
+        from synth.z3util import Alphabet
 
         ab = alphabet if alphabet is not None else Alphabet()
         if self.is_any:

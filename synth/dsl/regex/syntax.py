@@ -331,10 +331,10 @@ def code_points(node: Node) -> set[int]:
 
 def to_z3(node: Node, alphabet=None):
     """The Z3 regex term (sort ``ReSort(StringSort())``) of a node. Characters beyond Z3's last
-    one (U+2FFFF) need an ``alphabet`` (``synth.verify.z3util.Alphabet``) that renumbers them."""
+    one (U+2FFFF) need an ``alphabet`` (``synth.z3util.Alphabet``) that renumbers them."""
     import z3
 
-    from synth.verify.z3util import Alphabet
+    from synth.z3util import Alphabet
 
     if alphabet is None:
         alphabet = Alphabet(code_points(node))

@@ -63,7 +63,6 @@ class RobustFillDomain(Domain):
     grammar_file = str(Path(__file__).with_name("grammar.lark"))
     #: the ExeDec loop, then the symbolic decomposition if its beam gives up: the most problems
     #: solved on the ExeDec test sets (benchmarks/RESULTS.md section 5)
-    default_strategy = "exedec-hybrid"
 
     # -- values ------------------------------------------------------------------------------
     def type_of(self, value: Any) -> str:

@@ -1,4 +1,4 @@
-"""Reference semantics of the RobustFill DSL exactly as ExeDec defines it (research note §1).
+"""Reference semantics of the RobustFill DSL exactly as ExeDec defines it (Shi et al., ICLR 2024).
 
 Every expression is applied to the whole input string; an op's last argument is that string (or,
 inside a Compose, the output of the inner expression). Regex arguments are Python regex patterns:

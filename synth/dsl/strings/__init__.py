@@ -8,6 +8,9 @@ from synth import deadline
 from synth.dsl.base import Const, ValueLimits
 from synth.dsl.callsyntax import CallSyntaxDomain
 from synth.dsl.strings import ops as _ops
+from synth.dsl.strings.dates import DATE_OPS
+from synth.dsl.strings.numbers import NUMBER_OPS
+from synth.dsl.strings.tokens import TOKEN_OPS
 
 #: BUSTLE's always-present constants
 BASE_CONSTANTS = ("", 0, 1, 2, 3, 99)
@@ -67,34 +70,30 @@ def _lcs_rows(a: str, b: str) -> str:
     return a[best_end - best_len:best_end]
 
 
+#: the token, date and number ops (Flash Fill's, for the deductive strategy); the enumerative
+#: searches use them only when a task names them in its ``ops``
+TEXT_OPS = list(TOKEN_OPS) + list(DATE_OPS) + list(NUMBER_OPS)
+
+
 class StringsDomain(CallSyntaxDomain):
     name = "strings"
     description = ("Spreadsheet string functions (BUSTLE's 22 ops, 1-based) and the SMT-LIB string "
                    "theory used by SyGuS PBE (0-based)")
     types = ("String", "Int", "Bool")
-    ops = {op.name: op for op in _ops.BUSTLE_OPS + _ops.SMT_OPS}
+    ops = {op.name: op for op in _ops.BUSTLE_OPS + _ops.SMT_OPS + TEXT_OPS}
     op_sets = {
         "bustle": tuple(op.name for op in _ops.BUSTLE_OPS),
         "smt": tuple(op.name for op in _ops.SMT_OPS),
         "all": tuple(op.name for op in _ops.BUSTLE_OPS + _ops.SMT_OPS),
+        # what the deductive strategy builds programs from: tokens, dates, numbers and BUSTLE's
+        # case and concatenation ops
+        "text": tuple(op.name for op in TEXT_OPS) + ("CONCATENATE", "LEFT", "RIGHT", "LOWER", "UPPER",
+                                                     "PROPER", "TRIM"),
     }
     default_op_set = "bustle"
     aliases = _ops.ALIASES
+    variadic = frozenset({"CONCATENATE"})
     grammar_file = str(Path(__file__).with_name("grammar.lark"))
-
-    def strategy_for(self, task, max_size: int | None = None) -> str:
-        """``auto``: guided search (benchmarks/RESULTS.md section 3: it solves more of BUSTLE's
-        sets than the plain search) where its guide applies, i.e. a guide is shipped and the
-        task is searched over BUSTLE's ops, which the guide was trained on; else bottom-up
-        (a SyGuS grammar or the 0-based SMT ops). Also bottom-up under a size bound: only the
-        plain search enumerates by size, so only it can say no program of that size fits."""
-        from synth.neural.models import shipped_guide
-        bustle = set(self.op_sets["bustle"])
-        if max_size is None and task.spec.get("search_grammar") is None \
-                and all(op.name in bustle for op in self.resolve_ops(task.ops)) \
-                and shipped_guide(self.name) is not None:
-            return "guided"
-        return "bottom-up"
 
     def type_of(self, value: Any) -> str:
         if isinstance(value, bool):

@@ -16,7 +16,6 @@ is searched by the parent's own methods (``engine`` then says ``"python"`` and
 """
 from __future__ import annotations
 
-import importlib
 from typing import Any, Sequence
 
 import numpy as np
@@ -34,11 +33,11 @@ BLOCK_CHUNKS = 64
 
 
 def kernels_for(domain: Domain):
-    """The domain's kernel module, or None (no kernels, or numba missing)."""
-    try:
-        return importlib.import_module(f"synth.dsl.{domain.name}.kernels")
-    except ImportError:
-        return None
+    """The domain's kernel module (``synth.search.compiled.kernels.KERNELS``), or None (no
+    kernels, or numba missing)."""
+    from synth.search.compiled.kernels import kernel_module
+
+    return kernel_module(domain.name)
 
 
 def _kernel_of(domain: Domain, K, grammar: SearchGrammar, p) -> int | None:

@@ -1,4 +1,5 @@
-"""What a domain provides to the compiled engine: a ``synth.dsl.<domain>.kernels`` module with
+"""What a domain provides to the compiled engine: a kernel module (``synth.search.compiled.kernels.KERNELS``
+names it) with
 
 - ``KINDS``: domain type -> value layout (``table.SEQ`` or ``table.SCALAR``);
 - ``kernel_code(op) -> int | None``: the kernel code of an ``Op`` (None: no kernel);

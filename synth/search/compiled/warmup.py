@@ -33,7 +33,7 @@ log = logging.getLogger("synth")
 
 _PACKAGE = Path(__file__).resolve().parents[2]
 #: every source file whose numba code a domain's searches run (the marker's key)
-_SOURCES = ("search/compiled/*.py", "dsl/*/kernels.py", "neural/signatures.py", "neural/heuristics.py")
+_SOURCES = ("search/compiled/*.py", "search/compiled/kernels/*.py", "neural/signatures.py", "neural/heuristics.py")
 #: domains whose searches run numba kernels, and the strategies (besides ``auto``'s choice)
 #: that use them: deepcoder's own searches are plain Python, only ``bottom-up`` is compiled
 KERNEL_DOMAINS: dict[str, tuple[str, ...]] = {
@@ -146,12 +146,12 @@ def ensure_compiled(domains: Iterable[str], progress: Callable[[str], None] | No
 def _warm_domain(domain: str) -> None:
     """Call every kernel of ``domain``'s searches once, then write its ready marker."""
     if domain == "strings":
-        from synth.dsl.strings import kernels as K
+        from synth.search.compiled.kernels import strings as K
         for dtype in (np.uint8, np.int32):
             ensure_kernels(K, dtype)
         _warm_neural()
     elif domain == "deepcoder":
-        from synth.dsl.deepcoder import kernels as K
+        from synth.search.compiled.kernels import deepcoder as K
         ensure_kernels(K, np.int32)
     _done.add(domain)
     _ready.add(domain)

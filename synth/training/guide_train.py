@@ -1,7 +1,7 @@
 """Training the strings guide: synthetic data, a held-out validation split, checkpoints, weights.
 
 ``train_guide`` is what ``synth train guide`` runs. It is reproducible: the data come from
-seeded synthetic searches (``synth.neural.data.generate``), the split is by search, and torch
+seeded synthetic searches (``synth.training.guide_data.generate``), the split is by search, and torch
 is seeded. Each epoch is checkpointed (``checkpoint.pt``, resumable); the weights of the best
 validation epoch are written as ``<domain>_guide.npz`` (a state dict, read without torch) with a JSON of metadata
 (model shape, data and training settings, validation metrics, time and throughput).
@@ -19,7 +19,7 @@ from typing import Callable
 
 import numpy as np
 
-from synth.neural.data import Dataset, generate
+from synth.training.guide_data import Dataset, generate
 from synth.neural.models import WEIGHTS_DIR, GuideConfig, build_torch_model, save_state_dict
 from synth.neural.signatures import VALUE_ENTRIES
 

@@ -27,7 +27,7 @@ from typing import Callable
 import numpy as np
 
 from synth.dsl.base import Var
-from synth.exedec.step_space import DeepCoderSteps, RobustFillSteps, freeze, run_statement
+from synth.search.exedec_steps import DeepCoderSteps, RobustFillSteps, freeze, run_statement
 from synth.exedec.subgoal_model import (MLPWeights, StepProblem, feature_count, features,
                                         weights_path)
 from synth.search.budget import Budget, Clock
@@ -71,14 +71,14 @@ def _deepcoder_groups(sample) -> list[tuple[np.ndarray, int]]:
 
 
 def _robustfill_groups(sample, seconds: float) -> list[tuple[np.ndarray, int]]:
-    from synth.search.robustfill_search import _Stop
+    from synth.search.contract import BudgetExceeded
     inputs = list(sample.inputs)
     targets = list(sample.outputs)
     space = RobustFillSteps(inputs, targets, Var("x", "String"), Clock(Budget(timeout=seconds)))
     try:
         for _ in space.stages():
             pass
-    except _Stop:
+    except BudgetExceeded:
         pass
     out = []
     offs = (0,) * len(targets)

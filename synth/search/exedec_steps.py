@@ -171,7 +171,7 @@ class RobustFillSteps:
 
     def stages(self) -> Iterator[str]:
         """Run the next enumeration stage; yields its name when it is done. The budget's
-        exception (``robustfill_search._Stop``) propagates."""
+        exception (``synth.search.contract.BudgetExceeded``) propagates."""
         for name in self.STAGES:
             getattr(self.search, name)()
             self.done.append(name)

@@ -1,0 +1,597 @@
+"""The pieces an output is made of, and the witness functions that find them.
+
+An atom is a small program of the strings DSL that produces one piece of every row's output: a
+constant, a substring of an input cell between two position expressions (or a whole token, or
+the start or end of one), a date field, a formatted number. ``AtomFinder.at(p)`` lists every
+atom that produces ``output[p:q]`` of the driving example for some q, with what it produces on
+every example; the graph search (``graph.py``) keeps those that fit all examples at once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+from synth.dsl.base import Apply, Const, Node, Var
+from synth.dsl.strings import ops as _ops
+from synth.search.deductive.positions import K_COST, Column, PosExpr, token_cost
+
+S, I = "String", "Int"
+
+#: case changes a substring may go through: name, function (the DSL's reference op), cost
+CASES: tuple[tuple[str | None, Callable[[str], str], float], ...] = (
+    (None, lambda s: s, 0.0),
+    ("LOWER", _ops.lower, 0.6),
+    ("UPPER", _ops.upper, 0.6),
+    ("PROPER", _ops.proper, 0.6),
+)
+#: most position-expression groups tried at one cut
+MAX_GROUPS = 10
+#: most number tokens tried from each end of a cell
+MAX_NUMBER_K = 4
+
+
+class Atom:
+    """One piece: ``outs`` (the pieces it produces on the examples), ``cost`` (its rank: lower
+    is more likely meant), ``node()`` (its program) and ``all_outs()`` (on every row, the
+    unlabeled ones included, computed on first use)."""
+
+    __slots__ = ("key", "cost", "outs", "_all", "_compute", "_node")
+
+    def __init__(self, key, cost: float, outs: tuple, compute: Callable[[], tuple] | None,
+                 node: Callable[[], Node]):
+        self.key = key
+        self.cost = cost
+        self.outs = outs
+        self._all = None if compute is not None else outs
+        self._compute = compute
+        self._node = node
+
+    def all_outs(self) -> tuple:
+        if self._all is None:
+            self._all = self._compute()
+        return self._all
+
+    def node(self) -> Node:
+        return self._node()
+
+    def __repr__(self) -> str:
+        return f"Atom({self.key!r}, cost={self.cost:.2f}, outs={self.outs!r})"
+
+
+def const_cost(text: str) -> float:
+    """Constants copied from the outputs generalize worst when they hold letters or digits
+    (they are usually data, not format); separators are cheap."""
+    alnum = sum(c.isalnum() for c in text)
+    return 1.2 + (1.5 + 1.0 * alnum if alnum else 0.0) + 0.15 * (len(text) - alnum)
+
+
+def const_atom(text: str, n_rows: int) -> Atom:
+    return Atom(("const", text), const_cost(text), (), lambda: (text,) * n_rows,
+                lambda: Const(text, S))
+
+
+def _var(col: str) -> Var:
+    return Var(col, S)
+
+
+def _pos_node(col: str, p: PosExpr) -> Node:
+    if p.before == "" and p.after == "" and p.k > 0:
+        return Const(p.k, I)
+    return Apply("POS", (_var(col), Const(p.before, S), Const(p.after, S), Const(p.k, I)))
+
+
+def _cased(case: str | None, node: Node) -> Node:
+    return node if case is None else Apply(case, (node,))
+
+
+@dataclass
+class Row:
+    """One row of the task: its input cells (examples first, then unlabeled rows)."""
+
+    cells: dict[str, Any]
+
+
+class AtomFinder:
+    """Witness functions over a task's rows: the atoms producing each piece of the driving
+    example's output."""
+
+    def __init__(self, rows: Sequence[dict[str, Any]], outputs: Sequence[str], driver: int,
+                 expired: Callable[[], bool] = lambda: False):
+        self.expired = expired
+        self.rows = list(rows)
+        self.outputs = list(outputs)
+        self.m = len(outputs)
+        self.driver = driver
+        self.n_rows = len(rows)
+        names = list(rows[0])
+        self.columns = {n: Column(n, [str(r[n]) for r in rows], self.m)
+                        for n in names if all(isinstance(r[n], str) for r in rows)}
+        self._lowered = {n: _ops.lower(c.cells[driver].text) for n, c in self.columns.items()}
+        self._out_lower = _ops.lower(outputs[driver])
+        self._at: dict[int, list[Atom]] = {}
+        self._dates = DateWitness(self) if self.columns else None
+        self._numbers = NumberWitness(self) if self.columns else None
+
+    def fits_somewhere(self, outs: tuple) -> bool:
+        """Whether each example's piece occurs in that example's output (a cheap prune)."""
+        return all(o != "" and o in self.outputs[e] for e, o in enumerate(outs))
+
+    def at(self, p: int) -> list[Atom]:
+        got = self._at.get(p)
+        if got is None:
+            got = self._at[p] = self._find(p)
+        return got
+
+    def _find(self, p: int) -> list[Atom]:
+        atoms: dict[Any, Atom] = {}
+        for name, col in self.columns.items():
+            self._substrings(name, col, p, atoms)
+            self._token_parts(name, col, p, atoms)
+        if self._dates is not None:
+            self._dates.find(p, atoms)
+        if self._numbers is not None:
+            self._numbers.find(p, atoms)
+        return sorted(atoms.values(), key=lambda a: a.cost)
+
+    # -- substrings ------------------------------------------------------------------------
+    def _substrings(self, name: str, col: Column, p: int, atoms: dict) -> None:
+        d, out, low = self.driver, self.outputs[self.driver], self._out_lower
+        text = col.cells[d].text
+        tl = self._lowered[name]
+        if p >= len(out):
+            return
+        for a in range(len(tl)):
+            if tl[a] != low[p]:
+                continue
+            n = 0
+            while a + n < len(tl) and p + n < len(out) and tl[a + n] == low[p + n]:
+                n += 1
+            for b in range(a + 1, a + n + 1):
+                piece = text[a:b]
+                want = out[p:p + b - a]
+                for case, fn, ccost in CASES:
+                    if fn(piece) != want:
+                        continue
+                    self._substring_atoms(name, col, a, b, case, fn, ccost, atoms)
+
+    def _substring_atoms(self, name, col: Column, a: int, b: int, case, fn, ccost, atoms) -> None:
+        d, m = self.driver, self.m
+        cells = col.cells
+        starts = col.groups_at(d, a)[:MAX_GROUPS]
+        ends = col.groups_at(d, b)[:MAX_GROUPS]
+        for svec, sexprs in starts:
+            for evec, eexprs in ends:
+                key = ("sub", name, svec, evec, case)
+                if key in atoms:
+                    continue
+                outs = []
+                for e in range(m):
+                    s, t = svec[e], evec[e]
+                    if s is None or t is None or s >= t:
+                        break
+                    outs.append(fn(cells[e].text[s:t]))
+                else:
+                    outs = tuple(outs)
+                    if not self.fits_somewhere(outs):
+                        continue
+                    atoms[key] = self._sub_atom(key, name, svec, evec, sexprs, eexprs, case, fn,
+                                                ccost, outs)
+
+    def _sub_atom(self, key, name, svec, evec, sexprs, eexprs, case, fn, ccost, outs) -> Atom:
+        cells = self.columns[name].cells
+        s0, e0 = sexprs[0], eexprs[0]
+        whole = (s0.before == s0.after == "" and s0.k == 1 and e0.before == e0.after == "" and e0.k == -1)
+        tok = _token_pair(sexprs, eexprs)
+        if whole:
+            cost = 0.3 + ccost
+
+            def node() -> Node:
+                return _cased(case, _var(name))
+        elif tok is not None:
+            t, k = tok
+            cost = 0.8 + token_cost(t) + K_COST * (abs(k) - 1) + ccost
+
+            def node() -> Node:
+                return _cased(case, Apply("TOKEN", (_var(name), Const(t, S), Const(k, I))))
+        else:
+            cost = 1.0 + s0.cost + e0.cost + ccost
+
+            def node() -> Node:
+                return _cased(case, Apply("SUBSTR", (_var(name), _pos_node(name, s0), _pos_node(name, e0))))
+
+        def compute() -> tuple:
+            res = []
+            for i, c in enumerate(cells):
+                s, t = svec[i], evec[i]
+                res.append(None if s is None or t is None or s > t else fn(c.text[s:t]))
+            return tuple(res)
+
+        return Atom(key, cost, outs, compute, node)
+
+    # -- the start or end of a token ---------------------------------------------------------
+    def _token_parts(self, name: str, col: Column, p: int, atoms: dict) -> None:
+        """``LEFT(TOKEN(cell, tok, k), n)`` and ``RIGHT(...)``: the first or last n characters of
+        a token (an initial, the first letters of a word)."""
+        d, m = self.driver, self.m
+        out = self.outputs[d]
+        if p >= len(out):
+            return
+        cells = col.cells
+        for tok in col.tokens:
+            spans = cells[d].spans(tok)
+            for i, (sa, sb) in enumerate(spans):
+                word = cells[d].text[sa:sb]
+                for k in (i + 1, i - len(spans)):
+                    for side in ("LEFT", "RIGHT"):
+                        for case, fn, ccost in CASES:
+                            for n in range(1, len(word)):
+                                piece = word[:n] if side == "LEFT" else word[len(word) - n:]
+                                if fn(piece) != out[p:p + n]:
+                                    continue
+                                key = ("part", name, tok, k, side, n, case)
+                                if key in atoms:
+                                    continue
+                                outs = []
+                                for e in range(m):
+                                    w = _kth(cells[e].spans(tok), k)
+                                    if w is None:
+                                        break
+                                    wt = cells[e].text[w[0]:w[1]]
+                                    if len(wt) < n:
+                                        break
+                                    outs.append(fn(wt[:n] if side == "LEFT" else wt[len(wt) - n:]))
+                                else:
+                                    outs = tuple(outs)
+                                    if self.fits_somewhere(outs):
+                                        atoms[key] = self._part_atom(key, name, tok, k, side, n, case,
+                                                                     fn, ccost, outs)
+
+    def _part_atom(self, key, name, tok, k, side, n, case, fn, ccost, outs) -> Atom:
+        cells = self.columns[name].cells
+        cost = 1.3 + token_cost(tok) + K_COST * (abs(k) - 1) + 0.15 * n + ccost
+
+        def compute() -> tuple:
+            res = []
+            for c in cells:
+                w = _kth(c.spans(tok), k)
+                if w is None or w[1] - w[0] < n:
+                    res.append(None)
+                else:
+                    wt = c.text[w[0]:w[1]]
+                    res.append(fn(wt[:n] if side == "LEFT" else wt[len(wt) - n:]))
+            return tuple(res)
+
+        def node() -> Node:
+            return _cased(case, Apply(side, (Apply("TOKEN", (_var(name), Const(tok, S), Const(k, I))),
+                                             Const(n, I))))
+
+        return Atom(key, cost, outs, compute, node)
+
+
+def _kth(spans: list, k: int):
+    if k > 0:
+        return spans[k - 1] if k <= len(spans) else None
+    return spans[k] if -k <= len(spans) else None
+
+
+def _token_pair(sexprs: list[PosExpr], eexprs: list[PosExpr]) -> tuple[str, int] | None:
+    """``(tok, k)`` when the two groups hold the start and the end of the k-th match of ``tok``
+    (the substring is then ``TOKEN(cell, tok, k)``), the cheapest such token."""
+    starts = {(p.after, p.k) for p in sexprs if p.before == "" and p.after != ""}
+    best = None
+    for p in eexprs:
+        if p.after == "" and p.before != "" and (p.before, p.k) in starts:
+            c = token_cost(p.before) + K_COST * (abs(p.k) - 1)
+            if best is None or c < best[0]:
+                best = (c, p.before, p.k)
+    return None if best is None else (best[1], best[2])
+
+
+# ------------------------------------------------------------------------------- dates
+
+
+class DateWitness:
+    """Date and time fields: a cell parsed under a list of input patterns (the first that fits
+    wins), rounded, and one field of the result rendered (``DATETEXT``)."""
+
+    def __init__(self, finder: AtomFinder):
+        self.f = finder
+        try:
+            from synth.dsl.strings import dates
+        except ImportError:  # pragma: no cover - module not yet available
+            self.dates = None
+            return
+        self.dates = dates
+        self.covers: dict[str, list[tuple[tuple[str, ...], list]]] = {}
+        for name, col in finder.columns.items():
+            cv = self._covers(col)
+            if cv:
+                self.covers[name] = cv
+        self._rounded: dict[tuple, list] = {}
+
+    def _covers(self, col: Column) -> list[tuple[tuple[str, ...], list]]:
+        """Input-pattern lists under which every example's cell parses: one per pattern that
+        parses the driving example, extended by the first pattern of each row it misses that
+        does not read day and month the other way round (so no two rows are read with
+        opposite orders); with each row's parsed value."""
+        D = self.dates
+        m, d = self.f.m, self.f.driver
+        texts = [c.text for c in col.cells]
+        per_row = [D.parse_patterns(t) if len(t) <= 64 else [] for t in texts]
+        if any(not per_row[e] for e in range(m)):
+            return []
+        covers = []
+        seen = set()
+        for first, prefer in [(f, o) for f in per_row[d] for o in ("md", "dm")]:
+            cover = [first]
+            ok = True
+            for i, pats in enumerate(per_row):
+                if any(p in cover for p in pats):
+                    continue
+                fits = [p for p in pats if all(_compatible(p, q) for q in cover)]
+                add = next((p for p in fits if _order(p) in (prefer, None)), fits[0] if fits else None)
+                if add is None:
+                    if i < m:
+                        ok = False
+                        break
+                    continue
+                cover.append(add)
+            key = tuple(cover)
+            if not ok or key in seen:
+                continue
+            seen.add(key)
+            orders = {_order(p) for p in key} - {None}
+            tail = "*dm" if orders == {"dm"} else "*md"
+            full = key + (tail,)
+            values = [D.parse(t, "|".join(full)) for t in texts]
+            if all(values[e] is not None for e in range(m)):
+                covers.append((full, values))
+            if len(covers) >= 8:
+                break
+        return covers
+
+    def _round(self, name: str, ci: int, step: str, shift: int) -> list:
+        key = (name, ci, step, shift)
+        got = self._rounded.get(key)
+        if got is None:
+            values = self.covers[name][ci][1]
+            if step == "":
+                got = values
+            else:
+                got = [None if v is None else self.dates.round_value(v, step, shift) for v in values]
+            self._rounded[key] = got
+        return got
+
+    def find(self, p: int, atoms: dict) -> None:
+        """Atoms ``DATETEXT(cell, patterns, out, step, shift)`` whose output pattern is one or
+        more fields with the separators between them (so "10PM" is one atom, both fields of
+        one rounded value), found field by field along the driving example's output."""
+        if self.dates is None:
+            return
+        D, f = self.dates, self.f
+        out = f.outputs[f.driver]
+        if p >= len(out):
+            return
+        steps = sorted([("", 0)] + [(s, k) for s in D.STEPS if s for k in SHIFTS],
+                       key=lambda sk: _step_cost(sk[0]) + 0.3 * abs(sk[1]))
+        for name, covers in self.covers.items():
+            for ci, (cover, _) in enumerate(covers):
+                seen = set()
+                for step, shift in steps:
+                    if f.expired():
+                        return
+                    vals = self._round(name, ci, step, shift)
+                    if vals[f.driver] is None or any(vals[e] is None for e in range(f.m)):
+                        continue
+                    vec = tuple(vals)
+                    if vec in seen:  # the same values on every row as a cheaper rounding
+                        continue
+                    seen.add(vec)
+                    self._extend(name, ci, cover, step, shift, vals, p, atoms)
+
+    def _extend(self, name, ci, cover, step, shift, vals, p, atoms) -> None:
+        D, f = self.dates, self.f
+        out = f.outputs[f.driver]
+        v0 = vals[f.driver]
+        stack: list[tuple[int, tuple]] = [(p, ())]
+        while stack:
+            q, pieces = stack.pop()
+            if q >= len(out):
+                continue
+            nfields = sum(1 for k, _ in pieces if k == "field")
+            if nfields >= MAX_DATE_FIELDS:
+                continue
+            if pieces and not out[q].isalnum():
+                stack.append((q + 1, pieces + (("lit", out[q]),)))
+            for field, rendering in D.witness(v0, out, q):
+                if not pieces and field in ("AM", "am"):
+                    continue  # an AM/PM marker goes with the hour before it
+                new = pieces + (("field", field),)
+                pattern = D.output_pattern(_merge_lits(new))
+                key = ("date", name, cover, pattern, step, shift)
+                if key in atoms:
+                    continue
+                outs = tuple(D.render_pattern(vals[e], pattern) for e in range(f.m))
+                if any(o is None for o in outs) or not f.fits_somewhere(outs):
+                    continue
+                atoms[key] = self._atom(key, name, ci, cover, pattern, nfields + 1, new, step, shift, outs)
+                stack.append((q + len(rendering), new))
+
+    def _atom(self, key, name, ci, cover, pattern, nfields, pieces, step, shift, outs) -> Atom:
+        D = self.dates
+        fields = [v for k, v in pieces if k == "field"]
+        extra = sum(FIELD_COST.get(v, 0.0) for v in fields)
+        if ("h" in fields or "hh" in fields) and not ("AM" in fields or "am" in fields):
+            extra += 0.5  # a 12-hour hour without its AM/PM
+        cost = (1.6 + 0.15 * (len(cover) - 2) + _step_cost(step) + 0.6 * abs(shift)
+                + 0.25 * (nfields - 1) + extra)
+
+        def compute() -> tuple:
+            return tuple(None if v is None else D.render_pattern(v, pattern)
+                         for v in self._round(name, ci, step, shift))
+
+        def node() -> Node:
+            return Apply("DATETEXT", (_var(name), Const("|".join(cover), S), Const(pattern, S),
+                                      Const(step, S), Const(shift, I)))
+
+        return Atom(key, cost, outs, compute, node)
+
+
+#: extra cost of output fields that are less often meant when a piece fits several: a leading
+#: zero ("17" is {d} and {dd}), seconds (":00" after rounding is minutes first), the rarer ones
+FIELD_COST = {"dd": 0.1, "mm": 0.1, "hh": 0.1, "HH": 0.1, "ss": 0.2, "s": 0.3, "n": 0.2,
+              "q": 0.3, "w": 0.4, "ww": 0.4, "do": 0.3}
+#: most fields in one date atom
+MAX_DATE_FIELDS = 8
+#: how many rounding steps a range's ends may lie from the rounded value
+SHIFTS = (0, 1, -1, 2)
+
+
+def _merge_lits(pieces: tuple) -> list:
+    out: list = []
+    for k, v in pieces:
+        if k == "lit" and out and out[-1][0] == "lit":
+            out[-1] = ("lit", out[-1][1] + v)
+        else:
+            out.append((k, v))
+    return out
+
+
+def _order(p: str) -> str | None:
+    """"dm" when a pattern reads the day before the month, "md" the other way, else None."""
+    import re as _re
+    d = _re.search(r"\{d\}|\{dd\}", p)
+    m = _re.search(r"\{m\}|\{mm\}|\{mmm\}|\{mmmm\}", p)
+    if d is None or m is None:
+        return None
+    return "dm" if d.start() < m.start() else "md"
+
+
+def _compatible(p: str, q: str) -> bool:
+    """Two input patterns may share a list unless they read the same shape with day and month
+    swapped."""
+    def shape(x: str) -> str:
+        for f in ("{dd}", "{d}", "{mm}", "{m}"):
+            x = x.replace(f, "{X}")
+        return x
+    return p == q or shape(p) != shape(q)
+
+
+def _step_cost(step: str) -> float:
+    """Rounding is a choice the examples must make: none is cheapest, then round to nearest,
+    floor and ceiling, then Excel's ROUNDUP/ROUNDDOWN (away from / towards zero)."""
+    if step == "":
+        return 0.0
+    mode = step.split()[0]
+    return 1.0 + {"round": 0.0, "floor": 0.1, "ceil": 0.2}.get(mode, 0.35)
+
+
+def _format_cost(fmt: str) -> float:
+    """Plain formats first: General, then fixed decimals; sections (``;``) and literal text last."""
+    if fmt.lower() == "general":
+        return 0.0
+    cost = 0.1 + 0.04 * len(fmt)
+    if ";" in fmt:
+        cost += 1.5
+    if any(c not in "0#.,%" for c in fmt):
+        cost += 0.5
+    return cost
+
+
+# ------------------------------------------------------------------------------- numbers
+
+
+class NumberWitness:
+    """Numbers: a whole cell or its k-th number, rounded and formatted (``NUMTEXT``)."""
+
+    def __init__(self, finder: AtomFinder):
+        self.f = finder
+        try:
+            from synth.dsl.strings import numbers
+        except ImportError:  # pragma: no cover
+            self.numbers = None
+            return
+        self.numbers = numbers
+        N = numbers
+        m = finder.m
+        #: (source key, source cost, node builder, values on every row)
+        self.sources: list[tuple[Any, float, Callable[[], Node], list]] = []
+        for name, col in finder.columns.items():
+            texts = [c.text for c in col.cells]
+            whole = [N.parse_number(t) for t in texts]
+            if all(whole[e] is not None for e in range(m)):
+                self.sources.append((("cell", name), 0.0, (lambda n=name: _var(n)), whole))
+                continue
+            spans = [c.spans(N.NUMBER_TOKEN) for c in col.cells]
+            for k in list(range(1, MAX_NUMBER_K + 1)) + list(range(-1, -MAX_NUMBER_K - 1, -1)):
+                vals = []
+                for i, c in enumerate(col.cells):
+                    w = _kth(spans[i], k)
+                    vals.append(None if w is None else N.parse_number(c.text[w[0]:w[1]]))
+                if all(vals[e] is not None for e in range(m)):
+                    key = ("tok", name, k)
+                    if any(s[3][:m] == vals[:m] and s[3] == vals for s in self.sources):
+                        continue  # the same numbers counted from the other end
+                    self.sources.append((key, 0.5 + K_COST * (abs(k) - 1),
+                                         (lambda n=name, k=k: Apply("TOKEN", (_var(n), Const(N.NUMBER_TOKEN, S),
+                                                                              Const(k, I)))), vals))
+        self._rounded: dict[tuple, list] = {}
+        self._witness: dict[tuple, list] = {}
+
+    def _round(self, si: int, step: str, shift: int) -> list:
+        key = (si, step, shift)
+        got = self._rounded.get(key)
+        if got is None:
+            values = self.sources[si][3]
+            got = values if step == "" else [None if v is None else self.numbers.round_value(v, step, shift)
+                                             for v in values]
+            self._rounded[key] = got
+        return got
+
+    def find(self, p: int, atoms: dict) -> None:
+        if self.numbers is None or not self.sources:
+            return
+        N, f = self.numbers, self.f
+        out = f.outputs[f.driver]
+        if p >= len(out) or not (out[p].isdigit() or out[p] in "-+.$€£¥(%"):
+            return
+        steps = sorted([("", 0)] + [(s, k) for s in N.STEPS if s for k in SHIFTS],
+                       key=lambda sk: _step_cost(sk[0]) + 0.3 * abs(sk[1]))
+        for si, (skey, scost, _, _) in enumerate(self.sources):
+            seen = set()
+            for step, shift in steps:
+                if f.expired():
+                    return
+                vals = self._round(si, step, shift)
+                v0 = vals[f.driver]
+                if v0 is None:
+                    continue
+                vec = tuple(vals)
+                if vec in seen:  # the same values on every row as a cheaper rounding
+                    continue
+                seen.add(vec)
+                wkey = (v0, p)
+                found = self._witness.get(wkey)
+                if found is None:
+                    found = self._witness[wkey] = N.witness(v0, out, p)
+                for fmt, _rendering in found:
+                    key = ("num", skey, fmt, step, shift)
+                    if key in atoms:
+                        continue
+                    outs = tuple(None if vals[e] is None else N.format_number(vals[e], fmt) for e in range(f.m))
+                    if any(o is None for o in outs) or not f.fits_somewhere(outs):
+                        continue
+                    atoms[key] = self._atom(key, si, scost, fmt, step, shift, outs)
+
+    def _atom(self, key, si, scost, fmt, step, shift, outs) -> Atom:
+        N = self.numbers
+        cost = 2.0 + scost + _format_cost(fmt) + _step_cost(step) + 0.6 * abs(shift)
+        build = self.sources[si][2]
+
+        def compute() -> tuple:
+            return tuple(None if v is None else N.format_number(v, fmt) for v in self._round(si, step, shift))
+
+        def node() -> Node:
+            return Apply("NUMTEXT", (build(), Const(fmt, S), Const(step, S), Const(shift, I)))
+
+        return Atom(key, cost, outs, compute, node)

@@ -1,0 +1,151 @@
+"""The cheapest way to cut every example's output into atoms: a shortest-path search over the
+product of the examples' position graphs (Flash Fill's DAG intersection, built lazily).
+
+A state is one position in each example's output; an edge is an atom whose pieces start there
+in every example; a path from all-zero to all-ends is a concatenation that fits every example.
+Its cost is the atoms' ranking costs plus what the unlabeled rows say about each atom: a piece
+that is undefined on some rows, or that has one shape on every example (digits, a capitalised
+word, ...) and another on some rows, is probably not the intended one.
+"""
+from __future__ import annotations
+
+import heapq
+from typing import Callable, Sequence
+
+from synth.dsl.base import Apply, Const, Node
+from synth.search.deductive.atoms import Atom, AtomFinder, const_atom
+
+#: cost of an atom undefined on some unlabeled rows (plus this times the share of such rows)
+UNDEFINED_COST = 1.0
+UNDEFINED_SHARE_COST = 4.0
+#: cost times the share of unlabeled rows where an atom's piece changes shape
+SHAPE_SHARE_COST = 2.5
+#: cost times the share of unlabeled rows where a piece of one fixed length on every example
+#: (a code, an area code, a year) has another length
+LENGTH_SHARE_COST = 0.0
+
+def shape(s: str) -> frozenset:
+    """A string's shape: which kinds of character it has (capitals, lower-case letters, digits,
+    white space, other), so "Smith" and "McDonald" share one, "42" and "Smith" do not."""
+    kinds = set()
+    for c in s:
+        kinds.add("A" if c.isupper() else "a" if c.islower() else "9" if c.isdigit()
+                  else " " if c.isspace() else ".")
+    return frozenset(kinds)
+
+
+class Ranker:
+    """The cost of an atom on this task: its own cost plus the unlabeled rows' evidence."""
+
+    def __init__(self, m: int, n_rows: int):
+        self.m = m
+        self.n_rows = n_rows
+        self._cache: dict = {}
+
+    def cost(self, atom: Atom) -> float:
+        got = self._cache.get(atom.key)
+        if got is None:
+            got = self._cache[atom.key] = atom.cost + self.evidence(atom)
+        return got
+
+    def evidence(self, atom: Atom) -> float:
+        n = self.n_rows - self.m
+        if n <= 0 or atom.key[0] == "const":
+            return 0.0
+        rest = atom.all_outs()[self.m:]
+        undefined = sum(o is None for o in rest)
+        pen = 0.0
+        if undefined:
+            pen += UNDEFINED_COST + UNDEFINED_SHARE_COST * undefined / n
+        shapes = {shape(o) for o in atom.outs}
+        if len(shapes) == 1:
+            s0 = shapes.pop()
+            other = sum(1 for o in rest if o is not None and shape(o) != s0)
+            pen += SHAPE_SHARE_COST * other / n
+        lengths = {len(o) for o in atom.outs}
+        if LENGTH_SHARE_COST and len(lengths) == 1 and self.m > 1:
+            n0 = lengths.pop()
+            other = sum(1 for o in rest if o is not None and len(o) != n0)
+            pen += LENGTH_SHARE_COST * other / n
+        return pen
+
+
+def cheapest_path(finder: AtomFinder, outputs: Sequence[str], ranker: Ranker,
+                  tick: Callable[[int], bool]) -> tuple[list[Atom] | None, int]:
+    """The cheapest atom sequence that produces every output, and the number of edges tried.
+    ``tick(edges)`` is called every few hundred edges and returns True to stop (budget)."""
+    m = len(outputs)
+    d = finder.driver
+    goal = tuple(len(o) for o in outputs)
+    start = (0,) * m
+    dist = {start: 0.0}
+    back: dict[tuple, tuple[tuple, Atom]] = {}
+    heap = [(0.0, 0, start)]
+    order = 0
+    tried = 0
+    n_rows = finder.n_rows
+    while heap:
+        c, _, state = heapq.heappop(heap)
+        if c > dist.get(state, float("inf")):
+            continue
+        if state == goal:
+            path = []
+            while state != start:
+                state, atom = back[state]
+                path.append(atom)
+            return path[::-1], tried
+        edges = list(finder.at(state[d]))
+        edges.extend(_constants(outputs, state, d, n_rows))
+        for atom in edges:
+            tried += 1
+            if tried % 512 == 0 and tick(tried):
+                return None, tried
+            nxt = list(state)
+            for e in range(m):
+                o = atom.outs[e] if atom.outs else atom.key[1]
+                if not outputs[e].startswith(o, state[e]):
+                    break
+                nxt[e] += len(o)
+            else:
+                nxt_t = tuple(nxt)
+                c2 = c + ranker.cost(atom)
+                if c2 < dist.get(nxt_t, float("inf")) - 1e-12:
+                    dist[nxt_t] = c2
+                    back[nxt_t] = (state, atom)
+                    order += 1
+                    heapq.heappush(heap, (c2, order, nxt_t))
+    return None, tried
+
+
+def _constants(outputs: Sequence[str], state: tuple, d: int, n_rows: int) -> list[Atom]:
+    """Constant pieces that every example's output has at its position in ``state``."""
+    out = outputs[d]
+    p = state[d]
+    atoms = []
+    for q in range(p + 1, len(out) + 1):
+        piece = out[p:q]
+        if not all(o.startswith(piece, s) for o, s in zip(outputs, state)):
+            break
+        atoms.append(const_atom(piece, n_rows))
+    return atoms
+
+
+# ------------------------------------------------------------------------------- programs
+
+
+def program_node(path: list[Atom]) -> Node:
+    """The program of a path: its atoms' nodes concatenated, neighbouring constants merged."""
+    from synth.search.deductive.atoms import S
+
+    items: list[Node] = []
+    for a in path:
+        if a.key[0] == "const" and items and isinstance(items[-1], Const):
+            items[-1] = Const(items[-1].value + a.key[1], S)
+        else:
+            items.append(a.node())
+    if not items:
+        return Const("", S)
+    node = items[0]
+    for n in items[1:]:
+        node = Apply("CONCATENATE", (node, n))
+    return node

@@ -1,0 +1,184 @@
+"""The ``deductive`` strategy: top-down synthesis of spreadsheet text transformations, falling back
+to the enumerative search for what it cannot express (arithmetic, conditionals it cannot split)."""
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import Any
+
+from synth import deadline
+from synth.dsl.base import Domain
+from synth.search.bottom_up import SearchOutcome
+from synth.search.budget import Budget
+from synth.dsl.base import Const
+from synth.search.deductive.atoms import AtomFinder
+from synth.search.deductive.conditional import deduce_conditional
+from synth.search.deductive.graph import Ranker, cheapest_path, program_node
+from synth.search.deductive.scope import applies
+from synth.task import Task
+
+#: unlabeled rows (the rest of a column) consulted by the ranking, at most
+MAX_UNLABELED = 40
+#: share of the time budget the deductive search may use before the fallback gets the rest
+DEDUCTIVE_SHARE = 0.5
+
+
+def unlabeled_rows(task: Task) -> list[dict[str, Any]]:
+    """The task's rows without outputs that have the examples' inputs (first ``MAX_UNLABELED``)."""
+    names = set(task.examples[0].inputs)
+    rows = []
+    for r in getattr(task, "inputs", None) or ():
+        if set(r) == names:
+            rows.append(dict(r))
+        if len(rows) >= MAX_UNLABELED:
+            break
+    return rows
+
+
+def deduce(task: Task, domain: Domain, stop_at: float | None, max_candidates: int | None):
+    """The cheapest program the deductive search finds for the task (a node) or None, and the
+    number of edges it tried: one concatenation of atoms if one fits every example, else a
+    conditional over two groups of examples."""
+    tried = [0]
+
+    def expired() -> bool:
+        return (stop_at is not None and time.perf_counter() >= stop_at) or deadline.expired()
+
+    def tick(n: int) -> bool:
+        return (max_candidates is not None and tried[0] + n >= max_candidates) or expired()
+
+    def solve(examples, unlabeled):
+        outputs = [e.output for e in examples]
+        rows = [dict(e.inputs) for e in examples] + list(unlabeled)
+        driver = max(range(len(outputs)), key=lambda e: (len(outputs[e]), -e))
+        if outputs[driver] == "":
+            return (Const("", "String"), 0.0) if all(o == "" for o in outputs) else None
+        finder = AtomFinder(rows, outputs, driver, expired)
+        ranker = Ranker(len(outputs), len(rows))
+        path, n = cheapest_path(finder, outputs, ranker, tick)
+        tried[0] += n
+        if path is None:
+            return None
+        return program_node(path), sum(ranker.cost(a) for a in path)
+
+    unlabeled = unlabeled_rows(task)
+    found = solve(task.examples, unlabeled)
+    if found is None and not expired():
+        found = deduce_conditional(task.examples, unlabeled, solve, expired)
+    if found is None:
+        return None, tried[0]
+    node = found[0]
+    for e in task.examples:  # the reference semantics have the last word
+        if domain.evaluate(node, e.inputs) != e.output:
+            return None, tried[0]
+    return node, tried[0]
+
+
+def solve_deductive(task: Task, domain: Domain, budget: Budget) -> SearchOutcome:
+    """Top-down first (at most ``DEDUCTIVE_SHARE`` of the time). A program it finds is checked
+    against the smaller programs of the enumerative search (Occam's razor across the two:
+    ``LOWER(TRIM(s))`` beats a pair of token positions); with no program, the domain's
+    enumerative search gets what is left of the budget. ``extra["engine"]`` says which found
+    the program."""
+    start = time.perf_counter()
+    node, tried = None, 0
+    if applies(task):
+        stop_at = None if budget.timeout is None else start + DEDUCTIVE_SHARE * budget.timeout
+        node, tried = deduce(task, domain, stop_at, budget.max_candidates)
+    if node is not None:
+        smaller = occam_check(task, domain, budget, node, start)
+        if smaller is not None:
+            smaller.candidates += tried
+            smaller.extra = {**smaller.extra, "engine": "bottom-up"}
+            return smaller
+        return SearchOutcome(status="solved", node=node, candidates=tried,
+                             seconds=time.perf_counter() - start, extra={"engine": "deductive"})
+    from synth.search import get_strategy
+    name = fallback_strategy(task, domain)
+    left = _left(budget, start, tried)
+    if left is None:
+        return SearchOutcome(status="timeout", candidates=tried, stopped_by="time",
+                             seconds=time.perf_counter() - start, extra={"engine": "deductive"})
+    out = get_strategy(name)(task, domain, left)
+    out.candidates += tried
+    out.extra = {**out.extra, "engine": name}
+    return out
+
+
+def _left(budget: Budget, start: float, tried: int, share: float = 1.0) -> Budget | None:
+    """What is left of ``budget`` (``share`` of the time left), or None when nothing is."""
+    left = budget
+    if budget.timeout is not None:
+        remaining = budget.timeout - (time.perf_counter() - start)
+        ambient = deadline.remaining()
+        if ambient is not None:
+            remaining = min(remaining, ambient)
+        if remaining <= 0.01:
+            return None
+        left = replace(budget, timeout=remaining * share)
+    if budget.max_candidates is not None:
+        if budget.max_candidates - tried <= 0:
+            return None
+        left = replace(left, max_candidates=budget.max_candidates - tried)
+    return left
+
+
+#: largest program the Occam check enumerates, and its share of the time left
+OCCAM_MAX_SIZE = 7
+OCCAM_SHARE = 0.5
+#: arguments that are a regex or a format (not data copied from the outputs): op -> positions
+_FORMAT_ARGS = {"TOKEN": (1,), "POS": (1, 2), "MATCHES": (1,), "DATETEXT": (1, 2, 3), "NUMTEXT": (1, 2)}
+
+
+def weight(node) -> int:
+    """A program's size plus what makes it fit by coincidence: each letter or digit of a data
+    constant (text the outputs hold) and each integer constant other than -1, 0 and 1
+    (an absolute position or length)."""
+    from synth.dsl.base import Apply, Const
+
+    total = 0
+    stack = [(node, False)]
+    while stack:
+        n, is_format = stack.pop()
+        total += 1
+        if isinstance(n, Const) and not is_format:
+            if isinstance(n.value, str):
+                total += sum(c.isalnum() for c in n.value)
+            elif isinstance(n.value, int) and not isinstance(n.value, bool) and abs(n.value) > 1:
+                total += 1
+        elif isinstance(n, Apply):
+            fmt = _FORMAT_ARGS.get(n.op, ())
+            stack.extend((a, i in fmt) for i, a in enumerate(n.args))
+    return total
+
+
+def occam_check(task: Task, domain: Domain, budget: Budget, node, start: float) -> SearchOutcome | None:
+    """A program of the enumerative search that weighs less than ``node`` (see ``weight``) and is
+    defined wherever ``node`` is on the unlabeled rows, if one is found within
+    ``OCCAM_SHARE`` of the time left; else None."""
+    from synth.dsl.base import node_size
+    from synth.search.enumerative import solve_bottom_up
+
+    w = weight(node)
+    limit = min(node_size(node) - 1, OCCAM_MAX_SIZE, w - 1)
+    if limit < 1:
+        return None
+    left = _left(budget, start, 0, OCCAM_SHARE)
+    if left is None:
+        return None
+    left = replace(left, max_size=limit)
+    out = solve_bottom_up(task, domain, left)
+    if out.status != "solved" or out.node is None or weight(out.node) >= w:
+        return None
+    for row in unlabeled_rows(task):
+        if domain.evaluate(node, row) is not None and domain.evaluate(out.node, row) is None:
+            return None
+    return out
+
+
+def fallback_strategy(task: Task, domain: Domain) -> str:
+    """The enumerative strategy for what the deductive search cannot do (``auto``'s choice
+    among the enumerative searches)."""
+    from synth.search.auto import enumerative_strings_strategy
+
+    return enumerative_strings_strategy(domain, task)

@@ -1,0 +1,154 @@
+"""The deductive (Flash Fill-style) strategy: token ops against their reference semantics, the
+ranking on small ambiguous columns whose intended program is known, conditionals, unlabeled rows."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import synth
+from synth.dsl import get_domain
+from synth.dsl.strings import tokens
+from synth.errors import InvalidTask
+from synth.search.deductive.positions import CLASS_TOKENS, Cell, PosExpr, literal_tokens
+from synth.search.deductive.strategy import weight
+from synth.task import Task
+
+STRINGS = get_domain("strings")
+TOKENS = [t for t, _ in CLASS_TOKENS] + [r"\.", ",", "/", r"\-", r"\ "]
+texts = st.text(alphabet="aZ9 .,/-x", max_size=14)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, st.sampled_from([""] + TOKENS), st.sampled_from([""] + TOKENS),
+       st.integers(-5, 5).filter(lambda k: k != 0))
+def test_position_tables_agree_with_pos(text, before, after, k):
+    got = Cell(text).eval(PosExpr(before, after, k))
+    ref = tokens.pos(text, before, after, k)
+    assert (got is None and ref is None) or got + 1 == ref
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts, st.sampled_from(TOKENS), st.integers(-4, 4).filter(lambda k: k != 0))
+def test_token_is_the_substring_between_its_start_and_end(text, tok, k):
+    start = tokens.pos(text, "", tok, k)
+    end = tokens.pos(text, tok, "", k)
+    got = tokens.token(text, tok, k)
+    if got is None:
+        assert start is None or end is None
+    else:
+        assert tokens.substr(text, start, end) == got
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts)
+def test_every_expression_found_at_a_cut_names_it(text):
+    cell = Cell(text)
+    toks = TOKENS + literal_tokens([text])
+    for t in range(len(text) + 1):
+        for p in cell.exprs_at(t, toks):
+            assert tokens.pos(text, p.before, p.after, p.k) == t + 1
+
+
+def test_token_ops_edge_cases():
+    assert tokens.token("a1b22c333", "[0-9]+", -1) == "333"
+    assert tokens.token("a1b22c333", "[0-9]+", 4) is None
+    assert tokens.token("abc", "[", 1) is None  # an invalid regex is undefined, not an error
+    assert tokens.pos("abc", "", "", 1) == 1 and tokens.pos("abc", "", "", -1) == 4
+    assert tokens.substr("abc", 2, 2) == "" and tokens.substr("abc", 3, 2) is None
+    assert tokens.matches("x-1", r"[0-9]") and not tokens.matches("x", "(")
+
+
+def _solve(examples, inputs=(), **kw):
+    task = Task.from_dict({"name": "t", "domain": "strings",
+                           "examples": [{"inputs": i, "output": o} for i, o in examples],
+                           "inputs": list(inputs)})
+    kw.setdefault("max_candidates", 2_000_000)
+    return synth.solve(task, strategy="deductive", timeout=None, **kw)
+
+
+@pytest.mark.parametrize("examples,inputs,check", [
+    # names: "Smith, John" from two rows must hold for a third name of other lengths
+    ([({"n": "John Smith"}, "Smith, John"), ({"n": "Grace Hopper"}, "Hopper, Grace")], [],
+     ({"n": "Ada Lovelace"}, "Lovelace, Ada")),
+    # a file extension is after the last dot
+    ([({"f": "notes.txt"}, "txt"), ({"f": "photo.jpeg"}, "jpeg")], [],
+     ({"f": "my.report.pdf"}, "pdf")),
+    # initials: the first letter of each word
+    ([({"n": "Ada Lovelace"}, "A.L."), ({"n": "Alan Turing"}, "A.T.")], [],
+     ({"n": "Grace Hopper"}, "G.H.")),
+    # m/d/yyyy -> yyyy-mm-dd: a date, not digits copied by position
+    ([({"d": "3/5/2024"}, "2024-03-05"), ({"d": "11/23/1999"}, "1999-11-23")], [],
+     ({"d": "12/25/1990"}, "1990-12-25")),
+    # day-first, decided by an unlabeled row that only reads one way
+    ([({"d": "03/04/2021"}, "April 3, 2021")], [{"d": "25/12/2020"}],
+     ({"d": "07/08/2022"}, "August 7, 2022")),
+    # the k-th number of a cell, with a currency symbol and a rounding
+    ([({"p": "Total: $1,234.50"}, "1235"), ({"p": "Total: $99.20"}, "99")], [],
+     ({"p": "Total: $10.50"}, "11")),
+    # a time rounded down to the hour as a range
+    ([({"t": "18:25"}, "6PM-7PM"), ({"t": "09:10"}, "9AM-10AM")], [],
+     ({"t": "23:59"}, "11PM-12AM")),
+])
+def test_ranking_picks_the_intended_program(examples, inputs, check):
+    res = _solve(examples, inputs)
+    assert res.solved, res
+    row, want = check
+    assert res.program.run(row) == want, str(res.program)
+
+
+def test_conditional_on_an_empty_cell():
+    res = _solve([({"c": "Ann"}, "Ann"), ({"c": ""}, "(none)"), ({"c": "Bob"}, "Bob")])
+    assert res.solved
+    assert res.program.run({"c": "Zoe"}) == "Zoe" and res.program.run({"c": ""}) == "(none)"
+    assert "IF(" in str(res.program)
+
+
+def test_unlabeled_rows_change_the_choice():
+    # on the examples both "the last word" and "the 2nd word" fit; the column's other rows
+    # have three words, where only one of them is defined like the examples' pieces
+    ex = [({"n": "Ada Lovelace"}, "Lovelace"), ({"n": "Alan Turing"}, "Turing")]
+    rows = [{"n": "Grace Brewster Hopper"}, {"n": "Edsger Wybe Dijkstra"}]
+    res = _solve(ex, rows)
+    assert res.program.run({"n": "Ada Lovelace"}) == "Lovelace"
+    # whatever it chose, it is defined on every row of the column
+    assert all(res.program.run(r) is not None for r in rows)
+
+
+def test_deterministic_under_a_candidate_budget():
+    ex = [({"a": "2024-03-05"}, "5 Mar 2024"), ({"a": "1999-11-23"}, "23 Nov 1999")]
+    programs = {str(_solve(ex, max_candidates=500_000).program) for _ in range(2)}
+    assert len(programs) == 1
+
+
+def test_programs_print_parse_and_run_as_python():
+    res = _solve([({"d": "3/5/2024", "p": "$1,234.5"}, "2024-03-05: 1234.50"),
+                  ({"d": "11/23/1999", "p": "$99"}, "1999-11-23: 99.00")])
+    assert res.solved
+    text = str(res.program)
+    again = STRINGS.parse(text, {"d": "String", "p": "String"})
+    assert again.node == res.program.node
+    ns: dict = {}
+    exec(res.program.to_python("f"), ns)
+    assert ns["f"](d="12/25/1990", p="$5") == res.program.run({"d": "12/25/1990", "p": "$5"})
+
+
+def test_weight_counts_data_constants_not_formats():
+    p = STRINGS.parse('CONCATENATE(TOKEN(a, "[0-9]+", 2), "kg")', {"a": "String"})
+    assert weight(p.node) == p.size + 1 + 2  # k=2, the letters of "kg"; not the regex
+
+
+def test_task_inputs_are_checked():
+    base = {"name": "t", "domain": "strings", "examples": [{"inputs": {"a": "x"}, "output": "y"}]}
+    assert Task.from_dict({**base, "inputs": [{"a": "z"}]}).inputs == [{"a": "z"}]
+    with pytest.raises(InvalidTask, match="examples' inputs"):
+        Task.from_dict({**base, "inputs": [{"b": "z"}]})
+    with pytest.raises(InvalidTask, match="must be a list"):
+        Task.from_dict({**base, "inputs": {"a": "z"}})
+    with pytest.raises(InvalidTask, match="is int"):
+        Task.from_dict({**base, "inputs": [{"a": 3}]})
+
+
+def test_deductive_falls_back_to_the_enumerative_search():
+    # a length is arithmetic, which no concatenation of pieces produces
+    res = _solve([({"s": "alphabet"}, 8), ({"s": "google"}, 6)])
+    assert res.solved and res.stats.get("engine") in ("guided", "bottom-up")
