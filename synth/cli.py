@@ -527,7 +527,7 @@ def fill(csv_file, column, inputs, timeout, ops, out_path):
     for n in names:
         if n not in header:
             raise InvalidTask(f"{path}: no input column {n!r}")
-    safe = {n: (n if n.isidentifier() else f"col{i}") for i, n in enumerate(names)}
+    safe = _input_names(names)
     filled = [r for r in rows if (r[column] or "").strip()]
     empty = [r for r in rows if not (r[column] or "").strip()]
     if not filled:
@@ -535,16 +535,21 @@ def fill(csv_file, column, inputs, timeout, ops, out_path):
     task = Task.from_examples([({safe[n]: r[n] or "" for n in names}, r[column]) for r in filled],
                               name=f"fill {column}", domain="strings",
                               **({"ops": ops} if ops else {}))
+    # the rows to fill are the column's unlabeled rows: the ranking prefers a program that
+    # reads them the way it reads the examples
+    task.inputs = [{safe[n]: r[n] or "" for n in names} for r in empty]
     res = solve(task, timeout=timeout)
     if not res.solved:
         click.echo(f"synth: fill {column}: {_failure_message(res.to_record(), timeout)}", err=True)
         sys.exit(1)
     click.echo(f"{column} = {res.program}", err=True)
-    failed = 0
-    for r in empty:
+    failed = []
+    for line, r in enumerate(rows, start=2):  # line 1 is the header
+        if (r[column] or "").strip():
+            continue
         out = res.program.run({safe[n]: r[n] or "" for n in names})
         if out is None:
-            failed += 1
+            failed.append(line)
         else:
             r[column] = out
     target = open(out_path, "w", newline="", encoding="utf-8") if out_path else sys.stdout
@@ -556,8 +561,30 @@ def fill(csv_file, column, inputs, timeout, ops, out_path):
         if out_path:
             target.close()
     if failed:
-        click.echo(f"synth: fill {column}: the program is undefined on {failed} row(s), left empty", err=True)
+        shown = ", ".join(map(str, failed[:10])) + (f" and {len(failed) - 10} more" if len(failed) > 10 else "")
+        click.echo(f"synth: fill {column}: the program is undefined on {len(failed)} row(s), left empty "
+                   f"(CSV line{'s' if len(failed) > 1 else ''} {shown})", err=True)
         sys.exit(1)
+
+
+def _input_names(names: list[str]) -> dict[str, str]:
+    """Program input names for CSV column headers: the header itself where it is an
+    identifier, else the header with other characters as ``_`` ("full name" -> full_name)."""
+    import re
+
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for i, n in enumerate(names):
+        base = re.sub(r"\W", "_", n.strip()) or f"col{i}"
+        if not base.isidentifier():
+            base = "_" + base
+        name, k = base, 1
+        while name in taken:
+            k += 1
+            name = f"{base}_{k}"
+        taken.add(name)
+        out[n] = name
+    return out
 
 
 # --------------------------------------------------------------------------------------- bench

@@ -142,6 +142,39 @@ def test_fill_csv(tmp_path):
     assert r.exit_code == 2 and "no filled cells" in r.stderr
 
 
+def test_fill_reads_the_column_and_names_rows_it_cannot_fill(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_text("full name,last\nJohn Smith,Smith\nAda Lovelace,\nGrace Brewster Hopper,\nX,\n")
+    r = run("fill", str(p), "--output", "last", "--timeout", "10")
+    lines = r.stdout.strip().splitlines()
+    assert lines[2] == "Ada Lovelace,Lovelace" and lines[3] == "Grace Brewster Hopper,Hopper"
+    assert "full_name" in r.stderr  # the header, not col0
+    q = tmp_path / "u.csv"
+    q.write_text("code,num\nab-12,12\ncd-7,\nnone,\n")
+    r = run("fill", str(q), "--output", "num", "--timeout", "10")
+    assert r.exit_code == 1 and "(CSV line 4)" in r.stderr, r.stderr
+    assert r.stdout.strip().splitlines()[2] == "cd-7,7"
+
+
+def test_bench_examples_and_protocol_options(tmp_path):
+    suite = tmp_path / "s.json"
+    rows = [{"inputs": {"s": f"{a} {b}"}, "output": b} for a, b in
+            [("Ada", "Lovelace"), ("Alan", "Turing"), ("Grace", "Hopper"), ("Edsger", "Dijkstra")]]
+    suite.write_text(json.dumps({"tasks": [{"name": "last", "description": "Substring",
+                                            "examples": rows[:3], "tests": rows[3:]}]}))
+    out = tmp_path / "out"
+    r = run("bench", str(suite), "--timeout", "5", "--out", str(out), "--examples", "1",
+            "--tests-as-inputs", "--by-tag")
+    assert r.exit_code == 0, r.output
+    assert "Substring" in r.stdout
+    rec = json.loads((out / "s.jsonl").read_text().splitlines()[0])
+    assert rec["test_ok"] is True
+    r = run("bench", str(suite), "--timeout", "5", "--out", str(out), "--fresh", "--interactive")
+    assert r.exit_code == 0, r.output
+    rec = json.loads((out / "s.jsonl").read_text().splitlines()[0])
+    assert rec["examples_needed"] == 1 and "mean examples" in r.stdout
+
+
 def test_bench_folder_resumes_by_path(tmp_path):
     d = tmp_path / "suite"
     (d / "a").mkdir(parents=True)

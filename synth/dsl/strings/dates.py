@@ -521,7 +521,7 @@ def _dt_patterns():
     partial = ["{mmm} {d}", "{d} {mmm}", "{mmm} {do}", "{do} {mmm}", "{mmm} {yyyy}",
                "{mmm}, {yyyy}", "{mmm}-{yyyy}", "{mmm}-{yy}", "{m}/{d}", "{d}/{m}", "{m}/{yyyy}",
                "{yyyy}-{mm}", "{ddd}, {mmm} {d}", "{ddd} {d} {mmm}"]
-    times = ["{H}:{nn}", "{H}:{nn}:{ss}", "{h}:{nn}{AM}", "{h}:{nn} {AM}", "{h}{AM}", "{h} {AM}",
+    times = ["{H}:{nn}", "{H}:{nn}:{ss}", "{H}.{nn}", "{h}:{nn}{AM}", "{h}:{nn} {AM}", "{h}{AM}", "{h} {AM}",
              "{h}:{nn}:{ss}{AM}", "{h}:{nn}:{ss} {AM}"]
     for p in numeric + named + partial + times:
         out[p] = None

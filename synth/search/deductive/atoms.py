@@ -28,6 +28,8 @@ CASES: tuple[tuple[str | None, Callable[[str], str], float], ...] = (
 MAX_GROUPS = 10
 #: most number tokens tried from each end of a cell
 MAX_NUMBER_K = 4
+#: the token a number is read from inside a longer cell (short, so that programs stay readable)
+NUMBER_TOKEN = r"-?[0-9][0-9,]*(?:\.[0-9]+)?"
 
 
 class Atom:
@@ -373,7 +375,7 @@ class DateWitness:
         if p >= len(out):
             return
         steps = sorted([("", 0)] + [(s, k) for s in D.STEPS if s for k in SHIFTS],
-                       key=lambda sk: _step_cost(sk[0]) + 0.3 * abs(sk[1]))
+                       key=lambda sk: _step_cost(sk[0], sk[1]) + 0.3 * abs(sk[1]))
         for name, covers in self.covers.items():
             for ci, (cover, _) in enumerate(covers):
                 seen = set()
@@ -423,7 +425,7 @@ class DateWitness:
         extra = sum(FIELD_COST.get(v, 0.0) for v in fields)
         if ("h" in fields or "hh" in fields) and not ("AM" in fields or "am" in fields):
             extra += 0.5  # a 12-hour hour without its AM/PM
-        cost = (1.6 + 0.15 * (len(cover) - 2) + _step_cost(step) + 0.6 * abs(shift)
+        cost = (1.6 + 0.15 * (len(cover) - 2) + _step_cost(step, shift) + 0.3 * abs(shift)
                 + 0.25 * (nfields - 1) + extra)
 
         def compute() -> tuple:
@@ -477,19 +479,51 @@ def _compatible(p: str, q: str) -> bool:
     return p == q or shape(p) != shape(q)
 
 
-def _step_cost(step: str) -> float:
+def _step_cost(step: str, shift: int = 0) -> float:
     """Rounding is a choice the examples must make: none is cheapest, then round to nearest,
-    floor and ceiling, then Excel's ROUNDUP/ROUNDDOWN (away from / towards zero)."""
+    floor and ceiling, then Excel's ROUNDUP/ROUNDDOWN (away from / towards zero); the ends of a
+    range (a shift) are usually buckets, so there floor comes first."""
     if step == "":
         return 0.0
     mode = step.split()[0]
-    return 1.0 + {"round": 0.0, "floor": 0.1, "ceil": 0.2}.get(mode, 0.35)
+    if shift:
+        return 1.0 + {"floor": 0.0, "round": 0.2, "ceil": 0.5}.get(mode, 0.35)
+    return 1.0 + {"round": 0.0, "floor": 0.1, "ceil": 0.5}.get(mode, 0.35)
+
+
+#: optional decimals a format keeps when the examples show no rounding of the decimals
+KEEP_DECIMALS = 10
+
+
+def _keep_precision(N, found: list, v) -> list:
+    """Beside each format with decimals ("0.0"), the same one keeping up to ``KEEP_DECIMALS``
+    decimals ("0.0#########"), when it renders the same piece: where no example shows the
+    decimals cut, the rows that have more should keep them."""
+    out = list(found)
+    seen = {f for f, _ in found}
+    for fmt, rendering in found:
+        if ";" in fmt or "." not in fmt or fmt.endswith(","):
+            continue
+        head, _, tail = fmt.partition(".")
+        digits = len(tail) - len(tail.lstrip("0#"))
+        if digits == 0 or tail[digits:] or tail[:digits].count("#") and tail[:digits].rstrip("#") != tail[:digits].rstrip("#").replace("#", ""):
+            continue
+        zeros = tail[:digits].rstrip("#")
+        longer = f"{head}.{zeros}{'#' * (KEEP_DECIMALS - len(zeros))}"
+        if longer not in seen and N.format_number(v, longer) == rendering:
+            seen.add(longer)
+            out.append((longer, rendering))
+    return out
 
 
 def _format_cost(fmt: str) -> float:
-    """Plain formats first: General, then fixed decimals; sections (``;``) and literal text last."""
+    """Plain formats first: General, then those keeping every decimal ("0.0#########"), then
+    fixed decimals; sections (``;``) and literal text last."""
     if fmt.lower() == "general":
         return 0.0
+    if fmt.endswith("#" * (KEEP_DECIMALS - 1)):
+        fmt = fmt.rstrip("#")
+        return 0.08 + 0.04 * len(fmt)
     cost = 0.1 + 0.04 * len(fmt)
     if ";" in fmt:
         cost += 1.5
@@ -522,7 +556,7 @@ class NumberWitness:
             if all(whole[e] is not None for e in range(m)):
                 self.sources.append((("cell", name), 0.0, (lambda n=name: _var(n)), whole))
                 continue
-            spans = [c.spans(N.NUMBER_TOKEN) for c in col.cells]
+            spans = [c.spans(NUMBER_TOKEN) for c in col.cells]
             for k in list(range(1, MAX_NUMBER_K + 1)) + list(range(-1, -MAX_NUMBER_K - 1, -1)):
                 vals = []
                 for i, c in enumerate(col.cells):
@@ -533,7 +567,7 @@ class NumberWitness:
                     if any(s[3][:m] == vals[:m] and s[3] == vals for s in self.sources):
                         continue  # the same numbers counted from the other end
                     self.sources.append((key, 0.5 + K_COST * (abs(k) - 1),
-                                         (lambda n=name, k=k: Apply("TOKEN", (_var(n), Const(N.NUMBER_TOKEN, S),
+                                         (lambda n=name, k=k: Apply("TOKEN", (_var(n), Const(NUMBER_TOKEN, S),
                                                                               Const(k, I)))), vals))
         self._rounded: dict[tuple, list] = {}
         self._witness: dict[tuple, list] = {}
@@ -556,7 +590,7 @@ class NumberWitness:
         if p >= len(out) or not (out[p].isdigit() or out[p] in "-+.$€£¥(%"):
             return
         steps = sorted([("", 0)] + [(s, k) for s in N.STEPS if s for k in SHIFTS],
-                       key=lambda sk: _step_cost(sk[0]) + 0.3 * abs(sk[1]))
+                       key=lambda sk: _step_cost(sk[0], sk[1]) + 0.3 * abs(sk[1]))
         for si, (skey, scost, _, _) in enumerate(self.sources):
             seen = set()
             for step, shift in steps:
@@ -573,7 +607,7 @@ class NumberWitness:
                 wkey = (v0, p)
                 found = self._witness.get(wkey)
                 if found is None:
-                    found = self._witness[wkey] = N.witness(v0, out, p)
+                    found = self._witness[wkey] = _keep_precision(N, N.witness(v0, out, p), v0)
                 for fmt, _rendering in found:
                     key = ("num", skey, fmt, step, shift)
                     if key in atoms:
@@ -585,7 +619,7 @@ class NumberWitness:
 
     def _atom(self, key, si, scost, fmt, step, shift, outs) -> Atom:
         N = self.numbers
-        cost = 2.0 + scost + _format_cost(fmt) + _step_cost(step) + 0.6 * abs(shift)
+        cost = 2.0 + scost + _format_cost(fmt) + _step_cost(step, shift) + 0.3 * abs(shift)
         build = self.sources[si][2]
 
         def compute() -> tuple:

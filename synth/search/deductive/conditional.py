@@ -51,8 +51,9 @@ def candidate_tests(rows: Sequence[dict[str, Any]], n_examples: int) -> list[Tes
             tests.append(Test(col, tok, 0.5 + c))
             tests.append(Test(col, "^" + _group(tok), 1.0 + c))
             tests.append(Test(col, _group(tok) + "$", 1.0 + c))
-        for t in sorted(set(texts)):  # one exact value ("n/a", "NYC")
-            if t:
+        column = [r[col] for r in rows]
+        for t in sorted(set(texts)):  # one exact value ("n/a", "NYC") that recurs in the column
+            if t and column.count(t) > 1:
                 tests.append(Test(col, "^" + re.escape(t) + "$", 1.5 + 0.2 * len(t)))
     tests.sort(key=lambda t: t.cost)
     return tests

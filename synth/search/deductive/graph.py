@@ -16,13 +16,13 @@ from synth.dsl.base import Apply, Const, Node
 from synth.search.deductive.atoms import Atom, AtomFinder, const_atom
 
 #: cost of an atom undefined on some unlabeled rows (plus this times the share of such rows)
-UNDEFINED_COST = 1.0
-UNDEFINED_SHARE_COST = 4.0
+UNDEFINED_COST = 0.5
+UNDEFINED_SHARE_COST = 2.0
 #: cost times the share of unlabeled rows where an atom's piece changes shape
-SHAPE_SHARE_COST = 2.5
-#: cost times the share of unlabeled rows where a piece of one fixed length on every example
-#: (a code, an area code, a year) has another length
-LENGTH_SHARE_COST = 0.0
+SHAPE_SHARE_COST = 3.0
+#: cost times the share of unlabeled rows where an extracted number of one fixed length (2 or
+#: more digits) on every example (an area code, a year, a zip code) has another length
+LENGTH_SHARE_COST = 2.0
 
 def shape(s: str) -> frozenset:
     """A string's shape: which kinds of character it has (capitals, lower-case letters, digits,
@@ -63,10 +63,11 @@ class Ranker:
             other = sum(1 for o in rest if o is not None and shape(o) != s0)
             pen += SHAPE_SHARE_COST * other / n
         lengths = {len(o) for o in atom.outs}
-        if LENGTH_SHARE_COST and len(lengths) == 1 and self.m > 1:
+        if len(lengths) == 1 and atom.key[0] in ("sub", "part") and all(o.isdigit() for o in atom.outs):
             n0 = lengths.pop()
-            other = sum(1 for o in rest if o is not None and len(o) != n0)
-            pen += LENGTH_SHARE_COST * other / n
+            if n0 >= 2:
+                other = sum(1 for o in rest if o is not None and len(o) != n0)
+                pen += LENGTH_SHARE_COST * other / n
         return pen
 
 

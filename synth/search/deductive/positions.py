@@ -17,8 +17,8 @@ CLASS_TOKENS: tuple[tuple[str, float], ...] = (
     (r"[0-9]+", 1.0),           # a number
     (r"[^\W\d_]+", 1.0),        # a word (letters of any script)
     (r"[A-Z][a-z]+", 1.4),      # a capitalised word
-    (r"[A-Z]+", 1.5),           # capitals
-    (r"[a-z]+", 1.5),           # lower-case letters
+    (r"[A-Z]+", 1.7),           # capitals
+    (r"[a-z]+", 1.7),           # lower-case letters
     (r"[^\W_]+", 1.3),          # letters and digits
     (r"\s+", 1.1),              # white space
     (r"[^\s]+", 1.6),           # anything but white space

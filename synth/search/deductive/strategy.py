@@ -152,9 +152,26 @@ def weight(node) -> int:
     return total
 
 
+def data_letters(node) -> int:
+    """Letters and digits of a program's data constants (see ``weight``)."""
+    from synth.dsl.base import Apply, Const
+
+    total = 0
+    stack = [(node, False)]
+    while stack:
+        n, is_format = stack.pop()
+        if isinstance(n, Const) and not is_format and isinstance(n.value, str):
+            total += sum(c.isalnum() for c in n.value)
+        elif isinstance(n, Apply):
+            fmt = _FORMAT_ARGS.get(n.op, ())
+            stack.extend((a, i in fmt) for i, a in enumerate(n.args))
+    return total
+
+
 def occam_check(task: Task, domain: Domain, budget: Budget, node, start: float) -> SearchOutcome | None:
-    """A program of the enumerative search that weighs less than ``node`` (see ``weight``) and is
-    defined wherever ``node`` is on the unlabeled rows, if one is found within
+    """A program of the enumerative search that weighs less than ``node`` (see ``weight``), copies
+    no more letters or digits from the outputs, and is defined wherever ``node`` is on the
+    unlabeled rows, if one is found within
     ``OCCAM_SHARE`` of the time left; else None."""
     from synth.dsl.base import node_size
     from synth.search.enumerative import solve_bottom_up
@@ -170,6 +187,8 @@ def occam_check(task: Task, domain: Domain, budget: Budget, node, start: float) 
     out = solve_bottom_up(task, domain, left)
     if out.status != "solved" or out.node is None or weight(out.node) >= w:
         return None
+    if data_letters(out.node) > data_letters(node):
+        return None  # text copied from the outputs ("A." for two names that start with A)
     for row in unlabeled_rows(task):
         if domain.evaluate(node, row) is not None and domain.evaluate(out.node, row) is None:
             return None
