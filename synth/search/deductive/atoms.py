@@ -64,7 +64,9 @@ def const_cost(text: str) -> float:
     """Constants copied from the outputs generalize worst when they hold letters or digits
     (they are usually data, not format); separators are cheap."""
     alnum = sum(c.isalnum() for c in text)
-    return 1.2 + (1.5 + 1.0 * alnum if alnum else 0.0) + 0.15 * (len(text) - alnum)
+    if not alnum:  # a separator
+        return 0.6 + 0.15 * len(text)
+    return 4.2 + 1.0 * alnum + 0.15 * (len(text) - alnum)
 
 
 def const_atom(text: str, n_rows: int) -> Atom:

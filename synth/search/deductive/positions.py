@@ -28,7 +28,7 @@ LITERAL_COST = 0.9
 #: cost of the k-th occurrence beyond the first (from either end)
 K_COST = 0.25
 #: cost of an absolute position (the k-th character) other than the very start or end
-ABSOLUTE_COST = 3.0
+ABSOLUTE_COST = 4.0
 
 
 _SEPARATOR = re.compile(r"[^\w]*[^\w\s][^\w]*")
