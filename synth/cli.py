@@ -276,8 +276,11 @@ def _solution_text(task, rec: dict[str, Any]) -> str:
                    "with --executor local; one per CPU of the cluster with ray]")
 @_executor_options
 @_budget_options
+@click.option("--top", type=click.IntRange(min=1), default=1, show_default=True,
+              help="strings (deductive strategy): also print up to K-1 other programs that fit the "
+                   "examples but differ on the task's unlabeled rows")
 def solve(files, domain, timeout, strategy, ops, fmt, jobs, executor, address, max_candidates, max_memory_mb,
-          max_size):
+          max_size, top):
     """Find a program for each task in FILES (.json, .jsonl or SyGuS .sl; - reads a JSON task,
     suite or JSONL from standard input).
 
@@ -309,6 +312,8 @@ def solve(files, domain, timeout, strategy, ops, fmt, jobs, executor, address, m
             get_domain(d).resolve_ops(ops)
     _check_strategy_serves(tasks, strategy)
     options = {"max_size": max_size} if max_size else {}
+    if top > 1:
+        options["top"] = top
     cfg = BenchConfig(timeout=timeout, strategy=strategy, jobs=jobs, max_candidates=max_candidates,
                       max_memory_mb=max_memory_mb, options=options, executor=executor, address=address)
     items = [BenchItem(name=f"{i}:{t.name}", group="", task=t) for i, t in enumerate(tasks)]
@@ -384,6 +389,16 @@ def _print_record(task, rec: dict, fmt: str, many: bool, timeout: float) -> None
         click.echo(prefix + _solution_text(task, rec))
         for label, text in (rec.get("also") or {}).items():
             click.echo(f"  {label}: {text}")
+        for i, alt in enumerate(rec.get("alternatives") or [], start=2):
+            shown = ", ".join("(undefined)" if o is None else json.dumps(o, ensure_ascii=False)
+                              for o in alt["outputs"][:5])
+            click.echo(f"  fit {i}: {alt['program']}  (on the unlabeled rows: {shown}"
+                       f"{', ...' if len(alt['outputs']) > 5 else ''})")
+        ask = rec.get("ask")
+        if ask:
+            answers = ["(undefined)" if a is None else json.dumps(a, ensure_ascii=False) for a in ask["answers"]]
+            click.echo(f"  ask about: {json.dumps(ask['input'], ensure_ascii=False)} -> {answers[0]} (answer) "
+                       f"or {answers[1]} (next fit)")
         note = f"solved in {rec['seconds']:.2f} s, {rec['candidates']} candidates, size {rec['size']}"
         if rec.get("test_ok") is False:
             note += "; WARNING: wrong on the task's held-out tests"

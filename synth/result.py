@@ -32,6 +32,19 @@ class Result:
         return self.status == "solved"
 
     @property
+    def alternatives(self) -> list[dict[str, Any]]:
+        """Other programs that fit the examples but differ on the task's unlabeled rows, cheapest
+        first (``solve(..., top=K)`` with the deductive strategy): each ``{"program", "cost",
+        "outputs"}``, the outputs on the unlabeled rows (None where undefined)."""
+        return list(self.stats.get("alternatives") or [])
+
+    @property
+    def ask(self) -> dict[str, Any] | None:
+        """The unlabeled row worth labelling next, where the best fits disagree most:
+        ``{"input": row, "answers": [best program's output, the next fits' ...]}``, or None."""
+        return self.stats.get("ask")
+
+    @property
     def size(self) -> int | None:
         return None if self.program is None else self.program.size
 

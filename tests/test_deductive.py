@@ -152,3 +152,30 @@ def test_deductive_falls_back_to_the_enumerative_search():
     # a length is arithmetic, which no concatenation of pieces produces
     res = _solve([({"s": "alphabet"}, 8), ({"s": "google"}, 6)])
     assert res.solved and res.stats.get("engine") in ("guided", "bottom-up")
+
+
+def test_top_k_alternatives_differ_on_unlabeled_rows_and_ask_names_one():
+    ex = [({"n": "Ada Lovelace"}, "Lovelace")]
+    rows = [{"n": "Grace Brewster Hopper"}, {"n": "Alan Turing"}]
+    res = _solve(ex, rows, top=3)
+    alts = res.alternatives
+    assert len(alts) == 2
+    mine = [res.program.run(r) for r in rows]
+    outs = [mine] + [a["outputs"] for a in alts]
+    assert len({tuple(o) for o in outs}) == 3  # three behaviours, not three spellings of one
+    for a in alts:  # each fits the example
+        assert STRINGS.parse(a["program"], {"n": "String"}).run(ex[0][0]) == "Lovelace"
+    assert res.ask["input"] == rows[0] and res.ask["answers"][0] == mine[0]
+    assert len(set(res.ask["answers"])) > 1
+
+
+def test_cli_top_prints_fits_and_the_question(tmp_path):
+    import json
+    from click.testing import CliRunner
+    from synth.cli import main
+    p = tmp_path / "t.json"
+    p.write_text(json.dumps({"name": "last", "examples": [{"inputs": {"n": "Ada Lovelace"}, "output": "Lovelace"}],
+                             "inputs": [{"n": "Grace Brewster Hopper"}]}))
+    r = CliRunner().invoke(main, ["solve", str(p), "--top", "2"])
+    assert r.exit_code == 0, r.output
+    assert "fit 2:" in r.stdout and 'ask about: {"n": "Grace Brewster Hopper"} -> "Hopper" (answer)' in r.stdout

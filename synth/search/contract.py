@@ -130,7 +130,10 @@ STRATEGY_TABLE: dict[str, StrategySpec] = {s.name: s for s in (
         Option("seed", "int", 0, "the seed of the sampled states"),
         Option("levels", "int", 4, "clause levels of the candidate space"),
     )),
-    StrategySpec("deductive", "synth.search.deductive:solve_deductive", ("strings",)),
+    StrategySpec("deductive", "synth.search.deductive:solve_deductive", ("strings",), (
+        Option("top", "int", 1, "programs to return: the best and up to top - 1 alternatives that "
+                                "differ on the task's unlabeled rows"),
+    )),
 )}
 
 

@@ -150,3 +150,88 @@ def program_node(path: list[Atom]) -> Node:
     for n in items[1:]:
         node = Apply("CONCATENATE", (node, n))
     return node
+
+
+# ------------------------------------------------------------------------------- alternatives
+
+
+def _step(state: tuple, atom: Atom, outputs: Sequence[str]) -> tuple | None:
+    nxt = list(state)
+    for e in range(len(outputs)):
+        o = atom.outs[e] if atom.outs else atom.key[1]
+        if not outputs[e].startswith(o, state[e]):
+            return None
+        nxt[e] += len(o)
+    return tuple(nxt)
+
+
+def behaviour(path: list[Atom], m: int, n_rows: int) -> tuple:
+    """What a path's program gives on each unlabeled row (None where it is undefined)."""
+    outs = []
+    for row in range(m, n_rows):
+        pieces = []
+        for a in path:
+            o = a.all_outs()[row]
+            if o is None:
+                pieces = None
+                break
+            pieces.append(o)
+        outs.append(None if pieces is None else "".join(pieces))
+    return tuple(outs)
+
+
+def alternatives(finder: AtomFinder, outputs: Sequence[str], ranker: Ranker, path: list[Atom],
+                 k: int) -> list[tuple[list[Atom], float, tuple]]:
+    """Up to ``k`` programs that fit the examples as the cheapest path does but give other
+    outputs on the unlabeled rows, cheapest first: the path with one atom swapped for another
+    that covers the same pieces of every example ("the last word" for "the 2nd word"). Each
+    is (path, cost, outputs on the unlabeled rows); the first is the cheapest path itself."""
+    m, n_rows, d = len(outputs), finder.n_rows, finder.driver
+    states = [(0,) * m]
+    for a in path:
+        states.append(_step(states[-1], a, outputs))
+    best = sum(ranker.cost(a) for a in path)
+    first = behaviour(path, m, n_rows)
+    found = [(path, best, first)]
+    if n_rows == m or k <= 1:
+        return found
+    swaps = []
+    for i, a in enumerate(path):
+        s0, s1 = states[i], states[i + 1]
+        for b in list(finder.at(s0[d])) + _constants(outputs, s0, d, n_rows):
+            if b.key != a.key and _step(s0, b, outputs) == s1:
+                swaps.append((best - ranker.cost(a) + ranker.cost(b), i, b))
+    swaps.sort(key=lambda t: t[0])
+    seen = {first}
+    for cost, i, b in swaps:
+        alt = path[:i] + [b] + path[i + 1:]
+        beh = behaviour(alt, m, n_rows)
+        if beh in seen:
+            continue
+        seen.add(beh)
+        found.append((alt, cost, beh))
+        if len(found) >= k:
+            break
+    return found
+
+
+def question(found: list[tuple[list[Atom], float, tuple]]) -> tuple[int, list] | None:
+    """The unlabeled row worth asking about: the one where the alternatives' outputs differ
+    most (ties: the cheapest alternatives' disagreement first, then the first row), as (row
+    index among the unlabeled rows, the outputs of the alternatives there)."""
+    if len(found) < 2:
+        return None
+    best_row, best_key = None, None
+    n = len(found[0][2])
+    for r in range(n):
+        outs = [f[2][r] for f in found]
+        distinct = len(set(outs))
+        if distinct < 2:
+            continue
+        first_split = next(i for i, o in enumerate(outs) if o != outs[0])
+        key = (-distinct, first_split, r)
+        if best_key is None or key < best_key:
+            best_row, best_key = r, key
+    if best_row is None:
+        return None
+    return best_row, [f[2][best_row] for f in found]

@@ -13,7 +13,7 @@ from synth.search.budget import Budget
 from synth.dsl.base import Const
 from synth.search.deductive.atoms import AtomFinder
 from synth.search.deductive.conditional import deduce_conditional
-from synth.search.deductive.graph import Ranker, cheapest_path, program_node
+from synth.search.deductive.graph import Ranker, alternatives, cheapest_path, program_node, question
 from synth.search.deductive.scope import applies
 from synth.task import Task
 
@@ -35,11 +35,16 @@ def unlabeled_rows(task: Task) -> list[dict[str, Any]]:
     return rows
 
 
-def deduce(task: Task, domain: Domain, stop_at: float | None, max_candidates: int | None):
+def deduce(task: Task, domain: Domain, stop_at: float | None, max_candidates: int | None,
+           top: int = 1, extra: dict | None = None):
     """The cheapest program the deductive search finds for the task (a node) or None, and the
     number of edges it tried: one concatenation of atoms if one fits every example, else a
-    conditional over two groups of examples."""
+    conditional over two groups of examples. With ``extra`` (a dict) and unlabeled rows, it
+    also gets ``alternatives`` (up to ``top - 1`` other programs that fit, differing on some
+    unlabeled row, cheapest first, each with its outputs there) and ``ask`` (the unlabeled row
+    where the best few differ most, with their answers)."""
     tried = [0]
+    top_level: list = []
 
     def expired() -> bool:
         return (stop_at is not None and time.perf_counter() >= stop_at) or deadline.expired()
@@ -59,10 +64,13 @@ def deduce(task: Task, domain: Domain, stop_at: float | None, max_candidates: in
         tried[0] += n
         if path is None:
             return None
+        top_level.append((finder, ranker, outputs, path))
         return program_node(path), sum(ranker.cost(a) for a in path)
 
     unlabeled = unlabeled_rows(task)
     found = solve(task.examples, unlabeled)
+    if found is not None and extra is not None and unlabeled:
+        _alternatives(domain, task, unlabeled, *top_level[0], max(top, 3), top, extra)
     if found is None and not expired():
         found = deduce_conditional(task.examples, unlabeled, solve, expired)
     if found is None:
@@ -74,7 +82,23 @@ def deduce(task: Task, domain: Domain, stop_at: float | None, max_candidates: in
     return node, tried[0]
 
 
-def solve_deductive(task: Task, domain: Domain, budget: Budget) -> SearchOutcome:
+def _alternatives(domain, task, unlabeled, finder, ranker, outputs, path, k, top, extra) -> None:
+    """Fill ``extra`` with the ``alternatives`` and the ``ask`` of ``deduce``."""
+    found = alternatives(finder, outputs, ranker, path, k)
+    alts = []
+    for p, cost, beh in found[1:top]:
+        node = program_node(p)
+        if all(domain.evaluate(node, e.inputs) == e.output for e in task.examples):
+            alts.append({"program": domain.format(node), "cost": round(cost, 3), "outputs": list(beh)})
+    if top > 1:
+        extra["alternatives"] = alts
+    q = question(found)
+    if q is not None:
+        row, answers = q
+        extra["ask"] = {"input": unlabeled[row], "answers": answers}
+
+
+def solve_deductive(task: Task, domain: Domain, budget: Budget, top: int = 1) -> SearchOutcome:
     """Top-down first (at most ``DEDUCTIVE_SHARE`` of the time). A program it finds is checked
     against the smaller programs of the enumerative search (Occam's razor across the two:
     ``LOWER(TRIM(s))`` beats a pair of token positions); with no program, the domain's
@@ -82,9 +106,10 @@ def solve_deductive(task: Task, domain: Domain, budget: Budget) -> SearchOutcome
     the program."""
     start = time.perf_counter()
     node, tried = None, 0
+    found: dict = {}
     if applies(task):
         stop_at = None if budget.timeout is None else start + DEDUCTIVE_SHARE * budget.timeout
-        node, tried = deduce(task, domain, stop_at, budget.max_candidates)
+        node, tried = deduce(task, domain, stop_at, budget.max_candidates, top, found)
     if node is not None:
         smaller = occam_check(task, domain, budget, node, start)
         if smaller is not None:
@@ -92,7 +117,7 @@ def solve_deductive(task: Task, domain: Domain, budget: Budget) -> SearchOutcome
             smaller.extra = {**smaller.extra, "engine": "bottom-up"}
             return smaller
         return SearchOutcome(status="solved", node=node, candidates=tried,
-                             seconds=time.perf_counter() - start, extra={"engine": "deductive"})
+                             seconds=time.perf_counter() - start, extra={"engine": "deductive", **found})
     from synth.search import get_strategy
     name = fallback_strategy(task, domain)
     left = _left(budget, start, tried)
