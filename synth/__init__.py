@@ -14,6 +14,7 @@ from synth.errors import (EvaluationError, InconsistentExamples, InvalidArgument
                           InvalidTask, NoProgramInDSL, ProgramSyntaxError, SynthError,
                           SynthesisTimeout, UnknownDomain, UnknownOp, VerificationUnknown)
 from synth.result import Result
+from synth.session import Prediction, Session
 from synth.search.budget import Budget
 from synth.task import Example, Task
 
@@ -21,6 +22,6 @@ __version__ = "0.1.0"
 
 __all__ = ["Budget", "EvaluationError", "Example", "InconsistentExamples", "InvalidArgument",
            "InvalidBudget", "InvalidTask",
-           "NoProgramInDSL", "Program", "ProgramSyntaxError", "Result", "SynthError",
+           "NoProgramInDSL", "Prediction", "Program", "ProgramSyntaxError", "Result", "Session", "SynthError",
            "SynthesisTimeout", "Task", "UnknownDomain", "UnknownOp", "VerificationUnknown",
            "available_domains", "fits", "get_domain", "load_tasks", "solve", "solve_many", "synthesize"]

@@ -31,7 +31,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("synth.api",),
     # 7: running many tasks (bench, the executors that run them in worker processes, the ExeDec
     # report) and training (data generation runs searches)
-    ("synth.bench", "synth.executors", "synth.exedec.report", "synth.training"),
+    ("synth.bench", "synth.executors", "synth.exedec.report", "synth.training", "synth.session"),
     # 8: command lines
     ("synth.cli", "synth.cli_train", "synth.exedec.__main__"),
     # 9: the package facade ``import synth``

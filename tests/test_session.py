@@ -1,0 +1,50 @@
+"""synth.Session: step-by-step learning with alternatives, a question, and predictions."""
+import pytest
+
+import synth
+from synth import Session
+
+
+def _session(**kw):
+    kw.setdefault("timeout", None)
+    kw.setdefault("max_candidates", 2_000_000)
+    return Session(domain="strings", **kw)
+
+
+def test_adding_an_example_changes_the_answer():
+    s = _session()
+    s.add_example({"n": "Ada Lovelace"}, "Lovelace")
+    s.add_inputs([{"n": "Grace Brewster Hopper"}, {"n": "Alan Turing"}])
+    assert s.learn().solved
+    row = s.ask()
+    assert row == {"n": "Grace Brewster Hopper"}  # the row where the fits differ
+    preds = s.predict([{"n": "Grace Brewster Hopper"}, {"n": "Alan Turing"}])
+    assert preds[0].status == "unsure" and preds[1].status == "sure" and preds[1].output == "Turing"
+    before = s.predict([row])[0].output
+    # the user answers the question; the session relearns
+    s.add_example(row, "Brewster" if before != "Brewster" else "Hopper")
+    s.learn()
+    assert s.predict([row])[0].output != before
+    assert len(s.top(2)) >= 1 and all(isinstance(p, synth.Program) for p in s.top(2))
+
+
+def test_failed_rows_and_typed_errors():
+    s = _session()
+    with pytest.raises(synth.InvalidTask, match="no examples"):
+        s.learn()
+    with pytest.raises(synth.InvalidArgument):
+        s.add_example("not a dict", "x")
+    with pytest.raises(synth.InvalidArgument):
+        s.add_inputs({"n": "a row, not a list"})
+    with pytest.raises(synth.UnknownDomain):
+        Session(domain="nope")
+    with pytest.raises(synth.InvalidArgument):
+        Session(top=0)
+    s.add_example({"c": "ab-12"}, "12")
+    s.add_inputs([{"c": "cd-7"}, {"c": "none"}])
+    s.learn()
+    preds = s.predict([{"c": "cd-7"}, {"c": "none"}])
+    assert preds[0].output == "7" and preds[1].status == "failed"
+    with pytest.raises(synth.InvalidArgument, match="lacks the input"):
+        s.predict([{"x": "1"}])
+    assert s.get_params()["domain"] == "strings"
