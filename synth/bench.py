@@ -86,7 +86,7 @@ class BenchConfig:
         return self.timeout * (self.max_rows if self.protocol else 1)
 
 
-PROTOCOLS = ("first-wrong",)
+PROTOCOLS = ("first-wrong", "ask")
 
 
 def examples_needed_record(task: Task, cfg: BenchConfig) -> dict[str, Any]:
@@ -96,7 +96,8 @@ def examples_needed_record(task: Task, cfg: BenchConfig) -> dict[str, Any]:
     record is the last solve's, with ``examples_needed`` (None: not learned within the rows)
     and ``status`` solved / ``test_ok`` true only when every row came out right. The rows not
     given are the task's unlabeled ``inputs`` where the task has any (a spreadsheet column's
-    other rows), else none."""
+    other rows), else none. With ``cfg.protocol == "ask"`` the next row is the one synth asks
+    about (``Result.ask``) where it asks, else the first wrong row."""
     from synth.api import solve
     from synth.dsl.base import ERROR
 
@@ -125,7 +126,11 @@ def examples_needed_record(task: Task, cfg: BenchConfig) -> dict[str, Any]:
                 return rec
         if len(given) >= cfg.max_rows or not wrong:
             break
-        given.append(wrong[0])
+        nxt = wrong[0]
+        ask = rec.get("ask") if cfg.protocol == "ask" else None
+        if ask:
+            nxt = next((i for i in rest if rows[i].inputs == ask["input"]), nxt)
+        given.append(nxt)
     rec.update(examples_needed=None, seconds=round(seconds, 4), rows=len(rows),
                status="solved" if rec.get("status") == "solved" else rec.get("status"), test_ok=False)
     return rec

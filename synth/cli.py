@@ -632,11 +632,14 @@ EXEDEC_SPLITS = ("NONE", "LENGTH_GENERALIZATION", "COMPOSE_DIFFERENT_CONCEPTS", 
 @click.option("--interactive", is_flag=True,
               help="the examples-needed protocol: start from the first row, add the first wrong row, "
                    "relearn, up to --max-rows examples; reports the mean number of examples")
+@click.option("--ask", "ask_next", is_flag=True,
+              help="with --interactive: add the row synth asks about (where its best programs differ) "
+                   "instead of the first wrong row")
 @click.option("--max-rows", type=click.IntRange(min=1), default=5, show_default=True,
               help="with --interactive: most rows given as examples")
 @click.option("--by-tag", is_flag=True, help="also summarize by feature tag (the tasks' comma-separated descriptions)")
 def bench(suites, timeout, strategy, jobs, executor, address, limit, out_dir, resume, domain, split, ops,
-          max_candidates, n_examples, tests_as_inputs, interactive, max_rows, by_tag):
+          max_candidates, n_examples, tests_as_inputs, interactive, ask_next, max_rows, by_tag):
     """Solve every task of SUITES (task files, folders of them, or 'exedec'), record and summarize.
 
     Each task runs in a worker process with a hard time limit: processes on this machine
@@ -647,6 +650,8 @@ def bench(suites, timeout, strategy, jobs, executor, address, limit, out_dir, re
     from synth.bench import BenchConfig, Interrupted, cactus_plot, print_summary, summarize
 
     _check_strategy_name(strategy)
+    if ask_next and not interactive:
+        raise click.UsageError("--ask chooses the next row of --interactive; give both")
     if executor == "local" and jobs is None:
         jobs = 1
     pool = _make_executor(executor, jobs, address)
@@ -658,7 +663,8 @@ def bench(suites, timeout, strategy, jobs, executor, address, limit, out_dir, re
                 _reshape_rows(it.task, n_examples, tests_as_inputs)
     _check_domains([it.task for _, items in runs for it in items if it.task is not None], strategy)
     cfg = BenchConfig(timeout=timeout, strategy=strategy, jobs=jobs, max_candidates=max_candidates,
-                      executor=executor, address=address, protocol="first-wrong" if interactive else None,
+                      executor=executor, address=address,
+                      protocol=("ask" if ask_next else "first-wrong") if interactive else None,
                       max_rows=max_rows)
     all_records: list[dict] = []
     label = "-".join(r[0] for r in runs) if len(runs) <= 3 else f"{runs[0][0]}-and-{len(runs) - 1}-more"

@@ -257,6 +257,10 @@ def test_ranges_with_shift():
     assert fmt("2024-05-17", ISO, "{mmm}-{mmm}", "floor 3 month") == "Apr-Apr"
     q = [fmt("2024-05-17", ISO, "{mmm} {yyyy}", "floor 3 month", k) for k in (-1, 0, 1, 2)]
     assert q == ["Jan 2024", "Apr 2024", "Jul 2024", "Oct 2024"]
+    # a shift of another size than the grid: quarter hours around the nearest half hour
+    around = [fmt("23:48", "{H}:{nn}", "{h}:{nn}{AM}", "round 30 min by 15 min", k) for k in (-1, 1)]
+    assert around == ["11:45PM", "12:15AM"]
+    assert fmt("2024-05-17", ISO, "{mmm}", "floor 1 month by 15 min", 1) is None
 
 
 _DATETIMES = st.datetimes(min_value=dt.datetime(1930, 1, 1), max_value=dt.datetime(2029, 12, 31))
@@ -264,13 +268,16 @@ _DATETIMES = st.datetimes(min_value=dt.datetime(1930, 1, 1), max_value=dt.dateti
 
 def _oracle_round(t: dt.datetime, step: str, shift: int) -> dt.datetime:
     """Rounding computed with datetime arithmetic, for grids that divide days/months/years."""
-    mode, n, unit = step.split()
+    parts = step.split()
+    mode, n, unit = parts[:3]
     n = int(n)
     if unit in ("sec", "min", "hour"):
         size = dt.timedelta(seconds=n * {"sec": 1, "min": 60, "hour": 3600}[unit])
+        by = size if len(parts) == 3 else \
+            dt.timedelta(seconds=int(parts[4]) * {"sec": 1, "min": 60, "hour": 3600}[parts[5]])
         lo = t - (t - dt.datetime.min) % size
         hi = lo + size
-        step_of = lambda x, k: x + k * size  # noqa: E731
+        step_of = lambda x, k: x + k * by  # noqa: E731
     elif unit == "day":
         assert n == 1
         lo = dt.datetime(t.year, t.month, t.day)
@@ -437,7 +444,7 @@ def test_input_patterns_list():
         assert p in INPUT_PATTERNS, p
     for p in INPUT_PATTERNS:
         assert pattern_pieces(p) is not None and "|" not in p
-    assert 1 <= len(STEPS) <= 40 and STEPS[0] == "" and len(set(STEPS)) == len(STEPS)
+    assert 1 <= len(STEPS) <= 50 and STEPS[0] == "" and len(set(STEPS)) == len(STEPS)
     v = DateValue(2024, 3, 5, 3600)
     assert all(round_value(v, s, 1) is not None for s in STEPS[1:])
 

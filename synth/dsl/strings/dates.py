@@ -403,16 +403,25 @@ def _dt_format(v, pattern):
 
 def _dt_round(v, step, shift):
     """A value moved to the grid of ``step`` ("floor 15 min") and then ``shift`` steps on, or
-    None (bad step, missing parts, out of range); step "" leaves it (shift must be 0)."""
+    None (bad step, missing parts, out of range); step "" leaves it (shift must be 0). A time
+    step may name the size of the shift: "round 30 min by 15 min" moves ``shift`` quarter hours
+    from the nearest half hour."""
     import datetime
 
     parts = step.split()
     if not parts:
         return v if shift == 0 else None
+    by = None
+    if len(parts) == 6 and parts[3] == "by" and parts[5] in ("sec", "min", "hour") \
+            and parts[4].isascii() and parts[4].isdigit() and int(parts[4]) >= 1:
+        by = int(parts[4]) * (1 if parts[5] == "sec" else 60 if parts[5] == "min" else 3600)
+        parts = parts[:3]
     if len(parts) != 3 or parts[0] not in ("floor", "ceil", "round") \
             or not (parts[1].isascii() and parts[1].isdigit()) or int(parts[1]) < 1:
         return None
     mode, n, unit = parts[0], int(parts[1]), parts[2]
+    if by is not None and unit not in ("sec", "min", "hour"):
+        return None
     y, m, d, secs = v
     s = secs or 0
 
@@ -429,7 +438,7 @@ def _dt_round(v, step, shift):
             return None
         size = n * (1 if unit == "sec" else 60 if unit == "min" else 3600)
         lo = secs // size * size
-        carry, t = divmod(pick(secs, lo, min(lo + size, 86400)) + shift * size, 86400)
+        carry, t = divmod(pick(secs, lo, min(lo + size, 86400)) + shift * (by or size), 86400)
         if carry:
             if full:
                 o = _dt_ordinal(y, m, d) + carry
@@ -611,7 +620,9 @@ STEPS: list[str] = [""] + [f"floor {s}" for s in (
     "10 year")] + [f"round {s}" for s in (
         "1 hour", "30 min", "15 min", "10 min", "5 min", "1 min", "1 day", "1 month", "1 year")] \
     + [f"ceil {s}" for s in ("1 hour", "30 min", "15 min", "10 min", "5 min", "2 hour", "1 day",
-                             "1 week", "1 month", "3 month")]
+                             "1 week", "1 month", "3 month")] \
+    + [f"{mode} {s}" for mode in ("round", "floor") for s in ("30 min by 15 min", "1 hour by 30 min",
+                                                              "1 hour by 15 min", "2 hour by 1 hour")]
 
 
 def _tuple(value: DateValue | tuple) -> tuple:
