@@ -514,20 +514,33 @@ def dsl_show(domain):
 # ---------------------------------------------------------------------------------------- fill
 @main.command()
 @click.argument("csv_file", type=click.Path(dir_okay=False))
-@click.option("--output", "column", required=True, help="the column to fill")
+@click.option("--column", "column", default=None, help="the column to fill (required)")
+@click.option("--output", "old_column", default=None, hidden=True)  # the old name of --column
 @click.option("--inputs", default=None, help="comma list of input columns (default: every other column)")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True)
 @click.option("--ops", default=None, help="restrict ops (op-set name or comma list)")
 @click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False), default=None,
               help="write the filled table here (default: standard output)")
-def fill(csv_file, column, inputs, timeout, ops, out_path):
-    """Fill the empty cells of a CSV column from the rows where it is filled (strings domain)."""
+@click.option("--preview", is_flag=True,
+              help="print each row to fill with its value and status (filled, unsure, failed) instead of the table")
+@click.option("--interactive", is_flag=True,
+              help="ask for the output of the row worth asking about, relearn, and repeat until no row is unsure")
+@click.option("--fill-unsure", is_flag=True, help="also write the values of unsure rows")
+def fill(csv_file, column, old_column, inputs, timeout, ops, out_path, preview, interactive, fill_unsure):
+    """Fill the empty cells of a CSV column from the rows where it is filled (strings domain).
+
+    Each row to fill is filled (the best programs agree on it), unsure (they differ: left empty
+    unless --fill-unsure) or failed (no output). Unsure and failed rows are named by CSV line
+    and make the exit status 1.
+    """
     import csv
 
-    from synth.api import solve
     from synth.errors import InvalidTask
-    from synth.task import Task
+    from synth.session import Session
 
+    column = column or old_column
+    if column is None:
+        raise click.UsageError("name the column to fill with --column")
     path = Path(csv_file)
     if not path.exists():
         raise InvalidTask(f"{path}: no such file")
@@ -543,43 +556,96 @@ def fill(csv_file, column, inputs, timeout, ops, out_path):
         if n not in header:
             raise InvalidTask(f"{path}: no input column {n!r}")
     safe = _input_names(names)
-    filled = [r for r in rows if (r[column] or "").strip()]
-    empty = [r for r in rows if not (r[column] or "").strip()]
-    if not filled:
+    lines = {id(r): i for i, r in enumerate(rows, start=2)}  # line 1 is the header
+
+    def cells(r):
+        return {safe[n]: r[n] or "" for n in names}
+
+    def given(r):
+        return bool((r[column] or "").strip())
+
+    if not any(given(r) for r in rows):
         raise InvalidTask(f"{path}: column {column!r} has no filled cells to learn from")
-    task = Task.from_examples([({safe[n]: r[n] or "" for n in names}, r[column]) for r in filled],
-                              name=f"fill {column}", domain="strings",
-                              **({"ops": ops} if ops else {}))
+    session = Session(domain="strings", timeout=timeout, top=3, ops=ops)
+    for r in rows:
+        if given(r):
+            session.add_example(cells(r), r[column])
     # the rows to fill are the column's unlabeled rows: the ranking prefers a program that
-    # reads them the way it reads the examples
-    task.inputs = [{safe[n]: r[n] or "" for n in names} for r in empty]
-    res = solve(task, timeout=timeout)
-    if not res.solved:
-        click.echo(f"synth: fill {column}: {_failure_message(res.to_record(), timeout)}", err=True)
-        sys.exit(1)
+    # reads them the way it reads the examples, and the alternatives are told apart on them
+    session.add_inputs([cells(r) for r in rows if not given(r)])
+    while True:
+        res = session.learn()
+        if not res.solved:
+            click.echo(f"synth: fill {column}: {_failure_message(res.to_record(), timeout)}", err=True)
+            sys.exit(1)
+        todo = [r for r in rows if not given(r)]
+        preds = dict(zip(map(id, todo), session.predict([cells(r) for r in todo])))
+        unsure = [r for r in todo if preds[id(r)].status == "unsure"]
+        if not (interactive and unsure):
+            break
+        ask = session.ask()
+        r = next((r for r in unsure if cells(r) == ask), unsure[0])
+        p = preds[id(r)]
+        shown = ", ".join(f"{n}={r[n]!r}" for n in names)
+        options = " or ".join(_distinct_values((p.output,) + p.others))
+        answer = click.prompt(f"line {lines[id(r)]} ({shown}): {options}? type its {column} "
+                              f"(Enter: {json.dumps(p.output, ensure_ascii=False)}; q: stop asking)",
+                              default=p.output, show_default=False, err=True)
+        if answer.strip().lower() == "q":
+            break
+        r[column] = answer
+        session.add_example(cells(r), answer)
     click.echo(f"{column} = {res.program}", err=True)
-    failed = []
-    for line, r in enumerate(rows, start=2):  # line 1 is the header
-        if (r[column] or "").strip():
+    status: dict[int, str] = {}
+    for r in rows:
+        if given(r):
             continue
-        out = res.program.run({safe[n]: r[n] or "" for n in names})
-        if out is None:
-            failed.append(line)
-        else:
-            r[column] = out
-    target = open(out_path, "w", newline="", encoding="utf-8") if out_path else sys.stdout
-    try:
-        w = csv.DictWriter(target, fieldnames=header, lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
-    finally:
-        if out_path:
-            target.close()
-    if failed:
-        shown = ", ".join(map(str, failed[:10])) + (f" and {len(failed) - 10} more" if len(failed) > 10 else "")
-        click.echo(f"synth: fill {column}: the program is undefined on {len(failed)} row(s), left empty "
-                   f"(CSV line{'s' if len(failed) > 1 else ''} {shown})", err=True)
+        p = preds[id(r)]
+        status[id(r)] = p.status
+        if p.status == "filled" or p.status == "sure" or (p.status == "unsure" and fill_unsure):
+            r[column] = p.output
+    if preview:
+        for r in rows:
+            st = status.get(id(r), "given")
+            st = "filled" if st == "sure" else st
+            value = "" if r[column] is None else r[column]
+            shown = ", ".join(f"{n}={r[n]!r}" for n in names)
+            extra = ""
+            if st == "unsure":
+                p = preds[id(r)]
+                extra = "  (or " + " or ".join(_distinct_values(p.others, p.output)) + ")"
+                value = p.output
+            click.echo(f"line {lines[id(r)]:>4}  {st:<7} {json.dumps(value, ensure_ascii=False)}  <- {shown}{extra}")
+    else:
+        target = open(out_path, "w", newline="", encoding="utf-8") if out_path else sys.stdout
+        try:
+            w = csv.DictWriter(target, fieldnames=header, lineterminator="\n")
+            w.writeheader()
+            w.writerows(rows)
+        finally:
+            if out_path:
+                target.close()
+    bad = False
+    for kind, what in (("unsure", "the best programs differ on"), ("failed", "the program is undefined on")):
+        ls = [lines[i] for i, st in status.items() if st == kind]
+        if ls:
+            bad = True
+            shown = ", ".join(map(str, ls[:10])) + (f" and {len(ls) - 10} more" if len(ls) > 10 else "")
+            left = "filled anyway (--fill-unsure)" if kind == "unsure" and fill_unsure else "left empty"
+            click.echo(f"synth: fill {column}: {what} {len(ls)} row(s), {left} "
+                       f"(CSV line{'s' if len(ls) > 1 else ''} {shown})", err=True)
+    if bad:
         sys.exit(1)
+
+
+def _distinct_values(values, but=object()) -> list[str]:
+    """Each value once, as JSON (undefined for None), leaving out ``but``."""
+    out: list[str] = []
+    for v in values:
+        text = "undefined" if v is None else json.dumps(v, ensure_ascii=False)
+        if v != but and text not in out:
+            out.append(text)
+    return out
 
 
 def _input_names(names: list[str]) -> dict[str, str]:
@@ -626,7 +692,8 @@ EXEDEC_SPLITS = ("NONE", "LENGTH_GENERALIZATION", "COMPOSE_DIFFERENT_CONCEPTS", 
 @click.option("--max-candidates", type=click.IntRange(min=1), default=None,
               help="candidate budget per task (e.g. 50000, CrossBeam's convention)")
 @click.option("--examples", "n_examples", type=click.IntRange(min=1), default=None,
-              help="give each task its first N rows (examples, then tests) as examples, the rest as tests")
+              help="give each task its first N rows (examples, then tests) as examples, the rest as tests "
+                   "(at least one row is kept as a test)")
 @click.option("--tests-as-inputs", is_flag=True,
               help="give each task its tests' inputs as unlabeled rows (a spreadsheet column's other rows)")
 @click.option("--interactive", is_flag=True,
@@ -701,9 +768,10 @@ def _reshape_rows(task, n_examples, tests_as_inputs) -> None:
     """``--examples N`` and ``--tests-as-inputs`` on one example-based task (others untouched)."""
     if not task.examples:
         return
-    if n_examples is not None:
+    if n_examples is not None:  # at most N, leaving at least one row held out when there are 2+
         rows = list(task.examples) + list(task.tests)
-        task.examples, task.tests = rows[:n_examples], rows[n_examples:]
+        k = max(1, min(n_examples, len(rows) - 1))
+        task.examples, task.tests = rows[:k], rows[k:]
     if tests_as_inputs:
         task.inputs = [dict(e.inputs) for e in task.tests]
 

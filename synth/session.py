@@ -41,7 +41,7 @@ class Session:
     """
 
     def __init__(self, domain: str = "strings", timeout: float | None = 5.0, top: int = 3,
-                 strategy: str = "auto", **budget: Any):
+                 strategy: str = "auto", ops: Any = None, **budget: Any):
         get_domain(domain)  # UnknownDomain names the valid ones
         if not isinstance(top, int) or isinstance(top, bool) or top < 1:
             raise InvalidArgument(f"top must be a positive integer, got {top!r}")
@@ -49,6 +49,7 @@ class Session:
         self.timeout = timeout
         self.top_k = top
         self.strategy = strategy
+        self.ops = ops
         self.budget = dict(budget)
         self.examples: list[tuple[dict[str, Any], Any]] = []
         self.inputs: list[dict[str, Any]] = []
@@ -56,7 +57,7 @@ class Session:
 
     def get_params(self) -> dict[str, Any]:
         return {"domain": self.domain, "timeout": self.timeout, "top": self.top_k,
-                "strategy": self.strategy, **self.budget}
+                "strategy": self.strategy, "ops": self.ops, **self.budget}
 
     # -- data --------------------------------------------------------------------------------
     def add_example(self, inputs: Mapping[str, Any], output: Any) -> None:
@@ -85,6 +86,8 @@ class Session:
         d = {"name": "session", "domain": self.domain,
              "examples": [{"inputs": i, "output": o} for i, o in self.examples],
              "inputs": [r for r in self.inputs if r not in labelled]}
+        if self.ops is not None:
+            d["ops"] = self.ops
         return Task.from_dict(d)
 
     # -- learning ----------------------------------------------------------------------------

@@ -131,27 +131,27 @@ def test_bench_hard_kill(monkeypatch, tmp_path):
 def test_fill_csv(tmp_path):
     p = tmp_path / "t.csv"
     p.write_text("name,first\nJane Doe,Jane\nAl Bo,Al\nMark Twain,\nGrace Hopper,\n")
-    r = run("fill", str(p), "--output", "first")
+    r = run("fill", str(p), "--column", "first")
     assert r.exit_code == 0, r.output
     lines = r.stdout.strip().splitlines()
     assert lines[3] == "Mark Twain,Mark" and lines[4] == "Grace Hopper,Grace"
     assert run("fill", str(p), "--output", "nope").exit_code == 2
     q = tmp_path / "e.csv"
     q.write_text("a,b\nx,\n")
-    r = run("fill", str(q), "--output", "b")
+    r = run("fill", str(q), "--column", "b")
     assert r.exit_code == 2 and "no filled cells" in r.stderr
 
 
 def test_fill_reads_the_column_and_names_rows_it_cannot_fill(tmp_path):
     p = tmp_path / "t.csv"
     p.write_text("full name,last\nJohn Smith,Smith\nAda Lovelace,\nGrace Brewster Hopper,\nX,\n")
-    r = run("fill", str(p), "--output", "last", "--timeout", "10")
+    r = run("fill", str(p), "--column", "last", "--timeout", "10", "--fill-unsure")
     lines = r.stdout.strip().splitlines()
     assert lines[2] == "Ada Lovelace,Lovelace" and lines[3] == "Grace Brewster Hopper,Hopper"
     assert "full_name" in r.stderr  # the header, not col0
     q = tmp_path / "u.csv"
     q.write_text("code,num\nab-12,12\ncd-7,\nnone,\n")
-    r = run("fill", str(q), "--output", "num", "--timeout", "10")
+    r = run("fill", str(q), "--column", "num", "--timeout", "10")
     assert r.exit_code == 1 and "(CSV line 4)" in r.stderr, r.stderr
     assert r.stdout.strip().splitlines()[2] == "cd-7,7"
 
@@ -361,3 +361,41 @@ def test_solved_but_wrong_on_held_out_tests_exits_1(tmp_path):
     res = CliRunner().invoke(main, ["solve", str(path), "--max-candidates", "100000"])
     assert res.exit_code == 1, res.output
     assert "wrong on the task's held-out tests" in res.output
+
+
+def test_fill_preview_names_unsure_rows(tmp_path):
+    p = tmp_path / "g.csv"
+    p.write_text("full name,last\nAda Lovelace,Lovelace\nGrace Brewster Hopper,\nAlan Turing,\n")
+    r = run("fill", str(p), "--column", "last", "--preview", "--timeout", "10")
+    assert r.exit_code == 1
+    out = r.stdout.splitlines()
+    assert out[0].startswith("line    2  given") and out[1].startswith("line    3  unsure")
+    assert out[2].startswith('line    4  filled  "Turing"')
+    assert "differ on 1 row(s), left empty (CSV line 3)" in r.stderr
+    r = run("fill", str(p), "--column", "last", "--timeout", "10", "--fill-unsure")
+    assert r.stdout.splitlines()[2] in ("Grace Brewster Hopper,Hopper", "Grace Brewster Hopper,Brewster")
+    assert run("fill", str(p), "--timeout", "10").exit_code == 2  # no --column
+
+
+def test_fill_interactive_in_a_terminal(tmp_path):
+    """The whole loop in a pseudo-terminal: synth asks about the row where its programs differ,
+    the user types the answer, synth relearns and fills the rest."""
+    import sys
+    from pathlib import Path
+
+    pexpect = pytest.importorskip("pexpect")
+    p = tmp_path / "g.csv"
+    p.write_text("full name,last\nAda Lovelace,Lovelace\nGrace Brewster Hopper,\nAlan Turing,\n"
+                 "Edsger Wybe Dijkstra,\n")
+    exe = Path(sys.executable).with_name("synth")
+    child = pexpect.spawn(str(exe), ["fill", str(p), "--column", "last", "--interactive",
+                                     "--timeout", "10"], encoding="utf-8", timeout=120)
+    child.expect(r"line [35] \(full name='(Grace Brewster Hopper|Edsger Wybe Dijkstra)'\)")
+    asked = child.match.group(1)
+    child.expect(r"\? type its last")
+    child.sendline(asked.split()[-1])
+    child.expect(pexpect.EOF)
+    child.close()
+    text = child.before
+    assert child.exitstatus == 0, text
+    assert "Edsger Wybe Dijkstra,Dijkstra" in text and "Grace Brewster Hopper,Hopper" in text
