@@ -522,6 +522,7 @@ def _dt_patterns():
     numeric += ["{yyyy}{mm}{dd}", "{mm}{dd}{yyyy}", "{dd}{mm}{yyyy}"]
     # {mmm} parses abbreviations and full names alike (with an optional "."), as do {ddd}
     named = ["{mmm} {d}, {yyyy}", "{mmm} {d} {yyyy}", "{d} {mmm} {yyyy}", "{d} {mmm}, {yyyy}",
+             "{d}. {mmm} {yyyy}",
              "{d}-{mmm}-{yyyy}", "{d}-{mmm}-{yy}", "{d}/{mmm}/{yyyy}", "{d} {mmm} {yy}",
              "{mmm}-{d}-{yyyy}", "{yyyy}-{mmm}-{d}", "{d}{mmm}{yyyy}", "{mmm} {do}, {yyyy}",
              "{mmm} {do} {yyyy}", "{do} {mmm} {yyyy}", "{do} of {mmm} {yyyy}",

@@ -32,7 +32,7 @@ def numtext_parse(text):
       are fine (``007`` = 7, ``03.3`` = 3.3);
     * thousands separators ``,`` only between groups of exactly three digits in the integer
       part: ``1,234,567.5`` is accepted, ``1,23`` and ``12,34`` are not;
-    * an optional exponent of at most two digits: ``1.5e3``, ``2E-02``;
+    * an optional exponent of at most two digits (after an optional leading zero): ``1.5e3``, ``2E-02``, ``5.58E-001``;
     * one optional sign: a leading ``-``, ``+`` or ``\u2212`` (before or after a leading
       currency symbol: ``-$5``, ``$-5``), or a trailing ``-`` (``12.50-``);
     * accounting parentheses for negatives: ``(12.50)`` = -12.5 (no other sign then);
@@ -48,8 +48,8 @@ def numtext_parse(text):
         import re
 
         body = re.compile(
-            r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]{1,2})?"
-            r"|\.[0-9]+(?:[eE][-+]?[0-9]{1,2})?"
+            r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?(?:[eE][-+]?0?[0-9]{1,2})?"
+            r"|\.[0-9]+(?:[eE][-+]?0?[0-9]{1,2})?"
         ).fullmatch
         st = numtext_parse._state = (body, {}, decimal.Decimal, decimal.Context(prec=1000))
     body, cache, Decimal, ctx = st
@@ -323,7 +323,7 @@ def numtext(text, out_format, step, shift):
 
     Parsing (``numtext_parse``): surrounding whitespace; digits with an optional ``.``
     (``12``, ``12.5``, ``.5``, leading zeros fine); ``,`` thousands separators only between
-    groups of three digits (``1,234`` yes, ``1,23`` no); an optional exponent of at most two
+    groups of three digits (``1,234`` yes, ``1,23`` no); an optional exponent of at most two (after a leading zero)
     digits (``1.5e3``); one sign: leading ``-``/``+``/``\u2212`` (also after a leading currency
     symbol) or a trailing ``-``; accounting parentheses ``(12.50)`` = -12.5; one currency symbol
     ``$ \u20ac \u00a3 \u00a5 \u20b9`` before or after; a trailing ``%`` divides by 100 (not

@@ -26,8 +26,12 @@ CASES: tuple[tuple[str | None, Callable[[str], str], float], ...] = (
 )
 #: most position-expression groups tried at one cut
 MAX_GROUPS = 10
+#: cost of trimming the spaces around a substring
+TRIM_COST = 0.5
 #: most number tokens tried from each end of a cell
 MAX_NUMBER_K = 4
+#: the token a date is read from inside a longer cell (numeric dates: 1/8/2003, 2024-03-05)
+DATE_TOKEN = r"[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}"
 #: the token a number is read from inside a longer cell (short, so that programs stay readable)
 NUMBER_TOKEN = r"-?[0-9][0-9,]*(?:\.[0-9]+)?"
 
@@ -157,15 +161,26 @@ class AtomFinder:
                     if fn(piece) != want:
                         continue
                     self._substring_atoms(name, col, a, b, case, fn, ccost, atoms)
+                    # the same piece with the spaces around it in the cell, trimmed: the cut
+                    # may then fall at a token on every row ("NE ," and "NE,")
+                    a2, b2 = a, b
+                    while a2 > 0 and text[a2 - 1] == " ":
+                        a2 -= 1
+                    while b2 < len(text) and text[b2] == " ":
+                        b2 += 1
+                    for s2, t2 in {(a2, b), (a, b2), (a2, b2)} - {(a, b)}:
+                        self._substring_atoms(name, col, s2, t2, case, _trimmed(fn), ccost + TRIM_COST,
+                                              atoms, trim=True)
 
-    def _substring_atoms(self, name, col: Column, a: int, b: int, case, fn, ccost, atoms) -> None:
+    def _substring_atoms(self, name, col: Column, a: int, b: int, case, fn, ccost, atoms,
+                         trim: bool = False) -> None:
         d, m = self.driver, self.m
         cells = col.cells
         starts = col.groups_at(d, a)[:MAX_GROUPS]
         ends = col.groups_at(d, b)[:MAX_GROUPS]
         for svec, sexprs in starts:
             for evec, eexprs in ends:
-                key = ("sub", name, svec, evec, case)
+                key = ("sub", name, svec, evec, case, trim)
                 if key in atoms:
                     continue
                 outs = []
@@ -178,30 +193,41 @@ class AtomFinder:
                     outs = tuple(outs)
                     if not self.fits_somewhere(outs):
                         continue
-                    atoms[key] = self._sub_atom(key, name, svec, evec, sexprs, eexprs, case, fn,
-                                                ccost, outs)
+                    atom = atoms[key] = self._sub_atom(key, name, svec, evec, sexprs, eexprs, case,
+                                                       fn, ccost, outs, trim)
+                    if not trim and self.n_rows > m and not any(_padded(o) for o in outs) \
+                            and any(o and _padded(o) for o in atom.all_outs()[m:]):
+                        # spaces at the ends on rows the examples do not show: the trimmed twin
+                        twin = key[:-1] + (True,)
+                        atoms[twin] = self._sub_atom(twin, name, svec, evec, sexprs, eexprs, case,
+                                                     _trimmed(fn), ccost + TRIM_COST, outs, True)
 
-    def _sub_atom(self, key, name, svec, evec, sexprs, eexprs, case, fn, ccost, outs) -> Atom:
+    def _sub_atom(self, key, name, svec, evec, sexprs, eexprs, case, fn, ccost, outs,
+                  trim: bool = False) -> Atom:
         cells = self.columns[name].cells
         s0, e0 = sexprs[0], eexprs[0]
         whole = (s0.before == s0.after == "" and s0.k == 1 and e0.before == e0.after == "" and e0.k == -1)
         tok = _token_pair(sexprs, eexprs)
+        def trimmed(n: Node) -> Node:
+            return Apply("TRIM", (n,)) if trim else n
+
         if whole:
             cost = 0.3 + ccost
 
             def node() -> Node:
-                return _cased(case, _var(name))
+                return _cased(case, trimmed(_var(name)))
         elif tok is not None:
             t, k = tok
             cost = 0.8 + token_cost(t) + K_COST * (abs(k) - 1) + ccost
 
             def node() -> Node:
-                return _cased(case, Apply("TOKEN", (_var(name), Const(t, S), Const(k, I))))
+                return _cased(case, trimmed(Apply("TOKEN", (_var(name), Const(t, S), Const(k, I)))))
         else:
             cost = 1.0 + s0.cost + e0.cost + ccost
 
             def node() -> Node:
-                return _cased(case, Apply("SUBSTR", (_var(name), _pos_node(name, s0), _pos_node(name, e0))))
+                return _cased(case, trimmed(Apply("SUBSTR", (_var(name), _pos_node(name, s0),
+                                                             _pos_node(name, e0)))))
 
         def compute() -> tuple:
             res = []
@@ -272,6 +298,14 @@ class AtomFinder:
         return Atom(key, cost, outs, compute, node)
 
 
+def _padded(s: str) -> bool:
+    return s != "" and (s[0].isspace() or s[-1].isspace())
+
+
+def _trimmed(fn: Callable[[str], str]) -> Callable[[str], str]:
+    return lambda s: fn(_ops.trim(s))
+
+
 def _kth(spans: list, k: int):
     if k > 0:
         return spans[k - 1] if k <= len(spans) else None
@@ -306,21 +340,38 @@ class DateWitness:
             self.dates = None
             return
         self.dates = dates
-        self.covers: dict[str, list[tuple[tuple[str, ...], list]]] = {}
+        #: source (a column, or a column's k-th date-like token) -> its covers, and its node
+        self.covers: dict[Any, list[tuple[tuple[str, ...], list]]] = {}
+        self.source_node: dict[Any, Callable[[], Node]] = {}
         for name, col in finder.columns.items():
-            cv = self._covers(col)
+            cv = self._covers([c.text for c in col.cells])
             if cv:
                 self.covers[name] = cv
+                self.source_node[name] = lambda n=name: _var(n)
+                continue
+            # a date inside longer text ("10/4/2019 and 1/8/2003"): its k-th date-like token
+            for k in (1, 2, -1, -2):
+                texts = []
+                for c in col.cells:
+                    w = _kth(c.spans(DATE_TOKEN), k)
+                    texts.append("" if w is None else c.text[w[0]:w[1]])
+                if any(texts[e] == "" for e in range(finder.m)):
+                    continue
+                cv = self._covers(texts)
+                if cv:
+                    src = (name, k)
+                    self.covers[src] = cv
+                    self.source_node[src] = lambda n=name, k=k: Apply(
+                        "TOKEN", (_var(n), Const(DATE_TOKEN, S), Const(k, I)))
         self._rounded: dict[tuple, list] = {}
 
-    def _covers(self, col: Column) -> list[tuple[tuple[str, ...], list]]:
-        """Input-pattern lists under which every example's cell parses: one per pattern that
+    def _covers(self, texts: list[str]) -> list[tuple[tuple[str, ...], list]]:
+        """Input-pattern lists under which every example's text parses: one per pattern that
         parses the driving example, extended by the first pattern of each row it misses that
         does not read day and month the other way round (so no two rows are read with
         opposite orders); with each row's parsed value."""
         D = self.dates
         m, d = self.f.m, self.f.driver
-        texts = [c.text for c in col.cells]
         per_row = [D.parse_patterns(t) if len(t) <= 64 else [] for t in texts]
         if any(not per_row[e] for e in range(m)):
             return []
@@ -435,7 +486,7 @@ class DateWitness:
                          for v in self._round(name, ci, step, shift))
 
         def node() -> Node:
-            return Apply("DATETEXT", (_var(name), Const("|".join(cover), S), Const(pattern, S),
+            return Apply("DATETEXT", (self.source_node[name](), Const("|".join(cover), S), Const(pattern, S),
                                       Const(step, S), Const(shift, I)))
 
         return Atom(key, cost, outs, compute, node)

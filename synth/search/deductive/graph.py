@@ -26,8 +26,13 @@ LENGTH_SHARE_COST = 2.0
 
 def shape(s: str) -> frozenset:
     """A string's shape: which kinds of character it has (capitals, lower-case letters, digits,
-    white space, other), so "Smith" and "McDonald" share one, "42" and "Smith" do not."""
+    white space, other) and whether it starts or ends with a space, so "Smith" and "McDonald"
+    share one, "42" and "Smith" do not, nor "NE" and "NE "."""
     kinds = set()
+    if s and s[0].isspace():
+        kinds.add("^ ")
+    if s and s[-1].isspace():
+        kinds.add(" $")
     for c in s:
         kinds.add("A" if c.isupper() else "a" if c.islower() else "9" if c.isdigit()
                   else " " if c.isspace() else ".")
