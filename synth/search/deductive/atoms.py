@@ -73,9 +73,14 @@ def const_cost(text: str) -> float:
     return 4.2 + 1.0 * alnum + 0.15 * (len(text) - alnum)
 
 
-def const_atom(text: str, n_rows: int) -> Atom:
-    return Atom(("const", text), const_cost(text), (), lambda: (text,) * n_rows,
+def const_atom(text: str, n_rows: int, extra: float = 0.0) -> Atom:
+    return Atom(("const", text), const_cost(text) + extra, (), lambda: (text,) * n_rows,
                 lambda: Const(text, S))
+
+
+#: cost of each letter or digit of a constant that the driving example's inputs also hold
+#: (in a run of two or more): text the user could have meant to be copied from the row
+COPYABLE_COST = 1.5
 
 
 def _var(col: str) -> Var:
@@ -117,8 +122,27 @@ class AtomFinder:
         self._lowered = {n: _ops.lower(c.cells[driver].text) for n, c in self.columns.items()}
         self._out_lower = _ops.lower(outputs[driver])
         self._at: dict[int, list[Atom]] = {}
+        self._consts: dict[str, Atom] = {}
         self._dates = DateWitness(self) if self.columns else None
         self._numbers = NumberWitness(self) if self.columns else None
+
+    def const(self, text: str) -> Atom:
+        """The constant ``text``, dearer by ``COPYABLE_COST`` for each letter or digit of it in a
+        run of two or more that the driving example's inputs hold."""
+        got = self._consts.get(text)
+        if got is None:
+            low = _ops.lower(text)
+            covered = [False] * len(text)
+            for cell in self._lowered.values():
+                for i in range(len(low) - 1):
+                    j = i + 2
+                    while j <= len(low) and low[i:j] in cell:
+                        for t in range(i, j):
+                            covered[t] = True
+                        j += 1
+            extra = COPYABLE_COST * sum(1 for c, cov in zip(text, covered) if cov and c.isalnum())
+            got = self._consts[text] = const_atom(text, self.n_rows, extra)
+        return got
 
     def fits_somewhere(self, outs: tuple) -> bool:
         """Whether each example's piece occurs in that example's output (a cheap prune)."""
@@ -456,7 +480,8 @@ class DateWitness:
             nfields = sum(1 for k, _ in pieces if k == "field")
             if nfields >= MAX_DATE_FIELDS:
                 continue
-            if pieces and not out[q].isalnum():
+            if pieces and (not out[q].isalnum() or out[q].isalpha() and pieces[-1][0] == "field"):
+                # separators, and a letter right after a field ("03h 14m")
                 stack.append((q + 1, pieces + (("lit", out[q]),)))
             for field, rendering in D.witness(v0, out, q):
                 if not pieces and field in ("AM", "am"):
@@ -476,6 +501,9 @@ class DateWitness:
         D = self.dates
         fields = [v for k, v in pieces if k == "field"]
         extra = sum(FIELD_COST.get(v, 0.0) for v in fields)
+        if {"dd", "mm"} & set(fields):  # a day or month with its leading zero: the rest too
+            extra += 0.3 * sum(1 for v in fields if v in ("d", "m", "H"))
+        extra += 0.4 * sum(1 for k, v in pieces if k == "lit" and v.isalnum())
         if ("h" in fields or "hh" in fields) and not ("AM" in fields or "am" in fields):
             extra += 0.5  # a 12-hour hour without its AM/PM
         cost = (1.6 + 0.15 * (len(cover) - 2) + _step_cost(step, shift) + 0.3 * abs(shift)

@@ -13,7 +13,7 @@ import heapq
 from typing import Callable, Sequence
 
 from synth.dsl.base import Apply, Const, Node
-from synth.search.deductive.atoms import Atom, AtomFinder, const_atom
+from synth.search.deductive.atoms import Atom, AtomFinder
 
 #: cost of an atom undefined on some unlabeled rows (plus this times the share of such rows)
 UNDEFINED_COST = 0.5
@@ -101,7 +101,7 @@ def cheapest_path(finder: AtomFinder, outputs: Sequence[str], ranker: Ranker,
                 path.append(atom)
             return path[::-1], tried
         edges = list(finder.at(state[d]))
-        edges.extend(_constants(outputs, state, d, n_rows))
+        edges.extend(_constants(outputs, state, d, finder))
         for atom in edges:
             tried += 1
             if tried % 512 == 0 and tick(tried):
@@ -123,7 +123,7 @@ def cheapest_path(finder: AtomFinder, outputs: Sequence[str], ranker: Ranker,
     return None, tried
 
 
-def _constants(outputs: Sequence[str], state: tuple, d: int, n_rows: int) -> list[Atom]:
+def _constants(outputs: Sequence[str], state: tuple, d: int, finder: AtomFinder) -> list[Atom]:
     """Constant pieces that every example's output has at its position in ``state``."""
     out = outputs[d]
     p = state[d]
@@ -132,7 +132,7 @@ def _constants(outputs: Sequence[str], state: tuple, d: int, n_rows: int) -> lis
         piece = out[p:q]
         if not all(o.startswith(piece, s) for o, s in zip(outputs, state)):
             break
-        atoms.append(const_atom(piece, n_rows))
+        atoms.append(finder.const(piece))
     return atoms
 
 
@@ -203,7 +203,7 @@ def alternatives(finder: AtomFinder, outputs: Sequence[str], ranker: Ranker, pat
     swaps = []
     for i, a in enumerate(path):
         s0, s1 = states[i], states[i + 1]
-        for b in list(finder.at(s0[d])) + _constants(outputs, s0, d, n_rows):
+        for b in list(finder.at(s0[d])) + _constants(outputs, s0, d, finder):
             if b.key != a.key and _step(s0, b, outputs) == s1:
                 swaps.append((best - ranker.cost(a) + ranker.cost(b), i, b))
     swaps.sort(key=lambda t: t[0])
