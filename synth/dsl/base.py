@@ -36,6 +36,9 @@ class Op:
     #: module-level functions ``fn`` calls by name (a date parser, say): ``Program.to_python``
     #: copies their source beside ``fn``'s, so together they must be self-contained
     helpers: tuple[Callable[..., Any], ...] = ()
+    #: a conditional ``(test, then, else)``: a program evaluates the test, then only the branch
+    #: it picks (as a spreadsheet's IF does), so the other branch may be undefined on that input
+    lazy: bool = False
 
     def __post_init__(self):
         if not self.symbol:
@@ -182,13 +185,19 @@ class Domain:
             return env[node.name]
         if isinstance(node, Const):
             return node.value
+        op = self.op(node.op)
+        if op.lazy:
+            test = self.evaluate(node.args[0], env)
+            if test is ERROR:
+                return ERROR
+            return self.evaluate(node.args[1] if test else node.args[2], env)
         args = []
         for a in node.args:
             v = self.evaluate(a, env)
             if v is ERROR:
                 return ERROR
             args.append(v)
-        return self.op(node.op).fn(*args)
+        return op.fn(*args)
 
     # -- text --------------------------------------------------------------------------------
     def parse(self, text: str, var_types: Mapping[str, str] | None = None) -> "Program":
@@ -361,17 +370,24 @@ def op_functions_source(domain: Domain, node: Node, func_name: str | None = None
     lines: list[str] = []
     counter = [0]
 
-    def emit(n: Node) -> str:
+    def emit(n: Node, ind: str = "    ") -> str:
         if isinstance(n, Var):
             return params[n.name]
         if isinstance(n, Const):
             return repr(n.value)
-        args = [emit(a) for a in n.args]
         counter[0] += 1
         t = f"t{counter[0]}"
-        lines.append(f"    {t} = {names[n.op]}({', '.join(args)})")
-        lines.append(f"    if {t} is None:")
-        lines.append(f"        raise ValueError({repr(n.op + ' is undefined on these arguments')})")
+        if domain.op(n.op).lazy:  # the test, then only the branch it picks
+            test = emit(n.args[0], ind)
+            lines.append(f"{ind}if {test}:")
+            lines.append(f"{ind}    {t} = {emit(n.args[1], ind + '    ')}")
+            lines.append(f"{ind}else:")
+            lines.append(f"{ind}    {t} = {emit(n.args[2], ind + '    ')}")
+            return t
+        args = [emit(a, ind) for a in n.args]
+        lines.append(f"{ind}{t} = {names[n.op]}({', '.join(args)})")
+        lines.append(f"{ind}if {t} is None:")
+        lines.append(f"{ind}    raise ValueError({repr(n.op + ' is undefined on these arguments')})")
         return t
 
     result = emit(node)

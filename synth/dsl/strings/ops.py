@@ -151,6 +151,8 @@ def to_text(n):
 
 
 def if_(cond, a, b):
+    """The branch the test picks; a program evaluates only that branch (the op is lazy), so the
+    other may be undefined."""
     return a if cond else b
 
 
@@ -284,9 +286,9 @@ def not_(a):
     return not a
 
 
-def _op(key, arg_types, ret, fn, symbol=None):
+def _op(key, arg_types, ret, fn, symbol=None, lazy=False):
     return Op(key, tuple(arg_types), ret, fn, doc=(fn.__doc__ or "").strip().split("\n")[0],
-              symbol=symbol or key.split("/")[0])
+              symbol=symbol or key.split("/")[0], lazy=lazy)
 
 
 BUSTLE_OPS = [
@@ -308,7 +310,7 @@ BUSTLE_OPS = [
     _op("PROPER", (S,), S, proper),
     _op("REPT", (S, I), S, rept),
     _op("TO_TEXT", (I,), S, to_text),
-    _op("IF", (B, S, S), S, if_),
+    _op("IF", (B, S, S), S, if_, lazy=True),
     _op("EXACT", (S, S), B, exact),
     _op("GT", (I, I), B, gt),
     _op("GTE", (I, I), B, gte),
@@ -326,9 +328,9 @@ SMT_OPS = [
     _op("str.contains", (S, S), B, str_contains),
     _op("str.to_int", (S,), I, str_to_int),
     _op("str.from_int", (I,), S, str_from_int),
-    _op("ite", (B, S, S), S, ite),
-    _op("ite/Int", (B, I, I), I, ite, symbol="ite"),
-    _op("ite/Bool", (B, B, B), B, ite, symbol="ite"),
+    _op("ite", (B, S, S), S, ite, lazy=True),
+    _op("ite/Int", (B, I, I), I, ite, symbol="ite", lazy=True),
+    _op("ite/Bool", (B, B, B), B, ite, symbol="ite", lazy=True),
     _op("+", (I, I), I, int_add),
     _op("-", (I, I), I, int_sub),
     _op("-/1", (I,), I, int_neg, symbol="-"),

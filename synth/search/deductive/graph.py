@@ -185,6 +185,10 @@ def behaviour(path: list[Atom], m: int, n_rows: int) -> tuple:
     return tuple(outs)
 
 
+#: how much dearer than the best program an alternative may be
+ALTERNATIVE_MARGIN = 3.0
+
+
 def alternatives(finder: AtomFinder, outputs: Sequence[str], ranker: Ranker, path: list[Atom],
                  k: int) -> list[tuple[list[Atom], float, tuple]]:
     """Up to ``k`` programs that fit the examples as the cheapest path does but give other
@@ -209,6 +213,8 @@ def alternatives(finder: AtomFinder, outputs: Sequence[str], ranker: Ranker, pat
     swaps.sort(key=lambda t: t[0])
     seen = {first}
     for cost, i, b in swaps:
+        if cost > best + ALTERNATIVE_MARGIN:
+            break  # much less likely than the best: not a fit worth showing or asking about
         alt = path[:i] + [b] + path[i + 1:]
         beh = behaviour(alt, m, n_rows)
         if beh in seen:
