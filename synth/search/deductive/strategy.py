@@ -82,6 +82,24 @@ def deduce(task: Task, domain: Domain, stop_at: float | None, max_candidates: in
     return node, tried[0]
 
 
+def worst_row(outs: tuple, examples_out: list) -> int | None:
+    """The unlabeled row the best program is most likely wrong on: the first where it is
+    undefined, else the first whose output has another shape than every example's (see
+    ``graph.shape``) when the examples' outputs share one; None when neither."""
+    from synth.search.deductive.graph import shape
+
+    for i, o in enumerate(outs):
+        if o is None:
+            return i
+    shapes = {shape(o) for o in examples_out}
+    if len(shapes) == 1:
+        s0 = shapes.pop()
+        for i, o in enumerate(outs):
+            if shape(o) != s0:
+                return i
+    return None
+
+
 def _alternatives(domain, task, unlabeled, finder, ranker, outputs, path, k, top, extra) -> None:
     """Fill ``extra`` with the ``alternatives`` and the ``ask`` of ``deduce``."""
     found = alternatives(finder, outputs, ranker, path, k)
@@ -92,8 +110,12 @@ def _alternatives(domain, task, unlabeled, finder, ranker, outputs, path, k, top
             alts.append({"program": domain.format(node), "cost": round(cost, 3), "outputs": list(beh)})
     if top > 1:
         extra["alternatives"] = alts
+    row = worst_row(found[0][2], outputs)
     q = question(found)
-    if q is not None:
+    if row is not None:  # a row the best program cannot be right on comes first
+        answers = [found[0][2][row]] + [f[2][row] for f in found[1:] if f[2][row] != found[0][2][row]][:2]
+        extra["ask"] = {"input": unlabeled[row], "answers": answers}
+    elif q is not None:
         row, answers = q
         extra["ask"] = {"input": unlabeled[row], "answers": answers}
 
