@@ -217,8 +217,8 @@ def data_letters(node) -> int:
 
 def occam_check(task: Task, domain: Domain, budget: Budget, node, start: float) -> SearchOutcome | None:
     """A program of the enumerative search that weighs less than ``node`` (see ``weight``), copies
-    no more letters or digits from the outputs, and is defined wherever ``node`` is on the
-    unlabeled rows, if one is found within
+    no more letters or digits from the outputs, and gives what ``node`` gives on every unlabeled
+    row (where they differ, the rows decided ``node``), if one is found within
     ``OCCAM_SHARE`` of the time left; else None."""
     from synth.dsl.base import node_size
     from synth.search.enumerative import solve_bottom_up
@@ -237,7 +237,9 @@ def occam_check(task: Task, domain: Domain, budget: Budget, node, start: float) 
     if data_letters(out.node) > data_letters(node):
         return None  # text copied from the outputs ("A." for two names that start with A)
     for row in unlabeled_rows(task):
-        if domain.evaluate(node, row) is not None and domain.evaluate(out.node, row) is None:
+        # the deductive ranking read the unlabeled rows and the enumeration did not: where the
+        # two programs differ on one, the rows' evidence stands
+        if domain.evaluate(node, row) != domain.evaluate(out.node, row):
             return None
     return out
 
