@@ -18,6 +18,10 @@ from synth.result import Result
 from synth.task import Task
 
 
+#: how much dearer than the best program an alternative may be and still make a row unsure
+UNSURE_MARGIN = 1.0
+
+
 @dataclass(frozen=True)
 class Prediction:
     """One row's output: ``status`` is ``sure`` (the best programs agree), ``unsure`` (they
@@ -128,8 +132,21 @@ class Session:
         return None if res.ask is None else dict(res.ask["input"])
 
     def predict(self, rows: Iterable[Mapping[str, Any]]) -> list[Prediction]:
-        """Each row's output by the best program, with whether the alternatives agree."""
-        programs = self.top()
+        """Each row's output by the best program: ``unsure`` where an alternative almost as
+        likely (within ``UNSURE_MARGIN`` of its cost) gives another output, or where the output
+        has another shape than every example's (``deductive.graph.shape``, when the examples
+        share one); ``failed`` where it is undefined; else ``sure``."""
+        from synth.search.deductive.graph import shape
+
+        res = self._learned()
+        dom = get_domain(self.domain)
+        types = {n: dom.type_of(v) for n, v in self.examples[0][0].items()}
+        best_cost = res.stats.get("cost")
+        programs = [res.program] + [dom.parse(a["program"], types) for a in res.alternatives
+                                    if best_cost is not None and a["cost"] - best_cost <= UNSURE_MARGIN]
+        shapes = {shape(o) for _, o in self.examples if isinstance(o, str)}
+        common = shapes.pop() if len(shapes) == 1 and all(isinstance(o, str) for _, o in self.examples) \
+            else None
         out = []
         for r in rows:
             if not isinstance(r, Mapping):
@@ -141,7 +158,8 @@ class Session:
             best = values[0]
             if best is ERROR:
                 out.append(Prediction(None, "failed", tuple(values[1:])))
-            elif any(v != best for v in values[1:]):
+            elif any(v != best for v in values[1:]) or \
+                    (common is not None and isinstance(best, str) and shape(best) != common):
                 out.append(Prediction(best, "unsure", tuple(values[1:])))
             else:
                 out.append(Prediction(best, "sure"))

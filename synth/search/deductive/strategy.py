@@ -110,6 +110,7 @@ def _alternatives(domain, task, unlabeled, finder, ranker, outputs, path, k, top
             alts.append({"program": domain.format(node), "cost": round(cost, 3), "outputs": list(beh)})
     if top > 1:
         extra["alternatives"] = alts
+        extra["cost"] = round(found[0][1], 3)
     row = worst_row(found[0][2], outputs)
     q = question(found)
     if row is not None:  # a row the best program cannot be right on comes first
