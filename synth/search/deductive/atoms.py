@@ -506,7 +506,11 @@ class DateWitness:
         extra += 0.4 * sum(1 for k, v in pieces if k == "lit" and v.isalnum())
         if ("h" in fields or "hh" in fields) and not ("AM" in fields or "am" in fields):
             extra += 0.5  # a 12-hour hour without its AM/PM
-        cost = (1.6 + 0.15 * (len(cover) - 2) + _step_cost(step, shift) + 0.3 * abs(shift)
+        named = {_order(p) for p in cover if "{mmm" in p} - {None}
+        numeric = {_order(p) for p in cover if "{mmm" not in p} - {None}
+        cost = (1.6 + 0.15 * (len(cover) - 2)
+                + 0.5 * bool(named and numeric - named)  # numbers read against the named months' order
+                + _step_cost(step, shift) + 0.3 * abs(shift)
                 + 0.25 * (nfields - 1) + extra)
 
         def compute() -> tuple:
@@ -541,9 +545,12 @@ def _merge_lits(pieces: tuple) -> list:
 
 
 def _order(p: str) -> str | None:
-    """"dm" when a pattern reads the day before the month, "md" the other way, else None."""
+    """"dm" when a pattern reads the day before the month, "md" the other way, else None (no
+    day or month, or the year first, as ISO dates have it)."""
     import re as _re
-    d = _re.search(r"\{d\}|\{dd\}", p)
+    if p.startswith("{yyyy}"):
+        return None
+    d = _re.search(r"\{d\}|\{dd\}|\{do\}", p)
     m = _re.search(r"\{m\}|\{mm\}|\{mmm\}|\{mmmm\}", p)
     if d is None or m is None:
         return None
