@@ -367,11 +367,15 @@ class DateWitness:
         #: source (a column, or a column's k-th date-like token) -> its covers, and its node
         self.covers: dict[Any, list[tuple[tuple[str, ...], list]]] = {}
         self.source_node: dict[Any, Callable[[], Node]] = {}
+        #: sources whose rows never say whether "3/4" is March 4 or April 3 (see _undecided)
+        self.undecided: set = set()
         for name, col in finder.columns.items():
             cv = self._covers([c.text for c in col.cells])
             if cv:
                 self.covers[name] = cv
                 self.source_node[name] = lambda n=name: _var(n)
+                if self._undecided([c.text for c in col.cells]):
+                    self.undecided.add(name)
                 continue
             # a date inside longer text ("10/4/2019 and 1/8/2003"): its k-th date-like token
             for k in (1, 2, -1, -2):
@@ -385,9 +389,24 @@ class DateWitness:
                 if cv:
                     src = (name, k)
                     self.covers[src] = cv
+                    if self._undecided(texts):
+                        self.undecided.add(src)
                     self.source_node[src] = lambda n=name, k=k: Apply(
                         "TOKEN", (_var(n), Const(DATE_TOKEN, S), Const(k, I)))
         self._rounded: dict[tuple, list] = {}
+
+    def _undecided(self, texts: list[str]) -> bool:
+        """Whether some example reads as two different dates, month first and day first, and no
+        row (examples and unlabeled rows) reads only one way (a day above 12 would decide)."""
+        D, m = self.dates, self.f.m
+        ambiguous = False
+        for i, t in enumerate(texts):
+            md, dm = D.parse(t, "*md"), D.parse(t, "*dm")
+            if (md is None) != (dm is None):
+                return False  # this row decides the order
+            if i < m and md is not None and md != dm:
+                ambiguous = True
+        return ambiguous
 
     def _covers(self, texts: list[str]) -> list[tuple[tuple[str, ...], list]]:
         """Input-pattern lists under which every example's text parses: one per pattern that
@@ -508,6 +527,10 @@ class DateWitness:
             extra += 0.5  # a 12-hour hour without its AM/PM
         named = {_order(p) for p in cover if "{mmm" in p} - {None}
         numeric = {_order(p) for p in cover if "{mmm" not in p} - {None}
+        if name in self.undecided:
+            # dates that read both ways: a program that moves their digits without reading them
+            # (tokens, substrings) is right under either reading, and on rows of the other order
+            extra += UNDECIDED_COST
         cost = (1.6 + 0.15 * (len(cover) - 2)
                 + 0.5 * bool(named and numeric - named)  # numbers read against the named months' order
                 + _step_cost(step, shift) + 0.3 * abs(shift)
@@ -528,6 +551,9 @@ class DateWitness:
 #: zero ("17" is {d} and {dd}), seconds (":00" after rounding is minutes first), the rarer ones
 FIELD_COST = {"dd": 0.1, "mm": 0.1, "hh": 0.1, "HH": 0.1, "ss": 0.2, "s": 0.3, "n": 0.2,
               "q": 0.3, "w": 0.4, "ww": 0.4, "do": 0.3}
+#: extra cost of a date atom when the rows never decide whether the cells are month-first or
+#: day-first
+UNDECIDED_COST = 20.0
 #: most fields in one date atom
 MAX_DATE_FIELDS = 8
 #: how many rounding steps a range's ends may lie from the rounded value
