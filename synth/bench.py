@@ -18,7 +18,7 @@ import sys
 import time  # noqa: F401  (tests patch bench.time.sleep, where the local pool waits)
 import traceback
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -108,10 +108,8 @@ def examples_needed_record(task: Task, cfg: BenchConfig) -> dict[str, Any]:
     give_rows = bool(task.inputs)
     while True:
         rest = [i for i in range(len(rows)) if i not in given]
-        t = Task(name=task.name, domain=task.domain, examples=[rows[i] for i in given],
-                 tests=[rows[i] for i in rest], description=task.description, ops=task.ops,
-                 constants=list(task.constants), spec=dict(task.spec),
-                 inputs=[dict(rows[i].inputs) for i in rest] if give_rows else [], origin=task.origin)
+        t = replace(task, examples=[rows[i] for i in given], tests=[rows[i] for i in rest],
+                    inputs=[dict(rows[i].inputs) for i in rest] if give_rows else [])
         res = solve(t, strategy=cfg.strategy, timeout=cfg.timeout, max_candidates=cfg.max_candidates,
                     max_memory_mb=cfg.max_memory_mb, **cfg.options)
         seconds += res.seconds

@@ -649,23 +649,12 @@ def _distinct_values(values, but=object()) -> list[str]:
 
 
 def _input_names(names: list[str]) -> dict[str, str]:
-    """Program input names for CSV column headers: the header itself where it is an
-    identifier, else the header with other characters as ``_`` ("full name" -> full_name)."""
-    import re
+    """Program input names for CSV column headers: the header where it is an identifier, else
+    the header with other characters as ``_`` ("full name" -> full_name), all distinct."""
+    from synth.dsl.base import python_name
 
-    out: dict[str, str] = {}
     taken: set[str] = set()
-    for i, n in enumerate(names):
-        base = re.sub(r"\W", "_", n.strip()) or f"col{i}"
-        if not base.isidentifier():
-            base = "_" + base
-        name, k = base, 1
-        while name in taken:
-            k += 1
-            name = f"{base}_{k}"
-        taken.add(name)
-        out[n] = name
-    return out
+    return {n: python_name(n.strip(), taken) for n in names}
 
 
 # --------------------------------------------------------------------------------------- bench

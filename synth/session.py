@@ -117,13 +117,18 @@ class Session:
                              f"({self.result.status}); add examples or raise the timeout")
         return self.result
 
-    def top(self, k: int | None = None) -> list[Program]:
-        """The best program and the alternatives that differ on the unlabeled rows, best first."""
+    def _programs(self, within: float | None = None) -> list[Program]:
+        """The best program and its alternatives (those within ``within`` of its cost)."""
         res = self._learned()
         dom = get_domain(self.domain)
         types = {n: dom.type_of(v) for n, v in self.examples[0][0].items()}
-        programs = [res.program] + [dom.parse(a["program"], types) for a in res.alternatives]
-        return programs[:k or self.top_k]
+        best = res.stats.get("cost")
+        return [res.program] + [dom.parse(a["program"], types) for a in res.alternatives
+                                if within is None or (best is not None and a["cost"] - best <= within)]
+
+    def top(self, k: int | None = None) -> list[Program]:
+        """The best program and the alternatives that differ on the unlabeled rows, best first."""
+        return self._programs()[:k or self.top_k]
 
     def ask(self) -> dict[str, Any] | None:
         """The unlabeled row worth labelling next (where the best programs differ most), or None
@@ -138,12 +143,7 @@ class Session:
         share one); ``failed`` where it is undefined; else ``sure``."""
         from synth.search.deductive.graph import shape
 
-        res = self._learned()
-        dom = get_domain(self.domain)
-        types = {n: dom.type_of(v) for n, v in self.examples[0][0].items()}
-        best_cost = res.stats.get("cost")
-        programs = [res.program] + [dom.parse(a["program"], types) for a in res.alternatives
-                                    if best_cost is not None and a["cost"] - best_cost <= UNSURE_MARGIN]
+        programs = self._programs(UNSURE_MARGIN)
         shapes = {shape(o) for _, o in self.examples if isinstance(o, str)}
         common = shapes.pop() if len(shapes) == 1 and all(isinstance(o, str) for _, o in self.examples) \
             else None

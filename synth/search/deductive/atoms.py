@@ -364,6 +364,7 @@ class DateWitness:
             self.dates = None
             return
         self.dates = dates
+        self.steps = rounding_steps(dates.STEPS)
         #: source (a column, or a column's k-th date-like token) -> its covers, and its node
         self.covers: dict[Any, list[tuple[tuple[str, ...], list]]] = {}
         self.source_node: dict[Any, Callable[[], Node]] = {}
@@ -470,8 +471,7 @@ class DateWitness:
         out = f.outputs[f.driver]
         if p >= len(out):
             return
-        steps = sorted([("", 0)] + [(s, k) for s in D.STEPS if s for k in SHIFTS],
-                       key=lambda sk: _step_cost(sk[0], sk[1]) + 0.3 * abs(sk[1]))
+        steps = self.steps
         for name, covers in self.covers.items():
             for ci, (cover, _) in enumerate(covers):
                 seen = set()
@@ -593,6 +593,12 @@ def _compatible(p: str, q: str) -> bool:
     return p == q or shape(p) != shape(q)
 
 
+def rounding_steps(steps: list[str]) -> list[tuple[str, int]]:
+    """(step, shift) pairs to try, no rounding first, then the cheapest roundings."""
+    pairs = [("", 0)] + [(s, k) for s in steps if s for k in SHIFTS]
+    return sorted(pairs, key=lambda sk: _step_cost(sk[0], sk[1]) + 0.3 * abs(sk[1]))
+
+
 def _step_cost(step: str, shift: int = 0) -> float:
     """Rounding is a choice the examples must make: none is cheapest, then round to nearest,
     floor and ceiling, then Excel's ROUNDUP/ROUNDDOWN (away from / towards zero); the ends of a
@@ -660,6 +666,7 @@ class NumberWitness:
             self.numbers = None
             return
         self.numbers = numbers
+        self.steps = rounding_steps(numbers.STEPS)
         N = numbers
         m = finder.m
         #: (source key, source cost, node builder, values on every row)
@@ -703,8 +710,7 @@ class NumberWitness:
         out = f.outputs[f.driver]
         if p >= len(out) or not (out[p].isdigit() or out[p] in "-+.$€£¥(%"):
             return
-        steps = sorted([("", 0)] + [(s, k) for s in N.STEPS if s for k in SHIFTS],
-                       key=lambda sk: _step_cost(sk[0], sk[1]) + 0.3 * abs(sk[1]))
+        steps = self.steps
         for si, (skey, scost, _, _) in enumerate(self.sources):
             seen = set()
             for step, shift in steps:

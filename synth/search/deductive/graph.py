@@ -89,7 +89,6 @@ def cheapest_path(finder: AtomFinder, outputs: Sequence[str], ranker: Ranker,
     heap = [(0.0, 0, start)]
     order = 0
     tried = 0
-    n_rows = finder.n_rows
     while heap:
         c, _, state = heapq.heappop(heap)
         if c > dist.get(state, float("inf")):
@@ -106,14 +105,8 @@ def cheapest_path(finder: AtomFinder, outputs: Sequence[str], ranker: Ranker,
             tried += 1
             if tried % 512 == 0 and tick(tried):
                 return None, tried
-            nxt = list(state)
-            for e in range(m):
-                o = atom.outs[e] if atom.outs else atom.key[1]
-                if not outputs[e].startswith(o, state[e]):
-                    break
-                nxt[e] += len(o)
-            else:
-                nxt_t = tuple(nxt)
+            nxt_t = _step(state, atom, outputs)
+            if nxt_t is not None:
                 c2 = c + ranker.cost(atom)
                 if c2 < dist.get(nxt_t, float("inf")) - 1e-12:
                     dist[nxt_t] = c2
@@ -161,6 +154,7 @@ def program_node(path: list[Atom]) -> Node:
 
 
 def _step(state: tuple, atom: Atom, outputs: Sequence[str]) -> tuple | None:
+    """The state after ``atom`` from ``state``, or None when its pieces do not fit there."""
     nxt = list(state)
     for e in range(len(outputs)):
         o = atom.outs[e] if atom.outs else atom.key[1]

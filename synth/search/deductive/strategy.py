@@ -178,42 +178,36 @@ OCCAM_SHARE = 0.5
 _FORMAT_ARGS = {"TOKEN": (1,), "POS": (1, 2), "MATCHES": (1,), "DATETEXT": (1, 2, 3), "NUMTEXT": (1, 2)}
 
 
-def weight(node) -> int:
-    """A program's size plus what makes it fit by coincidence: each letter or digit of a data
-    constant (text the outputs hold) and each integer constant other than -1, 0 and 1
-    (an absolute position or length)."""
-    from synth.dsl.base import Apply, Const
+def _constants(node):
+    """Each node of a program with whether it is a regex or format argument (not data)."""
+    from synth.dsl.base import Apply
 
-    total = 0
     stack = [(node, False)]
     while stack:
         n, is_format = stack.pop()
-        total += 1
-        if isinstance(n, Const) and not is_format:
-            if isinstance(n.value, str):
-                total += sum(c.isalnum() for c in n.value)
-            elif isinstance(n.value, int) and not isinstance(n.value, bool) and abs(n.value) > 1:
-                total += 1
-        elif isinstance(n, Apply):
+        yield n, is_format
+        if isinstance(n, Apply):
             fmt = _FORMAT_ARGS.get(n.op, ())
             stack.extend((a, i in fmt) for i, a in enumerate(n.args))
-    return total
 
 
 def data_letters(node) -> int:
-    """Letters and digits of a program's data constants (see ``weight``)."""
-    from synth.dsl.base import Apply, Const
+    """Letters and digits of a program's data constants (text the outputs hold)."""
+    from synth.dsl.base import Const
 
-    total = 0
-    stack = [(node, False)]
-    while stack:
-        n, is_format = stack.pop()
-        if isinstance(n, Const) and not is_format and isinstance(n.value, str):
-            total += sum(c.isalnum() for c in n.value)
-        elif isinstance(n, Apply):
-            fmt = _FORMAT_ARGS.get(n.op, ())
-            stack.extend((a, i in fmt) for i, a in enumerate(n.args))
-    return total
+    return sum(sum(c.isalnum() for c in n.value) for n, fmt in _constants(node)
+               if isinstance(n, Const) and not fmt and isinstance(n.value, str))
+
+
+def weight(node) -> int:
+    """A program's size plus what makes it fit by coincidence: each letter or digit of a data
+    constant (``data_letters``) and each integer constant other than -1, 0 and 1 (an absolute
+    position or length)."""
+    from synth.dsl.base import Const
+
+    ints = sum(1 for n, fmt in _constants(node) if isinstance(n, Const) and not fmt
+               and isinstance(n.value, int) and not isinstance(n.value, bool) and abs(n.value) > 1)
+    return sum(1 for _ in _constants(node)) + data_letters(node) + ints
 
 
 def occam_check(task: Task, domain: Domain, budget: Budget, node, start: float) -> SearchOutcome | None:
