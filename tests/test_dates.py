@@ -444,7 +444,7 @@ def test_input_patterns_list():
         assert p in INPUT_PATTERNS, p
     for p in INPUT_PATTERNS:
         assert pattern_pieces(p) is not None and "|" not in p
-    assert 1 <= len(STEPS) <= 50 and STEPS[0] == "" and len(set(STEPS)) == len(STEPS)
+    assert 1 <= len(STEPS) <= 60 and STEPS[0] == "" and len(set(STEPS)) == len(STEPS)
     v = DateValue(2024, 3, 5, 3600)
     assert all(round_value(v, s, 1) is not None for s in STEPS[1:])
 

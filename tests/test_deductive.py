@@ -88,6 +88,20 @@ def _solve(examples, inputs=(), **kw):
     # a time rounded down to the hour as a range
     ([({"t": "18:25"}, "6PM-7PM"), ({"t": "09:10"}, "9AM-10AM")], [],
      ({"t": "23:59"}, "11PM-12AM")),
+    # a range to the block's last minute
+    ([({"t": "6:25PM"}, "6:00PM-6:29PM"), ({"t": "9:44PM"}, "9:30PM-9:59PM")], [],
+     ({"t": "7:00AM"}, "7:00AM-7:29AM")),
+    # a range of whole numbers to the bucket's last one
+    ([({"n": "88"}, "80-89"), ({"n": "54"}, "50-59")], [], ({"n": "6"}, "0-9")),
+    # a number scaled by a power of ten
+    ([({"n": "2480.5"}, "24.805"), ({"n": "237"}, "2.37")], [], ({"n": "10.7"}, "0.107")),
+    # no row says the cells are a 24-hour clock: "AM" is copied, not read from the hour
+    ([({"t": "9:15"}, "9 AM"), ({"t": "10:40"}, "10 AM")], [], ({"t": "12:05"}, "12 AM")),
+    # ... but a row with an hour past 12 says so
+    ([({"t": "9:15"}, "9 AM"), ({"t": "10:40"}, "10 AM")], [{"t": "14:30"}], ({"t": "14:30"}, "2 PM")),
+    # rounding whose examples show 2 and 1 decimals: a row with none is not another shape
+    ([({"n": "17.66"}, "17.65"), ({"n": "13.38"}, "13.4"), ({"n": "12.33"}, "12.35")],
+     [{"n": "12.01"}, {"n": "19.83"}], ({"n": "12.01"}, "12")),
 ])
 def test_ranking_picks_the_intended_program(examples, inputs, check):
     res = _solve(examples, inputs)

@@ -204,7 +204,8 @@ def test_round_value(v, step, shift, expected):
 @pytest.mark.parametrize("step,shift", [
     ("", 1), ("round", 0), ("round 0", 0), ("round -5", 0), ("trunc 5", 0), ("Round 5", 0),
     ("round  5", 0), ("round 5 ", 0), ("round 1e3", 0), ("round 5x", 0), ("round 1,000", 0),
-    ("floor 10", 10 ** 12),
+    ("floor 10", 10 ** 12), ("times 100", 1), ("times 10 by 1", 0), ("floor 10 by 0", 1),
+    ("floor 10 by", 1), ("floor 10 by -1", 1), ("times", 0), ("times 0", 0),
 ])
 def test_bad_steps(step, shift):
     assert round_value(D(17), step, shift) is None
@@ -212,10 +213,10 @@ def test_bad_steps(step, shift):
 
 
 def test_steps():
-    assert STEPS[0] == "" and len(STEPS) <= 60 and len(set(STEPS)) == len(STEPS)
+    assert STEPS[0] == "" and len(STEPS) <= 80 and len(set(STEPS)) == len(STEPS)
     for s in STEPS:
         assert round_value(D("12.345"), s, 0) is not None
-        assert numtext("12.345", "0.00", s, 1 if s else 0) is not None
+        assert numtext("12.345", "0.00", s, 1 if s and not s.startswith("times") else 0) is not None
     for s in ("round 1", "floor 10", "ceil 0.25", "round 1000", "floor 0.01", "ceil 5"):
         assert s in STEPS
 
@@ -223,7 +224,10 @@ def test_steps():
 finite = st.decimals(min_value=-10 ** 12, max_value=10 ** 12, places=4, allow_nan=False, allow_infinity=False)
 
 
-@given(finite, st.sampled_from([s for s in STEPS if s]), st.integers(-3, 3))
+ROUNDINGS = [s for s in STEPS if s and " by " not in s and not s.startswith("times")]
+
+
+@given(finite, st.sampled_from(ROUNDINGS), st.integers(-3, 3))
 def test_round_properties(v, step, shift):
     n = D(step.split()[1])
     r0 = round_value(v, step, 0)
@@ -474,3 +478,27 @@ def test_up_and_down_round_away_from_and_towards_zero():
     assert numtext("-0.0116", "0.00", "down 0.01", 0) == "-0.01"
     assert numtext("19.99", "0", "down 1", 0) == "19"
     assert numtext("5", "0", "up 1", 0) == "5"
+
+
+@given(finite, st.sampled_from([s for s in STEPS if " by " in s]), st.integers(-20, 20))
+def test_shift_by_a_named_unit(v, step, shift):
+    """"floor 10 by 1": the block's start plus ``shift`` units, so shift 9 is the last whole
+    number of the block ("80-89")."""
+    head, _, by = step.partition(" by ")
+    assert round_value(v, step, shift) == round_value(v, head, 0) + shift * D(by)
+    n = D(head.split()[1])
+    if v == v.to_integral_value():
+        assert round_value(v, head, 0) <= v <= round_value(v, step, int(n / D(by)) - 1)
+
+
+@given(finite, st.sampled_from([s for s in STEPS if s.startswith("times")]))
+def test_times_scales_exactly(v, step):
+    got = round_value(v, step, 0)
+    assert got == v * D(step.split()[1])
+    assert numtext(str(v), "General", step, 0) == format_number(got, "General")
+
+
+def test_range_ends_and_scaling_examples():
+    assert numtext("88", "0", "floor 10", 0) + "-" + numtext("88", "0", "floor 10 by 1", 9) == "80-89"
+    assert numtext("-12.5", "General", "times 1000", 0) == "-12500"
+    assert numtext("237", "General", "times 0.01", 0) == "2.37"

@@ -623,7 +623,8 @@ STEPS: list[str] = [""] + [f"floor {s}" for s in (
     + [f"ceil {s}" for s in ("1 hour", "30 min", "15 min", "10 min", "5 min", "2 hour", "1 day",
                              "1 week", "1 month", "3 month")] \
     + [f"{mode} {s}" for mode in ("round", "floor") for s in ("30 min by 15 min", "1 hour by 30 min",
-                                                              "1 hour by 15 min", "2 hour by 1 hour")]
+                                                              "1 hour by 15 min", "2 hour by 1 hour")] \
+    + [f"floor {s} by 1 min" for s in ("1 hour", "30 min", "15 min", "10 min", "5 min", "2 hour")]
 
 
 def _tuple(value: DateValue | tuple) -> tuple:

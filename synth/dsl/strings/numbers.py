@@ -110,7 +110,10 @@ def numtext_round(v, step, shift):
     or ``round`` (to the nearest multiple, halves away from zero: 2.5 -> 3, -2.5 -> -3), and ``n`` a positive decimal written with digits and at most one point
     (``1``, ``10``, ``0.25``, ``.5``; at most 30 characters). The result is exact:
     ``(q + shift) * n`` where ``q`` is the rounded quotient ``v / n``; so ``floor 10`` with
-    shift 0 and 1 gives the ends of the range "10-20" for 17.
+    shift 0 and 1 gives the ends of the range "10-20" for 17. A step may name the size of the
+    shift, ``"<mode> <n> by <u>"`` (``u`` written as ``n`` is): ``q * n + shift * u``, so
+    ``floor 10 by 1`` with shift 9 gives 19, the last whole number of the range "10-19".
+    Mode ``times`` scales instead of rounding: ``"times 0.01"`` gives ``v * 0.01`` (shift 0).
     """
     if step == "":
         return v if shift == 0 else None
@@ -126,16 +129,24 @@ def numtext_round(v, step, shift):
     if spec is None:
         spec = False
         mode, _, n = step.partition(" ")
-        if mode in ("floor", "ceil", "round", "up", "down") and len(n) <= 30 and num(n):
+        n, _, by = n.partition(" by ")
+        if mode in ("floor", "ceil", "round", "up", "down", "times") and len(n) <= 30 and num(n) \
+                and (by == "" or mode != "times" and len(by) <= 30 and num(by)):
             n = Decimal(n)
-            if n > 0:
-                spec = (mode, n)
+            by = Decimal(by) if by else None
+            if n > 0 and (by is None or by > 0):
+                spec = (mode, n, by)
         if len(cache) >= 1024:
             cache.clear()
         cache[step] = spec
     if not spec or not -10 ** 9 <= shift <= 10 ** 9:
         return None
-    mode, n = spec
+    mode, n, by = spec
+    if mode == "times":
+        if shift != 0:
+            return None
+        out = ctx.multiply(v, n)
+        return out.copy_abs() if out.is_zero() else out
     q = ctx.divide_int(v, n)  # truncated towards zero
     r = ctx.subtract(v, ctx.multiply(q, n))  # exact, with the sign of v
     if mode == "floor":
@@ -151,7 +162,10 @@ def numtext_round(v, step, shift):
         pass
     elif ctx.multiply(r.copy_abs(), 2) >= n:
         q = ctx.add(q, 1 if r > 0 else -1)
-    out = ctx.multiply(ctx.add(q, shift), n)
+    if by is None:
+        out = ctx.multiply(ctx.add(q, shift), n)
+    else:
+        out = ctx.add(ctx.multiply(q, n), ctx.multiply(shift, by))
     return out.copy_abs() if out.is_zero() else out
 
 
@@ -409,7 +423,9 @@ STEPS = [""] + [
     for n in ("1", "10", "100", "1000", "5", "50", "500", "25", "20",
               "0.5", "0.1", "0.01", "0.25", "0.05")
     for mode in ("round", "floor", "ceil")
-] + [f"{mode} {n}" for n in ("1", "10", "100", "0.1", "0.01") for mode in ("up", "down")]
+] + [f"{mode} {n}" for n in ("1", "10", "100", "0.1", "0.01") for mode in ("up", "down")] \
+    + [f"floor {n} by 1" for n in ("10", "5", "100", "20", "50", "25", "1000")] \
+    + [f"times {n}" for n in ("100", "0.01", "1000", "0.001", "10", "0.1")]
 
 
 def _as_decimal(v):

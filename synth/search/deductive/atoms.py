@@ -8,6 +8,9 @@ every example; the graph search (``graph.py``) keeps those that fit all examples
 """
 from __future__ import annotations
 
+import re
+from fractions import Fraction
+
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
@@ -368,6 +371,7 @@ class DateWitness:
         #: source (a column, or a column's k-th date-like token) -> its covers, and its node
         self.covers: dict[Any, list[tuple[tuple[str, ...], list]]] = {}
         self.source_node: dict[Any, Callable[[], Node]] = {}
+        self.texts: dict[Any, list[str]] = {}
         #: sources whose rows never say whether "3/4" is March 4 or April 3 (see _undecided)
         self.undecided: set = set()
         for name, col in finder.columns.items():
@@ -375,6 +379,7 @@ class DateWitness:
             if cv:
                 self.covers[name] = cv
                 self.source_node[name] = lambda n=name: _var(n)
+                self.texts[name] = [c.text for c in col.cells]
                 if self._undecided([c.text for c in col.cells]):
                     self.undecided.add(name)
                 continue
@@ -392,6 +397,7 @@ class DateWitness:
                     self.covers[src] = cv
                     if self._undecided(texts):
                         self.undecided.add(src)
+                    self.texts[src] = texts
                     self.source_node[src] = lambda n=name, k=k: Apply(
                         "TOKEN", (_var(n), Const(DATE_TOKEN, S), Const(k, I)))
         self._rounded: dict[tuple, list] = {}
@@ -516,6 +522,18 @@ class DateWitness:
                 atoms[key] = self._atom(key, name, ci, cover, pattern, nfields + 1, new, step, shift, outs)
                 stack.append((q + len(rendering), new))
 
+    def _clock_decided(self, name, ci: int) -> bool:
+        """Whether the cells say which half of the day they are in: a marker in the input
+        ("9:00 PM"), or some row (examples and unlabeled rows) written as a 24-hour clock is:
+        an hour with its leading zero ("08:29"), or one only that clock has (0, 13-23)."""
+        cover, values = self.covers[name][ci]
+        if any("{am" in p.lower() for p in cover):
+            return True
+        if any(_PADDED_HOUR.search(t) for t in self.texts[name]):
+            return True
+        return any(v is not None and v.seconds is not None and (v.seconds // 3600 % 24 > 12 or v.seconds < 3600)
+                   for v in values)
+
     def _atom(self, key, name, ci, cover, pattern, nfields, pieces, step, shift, outs) -> Atom:
         D = self.dates
         fields = [v for k, v in pieces if k == "field"]
@@ -527,13 +545,17 @@ class DateWitness:
             extra += 0.5  # a 12-hour hour without its AM/PM
         named = {_order(p) for p in cover if "{mmm" in p} - {None}
         numeric = {_order(p) for p in cover if "{mmm" not in p} - {None}
+        if {"AM", "am"} & set(fields) and not self._clock_decided(name, ci):
+            # "9:00" -> "9 AM" on every example: no row shows the cells are a 24-hour clock, so
+            # reading AM/PM from them is a guess ("12:00" would say PM); copying is not
+            extra += UNDECIDED_COST
         if name in self.undecided:
             # dates that read both ways: a program that moves their digits without reading them
             # (tokens, substrings) is right under either reading, and on rows of the other order
             extra += UNDECIDED_COST
         cost = (1.6 + 0.15 * (len(cover) - 2)
                 + 0.5 * bool(named and numeric - named)  # numbers read against the named months' order
-                + _step_cost(step, shift) + 0.3 * abs(shift)
+                + _step_cost(step, shift) + shift_cost(step, shift)
                 + 0.25 * (nfields - 1) + extra)
 
         def compute() -> tuple:
@@ -554,6 +576,8 @@ FIELD_COST = {"dd": 0.1, "mm": 0.1, "hh": 0.1, "HH": 0.1, "ss": 0.2, "s": 0.3, "
 #: extra cost of a date atom when the rows never decide whether the cells are month-first or
 #: day-first
 UNDECIDED_COST = 20.0
+#: a zero-padded hour, as 24-hour clocks write them
+_PADDED_HOUR = re.compile(r"(?<![0-9])0[0-9]:[0-5][0-9]")
 #: most fields in one date atom
 MAX_DATE_FIELDS = 8
 #: how many rounding steps a range's ends may lie from the rounded value
@@ -594,9 +618,50 @@ def _compatible(p: str, q: str) -> bool:
 
 
 def rounding_steps(steps: list[str]) -> list[tuple[str, int]]:
-    """(step, shift) pairs to try, no rounding first, then the cheapest roundings."""
-    pairs = [("", 0)] + [(s, k) for s in steps if s for k in SHIFTS]
-    return sorted(pairs, key=lambda sk: _step_cost(sk[0], sk[1]) + 0.3 * abs(sk[1]))
+    """(step, shift) pairs to try, no rounding first, then the cheapest roundings. A step whose
+    shift is much finer than its block ("floor 30 min by 1 min") is tried with one shift, to
+    the block's last unit ("6:00-6:29"); a scaling ("times 100") with none."""
+    pairs = [("", 0)]
+    for s in steps:
+        if not s:
+            continue
+        end = end_shift(s)
+        if s.startswith("times "):
+            pairs.append((s, 0))
+        elif end is not None:
+            pairs.append((s, end))
+        else:
+            pairs.extend((s, k) for k in SHIFTS)
+    return sorted(pairs, key=lambda sk: _step_cost(sk[0], sk[1]) + shift_cost(sk[0], sk[1]))
+
+
+_UNIT_SECONDS = {"sec": 1, "min": 60, "hour": 3600}
+
+
+def end_shift(step: str) -> int | None:
+    """For a step "<mode> <n> [unit] by <u> [unit]" whose block holds more than 4 shift units,
+    the shift to the block's last unit (n/u - 1); else None."""
+    head, sep, by = step.partition(" by ")
+    if not sep:
+        return None
+    try:
+        parts, bparts = head.split()[1:], by.split()
+        n = Fraction(parts[0]) * (_UNIT_SECONDS[parts[1]] if len(parts) > 1 else 1)
+        u = Fraction(bparts[0]) * (_UNIT_SECONDS[bparts[1]] if len(bparts) > 1 else 1)
+    except (KeyError, ValueError, IndexError, ZeroDivisionError):
+        return None
+    ratio = n / u
+    if ratio.denominator != 1 or ratio <= 4:
+        return None
+    return int(ratio) - 1
+
+
+def shift_cost(step: str, shift: int) -> float:
+    """A range's other end a few steps away costs by the step; its block's last unit (the
+    "-6:29" of "6:00-6:29") as much as the next block."""
+    if shift and shift == end_shift(step):
+        return 0.5
+    return 0.3 * abs(shift)
 
 
 def _step_cost(step: str, shift: int = 0) -> float:
@@ -739,7 +804,7 @@ class NumberWitness:
 
     def _atom(self, key, si, scost, fmt, step, shift, outs) -> Atom:
         N = self.numbers
-        cost = 2.0 + scost + _format_cost(fmt) + _step_cost(step, shift) + 0.3 * abs(shift)
+        cost = 2.0 + scost + _format_cost(fmt) + _step_cost(step, shift) + shift_cost(step, shift)
         build = self.sources[si][2]
 
         def compute() -> tuple:

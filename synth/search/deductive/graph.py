@@ -39,6 +39,19 @@ def shape(s: str) -> frozenset:
     return frozenset(kinds)
 
 
+def _decimals_vary(atom: Atom) -> bool:
+    """Whether a formatted number shows a different count of decimals on the examples
+    ("17.65", "13.4"): its format drops trailing zeros, so a row without decimals ("12") keeps
+    its shape."""
+    if atom.key[0] != "num":
+        return False
+    return len({len(o.partition(".")[2]) for o in atom.outs}) > 1
+
+
+def _number_shape(s: str) -> frozenset:
+    return shape(s.replace(".", "0", 1))
+
+
 class Ranker:
     """The cost of an atom on this task: its own cost plus the unlabeled rows' evidence."""
 
@@ -62,10 +75,11 @@ class Ranker:
         pen = 0.0
         if undefined:
             pen += UNDEFINED_COST + UNDEFINED_SHARE_COST * undefined / n
-        shapes = {shape(o) for o in atom.outs}
+        see = _number_shape if _decimals_vary(atom) else shape
+        shapes = {see(o) for o in atom.outs}
         if len(shapes) == 1:
             s0 = shapes.pop()
-            other = sum(1 for o in rest if o is not None and shape(o) != s0)
+            other = sum(1 for o in rest if o is not None and see(o) != s0)
             pen += SHAPE_SHARE_COST * other / n
         lengths = {len(o) for o in atom.outs}
         if len(lengths) == 1 and atom.key[0] in ("sub", "part") and all(o.isdigit() for o in atom.outs):
