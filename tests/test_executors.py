@@ -89,6 +89,21 @@ def test_local_dead_worker_is_an_error_record_and_the_run_goes_on(monkeypatch, t
     assert sorted(json.loads(x)["item"] for x in out.read_text().splitlines()) == ["low", "up", "up2"]
 
 
+def test_local_workers_tune_their_garbage_collector_and_leave_the_driver_s(monkeypatch, tmp_path):
+    import gc
+
+    from synth.executors.wire import WORKER_GC_THRESHOLD
+
+    def report_gc(task, cfg):
+        return {"name": task.name, "status": "solved", "program": None, "seconds": 0.0,
+                "threshold": list(gc.get_threshold()), "frozen": gc.get_freeze_count()}
+    monkeypatch.setattr(bench, "_solve_record", report_gc)  # the forked workers run it
+    driver = gc.get_threshold()
+    recs = bench.run_items([item(UPPER)], bench.BenchConfig(timeout=30, jobs=1), tmp_path / "r.jsonl")
+    assert recs[0]["threshold"] == list(WORKER_GC_THRESHOLD) and recs[0]["frozen"] > 0
+    assert gc.get_threshold() == driver
+
+
 def test_solve_many_returns_results_in_order_and_resumes(tmp_path):
     from synth.executors import solve_many
 

@@ -167,11 +167,22 @@ def test_hybrid_strategy_on_robustfill_runs_the_exedec_loop_first():
     assert all(p(**e.inputs) == e.output for e in task.examples)
 
 
-def test_hybrid_strategy_on_robustfill_proves_an_inexpressible_task_with_the_symbolic_search():
+def test_hybrid_strategy_on_robustfill_proves_an_inexpressible_task():
     from synth.search.exedec_search import solve_hybrid
-    # 'é' is outside RobustFill's alphabet: no expression makes it
+    # 'é' is outside RobustFill's alphabet: no expression makes it. The loop's reachability,
+    # never capped, saw every part: it proves it without the symbolic search
     task = Task("rf", "robustfill", [Example({"x": "ab cd"}, "é"), Example({"x": "ef"}, "é")])
     out = solve_hybrid(task, get_domain("robustfill"), Budget(timeout=20))
+    assert out.status == "exhausted" and out.extra["phase"] == "exedec"
+
+
+def test_hybrid_strategy_on_robustfill_hands_over_to_the_symbolic_search_past_the_cap(monkeypatch):
+    import synth.search.exedec_search as E
+    # with a reachability capped at once the loop only has its beam, which gives up: the
+    # symbolic search then proves that no program exists
+    monkeypatch.setattr(E, "REACH_STATES", 1)
+    task = Task("rf", "robustfill", [Example({"x": "ab cd"}, "aé"), Example({"x": "ef"}, "eé")])
+    out = E.solve_hybrid(task, get_domain("robustfill"), Budget(timeout=20))
     assert out.status == "exhausted" and out.extra["phase"] == "symbolic"
 
 
@@ -258,3 +269,18 @@ def test_reaching_finds_the_statement_candidates_would():
                 checked += 1
     assert checked > 50
     assert space.reaching([{"x0": [1, 2]}], ((1, 2),)) is None   # x0 itself
+
+
+def test_hybrid_loop_solves_mid_stage_with_the_reachability_and_without_beam_rounds():
+    """Under the reachability's cap the hybrid's loop needs no beam round: the program comes as
+    soon as its last part is enumerated, and the reference interpreter confirms it."""
+    from synth.exedec import load_exedec_tasks
+    from synth.search.exedec_search import solve_hybrid
+    D = get_domain("robustfill")
+    for task in load_exedec_tasks("robustfill", "NONE", 3):
+        out = solve_hybrid(task, D, Budget(max_candidates=10_000_000))
+        assert out.status == "solved" and out.extra["phase"] == "exedec"
+        assert out.extra["rounds"] == 0
+        p = Program(out.node, D)
+        for e in task.examples:
+            assert p(**e.inputs) == e.output

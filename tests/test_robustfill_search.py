@@ -126,3 +126,73 @@ def test_op_restriction_is_honoured():
 def test_all_empty_outputs():
     res = synth.solve(_task([("abc", ""), ("de", "")]), strategy="robustfill-decompose", timeout=60)
     assert res.solved and res.program(x="xyz") == ""
+
+
+# -- the reachability over the parts (indexes, look-ahead, cap) ---------------------------------
+def _brute_reachable(targets, parts, max_parts):
+    """Every state a sequence of at most max_parts parts reaches, by plain breadth-first search."""
+    start = (0,) * len(targets)
+    seen = {start: 0}
+    frontier = [start]
+    for d in range(1, max_parts + 1):
+        nxt = []
+        for s in frontier:
+            for p in parts:
+                if all(t.startswith(v, o) for t, o, v in zip(targets, s, p)):
+                    n = tuple(o + len(v) for o, v in zip(s, p))
+                    if n not in seen:
+                        seen[n] = d
+                        nxt.append(n)
+        frontier = nxt
+    return seen
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(alphabet="ab", min_size=1, max_size=7), min_size=1, max_size=3),
+       st.lists(st.integers(0, 10 ** 6), min_size=1, max_size=12))
+def test_reachability_finds_what_breadth_first_search_finds(targets, seeds):
+    """Parts arriving one by one (any order): the reachability solves exactly when a plain search
+    over the same parts reaches the ends of the outputs, with a path of real parts."""
+    parts = []
+    for k in seeds:  # substrings of every output, non-empty
+        p = []
+        for t in targets:
+            i = k % len(t)
+            j = i + 1 + (k // 7) % (len(t) - i)
+            p.append(t[i:j])
+        if tuple(p) not in parts:
+            parts.append(tuple(p))
+    max_parts = 4
+    reach = rs.Reachability(list(targets), max_parts, lambda: None)
+    solved = False
+    for p in parts:
+        try:
+            reach.add_part(p)
+        except rs._Solved:
+            solved = True
+            break
+    goal = tuple(len(t) for t in targets)
+    want = goal in _brute_reachable(list(targets), parts, max_parts)
+    assert solved == want
+    if solved:
+        path = reach.solution
+        assert 1 <= len(path) <= max_parts and all(p in parts for p in path)
+        assert ["".join(v[e] for v in path) for e in range(len(targets))] == list(targets)
+
+
+def test_reachability_gives_up_at_its_state_cap():
+    # a one-character alphabet: every offset is a state
+    reach = rs.Reachability(["a" * 12, "a" * 12], 10, lambda: None, max_states=3)
+    reach.add_part(("a", "a"))
+    assert reach.capped and len(reach.depth) <= 3
+    reach.add_part(("aa", "aa"))  # ignored from now on
+    assert reach.solution is None and len(reach.depth) <= 3
+
+
+def test_reachability_looks_one_part_ahead():
+    # "cd" is known before "ab" arrives: the state after "ab" has the rest as a part
+    reach = rs.Reachability(["abcd", "abcd"], 10, lambda: None)
+    reach.add_part(("cd", "cd"))
+    with pytest.raises(rs._Solved):
+        reach.add_part(("ab", "ab"))
+    assert reach.solution == [("ab", "ab"), ("cd", "cd")]

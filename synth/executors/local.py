@@ -11,7 +11,8 @@ with ``fork`` the workers inherit what the parent loaded before the pool started
 
 Warm-up: the parent compiles (first run on the machine) or loads the numba kernels and loads the
 shipped weights before the pool forks its workers, so each worker, replacements of killed ones
-included, starts with them and nothing is compiled or loaded per task.
+included, starts with them and nothing is compiled or loaded per task. Each worker then freezes
+what it inherited for the garbage collector and raises its thresholds (``wire.tune_gc``).
 
 Hard limit: pebble measures it from the moment a worker takes the task, checks it every 0.1 s,
 and stops the worker (SIGTERM, SIGKILL 3 s later if it has not exited). The outcome is
@@ -35,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from synth.executors.base import Executor, Outcome, died_reason
-from synth.executors.wire import Warmup, solve_wire, warm_worker
+from synth.executors.wire import Warmup, solve_wire, tune_gc, warm_worker
 
 #: tasks a worker process runs before pebble replaces it with a fresh fork (0: no limit)
 TASKS_PER_WORKER = 0
@@ -47,10 +48,13 @@ LOST_AFTER_SECONDS = 30.0
 
 
 def _worker_init() -> None:
-    """In each worker, once: Ctrl-C is the parent's business (it kills the workers)."""
+    """In each worker, once: Ctrl-C is the parent's business (it kills the workers); what the
+    parent loaded is frozen for the garbage collector, whose thresholds become the worker's
+    (``wire.tune_gc``)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    tune_gc()
 
 
 @dataclass
@@ -68,7 +72,7 @@ class LocalExecutor(Executor):
         self._size = max(1, min(self.jobs or os.cpu_count() or 1, pending))
         # compile/load the kernels, load the weights and import the solver here, before forking
         bench.warm_kernels(set(warmup.domains), warmup.strategy, self.progress)
-        warm_worker(warmup, kernels=False)
+        warm_worker(warmup, kernels=False, gc_tuning=False)  # the workers tune their own
 
     def _new_pool(self):
         from pebble import ProcessPool

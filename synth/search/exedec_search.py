@@ -20,7 +20,10 @@ proposes nothing reachable therefore fails cleanly: status ``timeout`` with ``st
 
 RobustFill's step enumerator runs in stages (constants, substring ops, modifications, Compose,
 pieces empty on some examples); the beam search runs after each stage with the pieces known
-so far, so an easy task is solved before the expensive stages.
+so far, so an easy task is solved before the expensive stages. As the hybrid runs it
+(``reach_states``), the symbolic search's reachability over the pieces runs beside it while it
+stays small: it solves as soon as the pieces allow (in the middle of a stage, without a beam
+round), and the beam runs only once the reachability has given up at its cap.
 """
 from __future__ import annotations
 
@@ -38,6 +41,11 @@ from synth.task import Task
 BEAM_SIZE = 10
 PER_STATE = 5
 MAX_BEAM = 160
+#: RobustFill: the reachability over the parts (``RobustFillSteps``) runs beside the beam while it
+#: has at most this many states (a count, so the search stays deterministic). Under the cap it
+#: solves as soon as the parts allow, and the beam is not needed; past it (outputs with many
+#: ways to split, tens of thousands of states) the beam takes over.
+REACH_STATES = 5000
 
 
 class ExeDecLoop:
@@ -45,7 +53,7 @@ class ExeDecLoop:
 
     def __init__(self, task: Task, domain: Domain, budget: Budget, model: SubgoalModel,
                  beam_size: int = BEAM_SIZE, per_state: int = PER_STATE, max_beam: int = MAX_BEAM,
-                 max_steps: int | None = None):
+                 max_steps: int | None = None, reach_states: int | None = None):
         self.task = task
         self.domain = domain
         self.clock = Clock(budget)
@@ -54,6 +62,9 @@ class ExeDecLoop:
         self.per_state = per_state
         self.max_beam = max(max_beam, beam_size)
         self.max_steps = max_steps
+        self.reach_states = reach_states
+        #: RobustFill: every stage ran and the reachability, never capped, found no program
+        self.exhausted = False
         self.ops = None if task.ops is None else frozenset(op.name for op in domain.resolve_ops(task.ops))
         self.expanded = 0  # states expanded
         self.proposals = 0  # subgoals proposed
@@ -70,6 +81,8 @@ class ExeDecLoop:
             node = self._deepcoder() if self.domain.name == "deepcoder" else self._robustfill()
             if node is not None:
                 status = "solved"
+            elif self.exhausted:
+                status = "exhausted"
             else:
                 stopped = "beam"
         except BudgetExceeded:
@@ -177,17 +190,28 @@ class ExeDecLoop:
             from synth.dsl.base import Const
             return Apply("Concat", (Apply("SubStr", (Const(1, "Position"), Const(1, "Position"),
                                                      Var(name, "String"))),))
-        space = RobustFillSteps(inputs, targets, Var(name, "String"), self.clock, self.ops)
+        reach = None if self.max_steps is not None else self.reach_states
+        space = RobustFillSteps(inputs, targets, Var(name, "String"), self.clock, self.ops,
+                                reach_states=reach)
         goal = tuple(len(t) for t in targets)
         max_steps = min(self.max_steps or MAX_EXPRESSIONS, MAX_EXPRESSIONS)
         for _stage in space.stages():
+            if space.solution is not None:
+                return space.solution
+            if not space.capped:
+                continue  # the reachability saw every part: no decomposition of them exists
             found = self._robustfill_beam(space, inputs, targets, goal, max_steps)
             if found is not None:
                 return found
+        self.exhausted = not space.capped
         return None
 
     def _robustfill_beam(self, space: RobustFillSteps, inputs, targets, goal, max_steps):
         start = (0,) * len(targets)
+        # offsets -> (the pieces that continue there, the model's proposals best first): the
+        # parts do not change within a stage, so a wider round asks again for more of the same
+        ranked: dict[tuple, tuple] = {}
+        most = max(k for _, k in self._widths())
         for beam_size, per_state in self._widths():
             self.rounds += 1
             beam = [(0.0, start, [])]
@@ -203,11 +227,15 @@ class ExeDecLoop:
                         return Apply("Concat", tuple(nodes) + (last,))
                     if depth == max_steps - 1:
                         continue
-                    cs = space.candidates(offs)
-                    self.clock.candidates += len(cs)
-                    problem = StepProblem("robustfill", inputs, targets, len(nodes), offsets=offs,
-                                          enumerate_candidates=lambda cs=cs: cs)
-                    for subgoal, logp in self.model.propose(problem, per_state):
+                    got = ranked.get((offs, len(nodes)))
+                    if got is None:
+                        cs = space.candidates(offs)
+                        self.clock.candidates += len(cs)
+                        problem = StepProblem("robustfill", inputs, targets, len(nodes), offsets=offs,
+                                              enumerate_candidates=lambda cs=cs: cs)
+                        got = ranked[offs, len(nodes)] = (cs, self.model.propose(problem, most))
+                    cs, proposals = got
+                    for subgoal, logp in proposals[:per_state]:
                         self.proposals += 1
                         node = cs.get(tuple(subgoal))
                         if node is None:
@@ -246,6 +274,16 @@ def solve_exedec(task: Task, domain: Domain, budget: Budget, model: SubgoalModel
     return ExeDecLoop(task, domain, budget, model, beam_size, per_state, max_beam).run()
 
 
+def _hybrid_loop(task: Task, domain: Domain, budget: Budget, model: SubgoalModel | None) -> SearchOutcome:
+    """The ExeDec loop as the hybrid runs it: on RobustFill with the reachability beside the
+    beam (``REACH_STATES``)."""
+    domain.check_task(task)
+    if model is None:
+        model = load_subgoal_model(domain.name, (task.spec or {}).get("split"))
+    reach = REACH_STATES if domain.name == "robustfill" else None
+    return ExeDecLoop(task, domain, budget, model, reach_states=reach).run()
+
+
 #: share of the budget the symbolic search gets before the ExeDec loop takes over (DeepCoder)
 SYMBOLIC_SHARE = 0.5
 
@@ -254,15 +292,18 @@ def solve_hybrid(task: Task, domain: Domain, budget: Budget, model: SubgoalModel
                  symbolic_share: float = SYMBOLIC_SHARE, **options: Any) -> SearchOutcome:
     """The ``exedec-hybrid`` strategy (benchmarks/RESULTS.md section 5; ``auto`` for robustfill):
 
-    * robustfill: the ExeDec loop first, with the whole budget; if its beam gives up before the
-      budget is spent, ``robustfill-decompose`` with the rest (which can also prove that no
-      program exists: status ``exhausted``);
+    * robustfill: the ExeDec loop first, with the whole budget and with the reachability over the
+      parts beside its beam (``REACH_STATES``): a task whose outputs split few ways is solved as
+      soon as its last part is enumerated, mid-stage, and one with no program is ``exhausted``
+      once every stage ran; past the cap the beam searches the parts after each stage. If the
+      beam gives up before the budget is spent, ``robustfill-decompose`` with the rest (which
+      can also prove that no program exists: status ``exhausted``);
     * deepcoder: ``deepcoder-bottom-up`` with ``symbolic_share`` of the time, then the ExeDec
       loop with the rest (without a time budget the symbolic search runs to its end).
     """
     from synth.search import get_strategy
     if domain.name == "robustfill":
-        first = solve_exedec(task, domain, budget, model=model)
+        first = _hybrid_loop(task, domain, budget, model)
         first.extra["phase"] = "exedec"
         if first.status == "solved" or first.stopped_by != "beam":
             return first

@@ -151,15 +151,25 @@ class RobustFillSteps:
     """The expressions of a RobustFill task whose values lie inside every output.
 
     ``stages()`` runs ``ConcatDecomposition``'s enumeration stages one at a time (cheap ones
-    first), so a caller can try the parts found so far before paying for the next stage."""
+    first), so a caller can try the parts found so far before paying for the next stage.
+
+    ``reach_states``: also keep ``ConcatDecomposition``'s reachability (every state the parts
+    reach, updated as each part arrives) while it has at most this many states. It finds a
+    decomposition as soon as its last part is enumerated, in the middle of a stage
+    (``solution``); past the cap it stops (``capped``), and the parts are left to the caller's
+    search. None: no reachability (the parts are only collected)."""
 
     STAGES = ("constants", "substring_ops", "modification_ops", "compose_phase", "partial_phase")
 
     def __init__(self, inputs: list[str], targets: list[str], var: Var, clock: Clock,
-                 ops: frozenset[str] | None = None):
+                 ops: frozenset[str] | None = None, reach_states: int | None = None):
         from synth.search.robustfill_search import ConcatDecomposition
-        self.search = ConcatDecomposition(inputs, targets, var, clock, ops)
-        self.search.reach = _NoReach()
+        self.search = ConcatDecomposition(inputs, targets, var, clock, ops,
+                                          max_states=reach_states)
+        if reach_states is None:
+            self.search.reach = _NoReach()
+        #: the program the reachability found (None: none yet)
+        self.solution: Any = None
         self.targets = targets
         self.done: list[str] = []
         self._by_first: dict[str, list[Vals]] = {}
@@ -169,11 +179,24 @@ class RobustFillSteps:
     def parts(self) -> dict[Vals, Any]:
         return self.search.parts
 
+    @property
+    def capped(self) -> bool:
+        """Whether the parts may hold a decomposition the reachability has not seen (it gave up
+        at its cap, or there is none)."""
+        return getattr(self.search.reach, "capped", True)
+
     def stages(self) -> Iterator[str]:
-        """Run the next enumeration stage; yields its name when it is done. The budget's
-        exception (``synth.search.contract.BudgetExceeded``) propagates."""
+        """Run the next enumeration stage; yields its name when it is done, or as soon as the
+        reachability finds a decomposition (``solution`` set; the stage is left unfinished).
+        The budget's exception (``synth.search.contract.BudgetExceeded``) propagates."""
+        from synth.search.robustfill_search import _Solved
         for name in self.STAGES:
-            getattr(self.search, name)()
+            try:
+                getattr(self.search, name)()
+            except _Solved:
+                self.solution = self.search.solution_node()
+                yield name
+                return
             self.done.append(name)
             yield name
 

@@ -59,21 +59,35 @@ class Reachability:
     A state is one offset per example (how much of each output the parts so far produce); a
     part fits a state when, on every example, it starts the rest of that example's output.
     Every state is expanded once with the parts known then; a later part is tried on the
-    states where its first example's string occurs, so the work is incremental.
+    states where its strings occur, so the work is incremental.
+
+    Both sides are indexed by their first two examples: states by their first two offsets, parts
+    by their first string and then their second. A new part is tried only on the states whose
+    first two offsets are occurrences of its first two strings, and a new state only on the
+    parts whose first two strings start the rest of its first two outputs.
     """
 
-    def __init__(self, targets: list[str], max_parts: int, tick: Callable[[], None]):
+    def __init__(self, targets: list[str], max_parts: int, tick: Callable[[], None],
+                 max_states: int | None = None):
         self.targets = targets
         self.max_parts = max_parts
         self.tick = tick
+        #: with ``max_states``: how many states it keeps at most; past that it gives up for good
+        #: (``capped``) and finds nothing more (a caller then searches the parts another way)
+        self.max_states = max_states
+        self.capped = False
         start = (0,) * len(targets)
         self.goal = tuple(len(t) for t in targets)
         self.depth: dict[tuple, int] = {start: 0}
         self.parent: dict[tuple, Any] = {start: None}
-        self.by_o0: dict[int, list[tuple]] = {0: [start]}
-        self.by_first: dict[str, list[Vals]] = {}
+        #: (first offset, second offset) -> the states there
+        self.by_head: dict[tuple, list[tuple]] = {start[:2]: [start]}
+        #: first string -> second string (or "" with one example) -> the parts
+        self.by_first: dict[str, dict[str, list[Vals]]] = {}
         self.queue: deque = deque([start])
         self.solution: list[Vals] | None = None
+        #: every part added
+        self.known: set[Vals] = set()
 
     def fits(self, state: tuple, vals: Vals) -> bool:
         for t, o, v in zip(self.targets, state, vals):
@@ -81,53 +95,105 @@ class Reachability:
                 return False
         return True
 
-    def add_part(self, vals: Vals) -> None:
-        self.by_first.setdefault(vals[0], []).append(vals)
-        t0, v0 = self.targets[0], vals[0]
-        j = t0.find(v0)
+    @staticmethod
+    def _occurrences(t: str, v: str) -> list[int]:
+        out = []
+        j = t.find(v)
         while j != -1:
-            for state in self.by_o0.get(j, ()):
-                if self.fits(state, vals):
-                    self._reach(state, vals)
-            j = t0.find(v0, j + 1)
+            out.append(j)
+            j = t.find(v, j + 1)
+        return out
+
+    def add_part(self, vals: Vals) -> None:
+        if self.capped:
+            return
+        targets = self.targets
+        self.known.add(vals)
+        v1 = vals[1] if len(vals) > 1 else ""
+        self.by_first.setdefault(vals[0], {}).setdefault(v1, []).append(vals)
+        firsts = self._occurrences(targets[0], vals[0])
+        seconds = self._occurrences(targets[1], v1) if len(vals) > 1 else [None]
+        rest = tuple(zip(targets[2:], vals[2:]))
+        by_head = self.by_head
+        for j0 in firsts:
+            for j1 in seconds:
+                states = by_head.get((j0,) if j1 is None else (j0, j1))
+                if not states:
+                    continue
+                for state in tuple(states):
+                    for e, (t, v) in enumerate(rest, 2):
+                        if not t.startswith(v, state[e]):
+                            break
+                    else:
+                        self._reach(state, vals)
         self.drain()
 
     def _reach(self, state: tuple, vals: Vals) -> None:
         d = self.depth[state] + 1
-        if d > self.max_parts:
+        if d > self.max_parts or self.capped:
             return
         new = tuple(o + len(v) for o, v in zip(state, vals))
         old = self.depth.get(new)
         if old is not None and old <= d:
             return
+        if old is None and self.max_states is not None and len(self.depth) >= self.max_states \
+                and new != self.goal:
+            self.capped = True
+            self.queue.clear()
+            return
         self.depth[new] = d
         self.parent[new] = (state, vals)
         if old is None:
-            self.by_o0.setdefault(new[0], []).append(new)
+            self.by_head.setdefault(new[:2], []).append(new)
         if new == self.goal:
-            path = []
-            while self.parent[new] is not None:
-                new, v = self.parent[new]
-                path.append(v)
-            self.solution = path[::-1]
-            raise _Solved
-        self.queue.append(new)
+            self._solved(new, [])
+        if d < self.max_parts:
+            # look one part ahead: is the rest of every output a part already? (saves
+            # expanding the whole frontier before the state's turn comes)
+            rest = tuple(t[o:] for t, o in zip(self.targets, new))
+            if rest in self.known:
+                self._solved(new, [rest])
+            self.queue.append(new)
+
+    def _solved(self, state: tuple, tail: list[Vals]) -> None:
+        path = []
+        while self.parent[state] is not None:
+            state, v = self.parent[state]
+            path.append(v)
+        self.solution = path[::-1] + tail
+        raise _Solved
 
     def drain(self) -> None:
         """Expand the states reached since the last call with every known part."""
-        t0 = self.targets[0]
+        targets = self.targets
+        t0 = targets[0]
+        t1 = targets[1] if len(targets) > 1 else ""
         by_first = self.by_first
-        while self.queue:
+        while self.queue and not self.capped:
             state = self.queue.popleft()
             self.tick()
             if self.depth[state] >= self.max_parts:
                 continue
             o0 = state[0]
+            o1 = state[1] if len(state) > 1 else 0
+            rest = tuple(zip(targets[2:], state[2:]))
             for k in range(o0, len(t0) + 1):  # k == o0: parts empty on example 0 (last resort)
-                cands = by_first.get(t0[o0:k])
-                if cands:
-                    for vals in cands:
-                        if self.fits(state, vals):
+                seconds = by_first.get(t0[o0:k])
+                if not seconds:
+                    continue
+                if len(targets) == 1:
+                    groups = seconds.values()
+                elif len(seconds) <= len(t1) - o1 + 1:
+                    groups = [g for v1, g in seconds.items() if t1.startswith(v1, o1)]
+                else:
+                    groups = [g for k1 in range(o1, len(t1) + 1)
+                              if (g := seconds.get(t1[o1:k1])) is not None]
+                for group in groups:
+                    for vals in group:
+                        for (t, o), v in zip(rest, vals[2:]):
+                            if not t.startswith(v, o):
+                                break
+                        else:
                             self._reach(state, vals)
 
 
@@ -135,7 +201,7 @@ class ConcatDecomposition:
     """One search for a task's examples (``inputs[e]`` -> ``targets[e]``)."""
 
     def __init__(self, inputs: list[str], targets: list[str], var: Var, clock: Clock,
-                 ops: frozenset[str] | None = None):
+                 ops: frozenset[str] | None = None, max_states: int | None = None):
         self.inputs = inputs
         #: the ops a program may use (None: all)
         self.allowed = ops
@@ -149,7 +215,7 @@ class ConcatDecomposition:
         self.partial: dict[Vals, Any] = {}
         #: every distinct non-Compose expression value over the input -> node (Compose inners)
         self.inner: dict[Vals, Any] = {}
-        self.reach = Reachability(targets, MAX_EXPRESSIONS, self._tick)
+        self.reach = Reachability(targets, MAX_EXPRESSIONS, self._tick, max_states)
         self._matches: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
         self._texts: dict[tuple[str, str], list[str]] = {}
         self._part_cfgs: list[dict[str, dict]] = [{} for _ in inputs]
@@ -190,7 +256,10 @@ class ConcatDecomposition:
         key = (pattern, s)
         m = self._texts.get(key)
         if m is None:
-            m = self._texts[key] = re.findall(pattern, s)
+            compiled = _COMPILED.get(pattern)
+            if compiled is None:
+                compiled = _COMPILED[pattern] = re.compile(pattern)
+            m = self._texts[key] = compiled.findall(s)
         return m
 
     # -- banks ---------------------------------------------------------------------------
@@ -377,10 +446,16 @@ class ConcatDecomposition:
             if r and r in target:
                 out[("RemoveAll", t)] = r
             probe = _remove_all(s, ms, "\0")
-            if all(piece in target for piece in probe.split("\0")):
+            pieces = probe.split("\0")
+            if all(piece in target for piece in pieces):
                 free = {}
+                # c.join(pieces) is _remove_all(s, ms, c) where no match contains c (nor NUL):
+                # a match's occurrences then never overlap an inserted character, so each
+                # replace finds the same one with c as with NUL
+                in_ms = "".join(ms)
+                exact = "\0" in s or "\0" in in_ms
                 for c in target_chars:
-                    r = _remove_all(s, ms, c)
+                    r = _remove_all(s, ms, c) if exact or c in in_ms else c.join(pieces)
                     if r in target:
                         free[c] = r
                 if free:
@@ -462,18 +537,22 @@ class ConcatDecomposition:
             status = "solved"
         except BudgetExceeded:
             status, stopped = "timeout", self.clock.exceeded() or "time"
-        path = self.reach.solution
-        node = None
-        if path is not None:
-            bank = {**self.partial, **self.parts}
-            node = Apply("Concat", tuple(bank[v] for v in path))
+        node = self.solution_node()
         return SearchOutcome(status=status, node=node, candidates=self.clock.candidates,
                              values=len(self.parts),
                              max_size_explored=MAX_EXPRESSIONS if status == "exhausted" else 0,
                              seconds=self.clock.elapsed(), stopped_by=stopped,
                              extra={"stage": self.stage, "parts": len(self.parts),
                                     "inner_values": len(self.inner), "states": len(self.reach.depth),
-                                    "expressions": None if path is None else len(path)})
+                                    "expressions": None if node is None else len(node.args)})
+
+    def solution_node(self) -> Apply | None:
+        """The program of the decomposition the reachability found (None: none yet)."""
+        path = self.reach.solution
+        if path is None:
+            return None
+        bank = {**self.partial, **self.parts}
+        return Apply("Concat", tuple(bank[v] for v in path))
 
     def compose_phase(self) -> None:
         """Compose over the inner values, most likely first: an op's prior in ExeDec's sampler
@@ -495,6 +574,8 @@ class ConcatDecomposition:
 
 
 _SUBSTRING_OPS = frozenset(("SubStr", "GetSpan", "GetToken", "GetUpto", "GetFrom"))
+#: regex pattern -> its compiled form (``match_texts``)
+_COMPILED: dict[str, Any] = {}
 
 
 # ------------------------------------------------------------------ semantics on match lists
