@@ -123,7 +123,7 @@ STRATEGY_TABLE: dict[str, StrategySpec] = {s.name: s for s in (
     StrategySpec("regex-enum", "synth.search.regex_search:solve_regex", ("regex",), (
         Option("max_values", "int | None", None, "the most values kept (default: by memory)"),
         Option("z3_timeout_ms", "int", 5000, "Z3's limit per check"),
-        Option("runner_up", "bool", True, "look for a second fitting regex to report ambiguity"),
+        Option("runner_up", "bool", True, "collect the other fits, rank them (regex_rank) and report the runner-up"),
         Option("use_fields", "bool", True, "the field decomposition of structured strings"),
     )),
     StrategySpec("cegis", "synth.search.cegis:solve_cegis", ("lia",), (

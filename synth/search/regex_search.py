@@ -1,15 +1,21 @@
-"""Regex synthesis from positive and negative strings: bottom-up enumeration by size over the
+"""Regex synthesis from positive and negative strings: bottom-up enumeration by cost over the
 signatures of ``synth.dsl.regex.kernels`` (observational equivalence on the examples' infixes),
-then a Z3 check of the answer and, when a second regex of the same size also fits, a Z3
+then a choice among the fits, a Z3 check of the answer and, when a second regex also fits, a Z3
 distinguishing string (the question to ask the user).
 
-Strategy ``regex-enum``. The answer is the smallest regex (in AST nodes, counting a literal string
-of n characters as n) that fits; every reported answer has passed Z3's ``InRe`` on every example.
+Strategy ``regex-enum``. Regexes are enumerated by ``RegexCosts`` (an AlphaRegex-like simplicity
+order: concatenation cheap, union dear, a star cheaper than counted copies of a pattern, classes
+no wider than the examples need). The fits up to ``RANK_SLACK`` above the cheapest are collected
+and ordered by ``synth.search.regex_rank`` (cost, and how well each explains the positives among
+the short strings, where the fits disagree); with ``runner_up=False`` the cheapest fit is the
+answer. Every reported answer has passed Z3's ``InRe`` on every example. ``max_size`` bounds the
+cost at ``max_size * RegexCosts.unit``.
 """
 from __future__ import annotations
 
 import itertools
 import time
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
@@ -38,8 +44,84 @@ _CHUNK_WORK = 20_000_000
 #: the deadline a kernel call may be predicted to end and still be started
 _INITIAL_RATE = 5e8
 _LATE_SLACK = 0.1
-#: share of the remaining time spent looking for a second answer after the first
-RUNNER_UP_SHARE = 0.25
+#: after the first fit: the share of the remaining time spent enumerating the other fits that
+#: cost at most RANK_SLACK more (at most MAX_FITS of them), to be ranked (``regex_rank``)
+RANK_SHARE = 0.5
+RANK_SLACK = 8
+MAX_FITS = 64
+
+
+@dataclass(frozen=True)
+class RegexCosts:
+    """The price of each part of a regex; the search enumerates by the total (a simplicity order
+    in the spirit of AlphaRegex's: concatenation is cheap, union dear, a star cheaper than a
+    counted repeat, and a class costs more the wider it is than the examples need).
+
+    A literal string of n characters costs what spelling it out does (n characters, n - 1
+    concatenations). ``unit`` converts a size bound in AST nodes (``Budget.max_size``) to cost."""
+
+    char: int = 4        # one literal character (and ε)
+    own_class: int = 4   # the class of exactly the positives' characters, e.g. [01]
+    named_class: int = 5  # \d, [a-z], \w... (the narrowest that fits is found first)
+    any: int = 6         # .
+    concat: int = 1
+    union: int = 4
+    star: int = 2
+    plus: int = 3
+    opt: int = 2
+    compound_star: int = 2  # extra for a star or plus of anything but a leaf
+    count: int = 3       # r{n} of a leaf: this, plus n
+    unit: int = 4
+
+    def count_price(self, n: int, arg: int) -> int:
+        """What ``r{n}`` adds to the cost ``arg`` of r: a little for a repeated leaf (``\\d{5}``),
+        as much as spelling the copies out for anything larger (``(1*0){2}`` costs what
+        ``1*01*0`` does: counted copies of a pattern are no shortcut past the examples' lengths)."""
+        if arg <= self.max_leaf:
+            return self.count + n
+        return (n - 1) * (arg + self.concat)
+
+    def range_price(self, lo: int, hi: int, arg: int) -> int:
+        """What ``r{lo,hi}`` adds to the cost ``arg`` of r: what spelling it out costs
+        (``r{1,3}`` = ``r r? r?``), leaves included: a range drawn from the examples' lengths
+        is no shortcut past them."""
+        return (lo - 1) * arg + (hi - lo) * (arg + self.opt) + (hi - 1) * self.concat
+
+    @property
+    def max_leaf(self) -> int:
+        return max(self.char, self.own_class, self.named_class, self.any)
+
+    def literal(self, n: int) -> int:
+        return n * self.char + max(0, n - 1) * self.concat
+
+    def unary(self, op: int) -> int:
+        return {K.STAR: self.star, K.PLUS: self.plus, K.OPT: self.opt}[op]
+
+    def of(self, node: Node, own: CharClass | None = None) -> int:
+        """The cost of a regex AST under these prices (the search's order); ``own`` is the class
+        of exactly the positives' characters, when the search has it as a leaf."""
+        if isinstance(node, Const):
+            if node.type == "Lit":
+                return self.literal(max(1, len(node.value)))
+            if node.type == "Class":
+                return self.any if node.value == CharClass.any() else \
+                    self.own_class if node.value == own else self.named_class
+            return self.char
+        kids = [a for a in node.args if not (isinstance(a, Const) and a.type == "Int")]
+        below = sum(self.of(a, own) for a in kids)
+        op = node.op
+        if op == "concat":
+            return below + self.concat
+        if op == "union":
+            return below + self.union
+        if op in ("star", "plus", "opt"):
+            leaf = isinstance(kids[0], Const)
+            return below + getattr(self, op) + (self.compound_star if op != "opt" and not leaf else 0)
+        lo, hi = node.args[1].value, node.args[2].value
+        return below + (self.count_price(lo, below) if lo == hi else self.range_price(lo, hi, below))
+
+
+DEFAULT_COSTS = RegexCosts()
 
 
 class SpaceTooLarge(Exception):
@@ -198,10 +280,10 @@ class _Level:
         return self._kinds[0]
 
 
-def leaf_nodes(positive: Sequence[str]) -> list[tuple[Node, int]]:
+def leaf_nodes(positive: Sequence[str], costs: RegexCosts = DEFAULT_COSTS) -> list[tuple[Node, int]]:
     """Leaves and their costs: the characters of the positives, the named classes that meet
     them, the class of exactly their characters, ``.``, and literal strings shared by several
-    positives (cost = length, cheaper than spelling them out)."""
+    positives (at the cost of spelling them out: a shortcut, not a discount)."""
     chars: dict[str, int] = {}
     for s in positive:
         for c in set(s):
@@ -212,18 +294,18 @@ def leaf_nodes(positive: Sequence[str]) -> list[tuple[Node, int]]:
         keep += alnum
     else:
         keep += [c for c in alnum if chars[c] * 2 >= len(positive)]
-    out: list[tuple[Node, int]] = [(lit(c), 1) for c in sorted(keep)]
+    out: list[tuple[Node, int]] = [(lit(c), costs.char) for c in sorted(keep)]
     if 2 <= len(chars) <= MAX_OWN_CLASS:  # e.g. [01] for binary strings; wider ones overfit
-        out.append((Const(CharClass.of(chars), "Class"), 1))
+        out.append((Const(CharClass.of(chars), "Class"), costs.own_class))
     for ranges in NAMED_CLASSES:
         cc = CharClass(ranges)
         if any(c in cc for c in chars):
-            out.append((Const(cc, "Class"), 1))
-    out.append((Const(CharClass.any(), "Class"), 1))
-    out.extend((lit(s), len(s)) for s in common_substrings(positive))
+            out.append((Const(cc, "Class"), costs.named_class))
+    out.append((Const(CharClass.any(), "Class"), costs.any))
+    out.extend((lit(s), costs.literal(len(s))) for s in common_substrings(positive))
     if "" in positive:  # ε: the answer when every positive is empty (no other leaf gives it)
-        out.append((lit(""), 1))
-    return out
+        out.append((lit(""), costs.char))
+    return sorted(out, key=lambda nc: nc[1])  # stable: the narrowest class first at one cost
 
 
 def common_substrings(positive: Sequence[str], limit: int = 8) -> list[str]:
@@ -279,7 +361,8 @@ def repeat_counts(positive: Sequence[str]) -> tuple[list[int], list[tuple[int, i
     return sorted(counts), sorted(spreads)
 
 
-#: repeats apply to values of at most this cost (``\d{4}``, ``(\.\d{1,3}){3}``)
+#: repeats apply to values of at most this cost (``\d{4}``, ``(\.\d{1,3}){3}``), in AST nodes
+#: (times ``RegexCosts.unit``)
 MAX_REPEAT_ARG_COST = 4
 
 
@@ -287,7 +370,7 @@ class RegexEnumerator:
     """Bottom-up enumeration of regex signatures by cost, with a hash set for equivalence."""
 
     def __init__(self, positive: Sequence[str], negative: Sequence[str], clock: Clock,
-                 max_values: int):
+                 max_values: int, costs: RegexCosts = DEFAULT_COSTS):
         self.positive, self.negative = list(positive), list(negative)
         mem = clock.budget.max_memory_mb
         # the split tables (16 bytes an entry) may take a quarter of the memory budget
@@ -302,7 +385,8 @@ class RegexEnumerator:
         self.table = np.zeros(1 << 16, dtype=np.uint64)
         self.count = 0
         self.levels: dict[int, _Level] = {}
-        self.leaves = leaf_nodes(self.positive)
+        self.costs = costs
+        self.leaves = leaf_nodes(self.positive, costs)
         self.unary = [K.STAR, K.PLUS, K.OPT]
         counts, spreads = repeat_counts(self.positive)
         self.counts = np.asarray(counts, dtype=np.int64)
@@ -398,11 +482,26 @@ class RegexEnumerator:
                 self._store(cost, sig[None, :], np.asarray([K.LEAF], dtype=np.int8), [node], sol)
         if stop_at_solution and len(self.solutions) >= want:
             return True
-        # unary ops of cost-1 values
-        prev = self.levels.get(cost - 1)
-        if prev is not None and prev.sigs.shape[0]:
-            for op in self.unary:
-                n = prev.sigs.shape[0]
+        # unary ops of the values that cost what the op leaves (a star or plus of a compound
+        # regex costs ``compound_star`` more than one of a leaf)
+        for op in self.unary:
+            extra = self.costs.compound_star if op != K.OPT else 0
+            for below, leaves_only in ((cost - self.costs.unary(op), True),
+                                       (cost - self.costs.unary(op) - extra, False)):
+                prev = self.levels.get(below)
+                if prev is None or not prev.sigs.shape[0]:
+                    continue
+                if extra == 0:
+                    if not leaves_only:
+                        continue  # one pass takes every row
+                    rows_of = None
+                else:
+                    rows_of = np.flatnonzero((prev.kind == K.LEAF) == leaves_only)
+                    if not rows_of.size:
+                        continue
+                sigs = prev.sigs if rows_of is None else prev.sigs[rows_of]
+                kinds = prev.kind if rows_of is None else prev.kind[rows_of]
+                n = sigs.shape[0]
                 step = max(1, min(n, _CHUNK_WORK // (2 * splits)))  # r+ walks the splits twice
                 start = 0
                 while start < n:
@@ -418,61 +517,28 @@ class RegexEnumerator:
                     out_i = np.empty(rows, dtype=np.int64)
                     out_sol = np.empty(rows, dtype=np.bool_)
                     t0 = time.perf_counter()
-                    kept = K.expand_unary(op, 0, 0, prev.sigs[start:stop], prev.kind[start:stop],
+                    kept = K.expand_unary(op, 0, 0, sigs[start:stop], kinds[start:stop],
                                           sp.off, sp.su, sp.sv, self.table, self.pos, self.neg,
                                           out, out_i, out_sol)
                     self._timed("unary", work, t0)
                     self.clock.candidates += rows
                     if kept:
-                        hows = [(op, 0, 0, (cost - 1, start + int(i)), None) for i in out_i[:kept]]
+                        src = out_i[:kept] + start
+                        if rows_of is not None:
+                            src = rows_of[src]
+                        hows = [(op, 0, 0, (below, int(i)), None) for i in src]
                         self._store(cost, out[:kept].copy(), np.full(kept, op, dtype=np.int8), hows,
                                     out_sol[:kept])
                     start = stop
                     if stop_at_solution and len(self.solutions) >= want:
                         return True
-            if cost - 1 <= MAX_REPEAT_ARG_COST and (self.counts.size or self.ranges.size):
-                n = prev.sigs.shape[0]
-                per = self.counts.size + self.ranges.shape[0]
-                maxn = max(int(self.counts.max()) if self.counts.size else 0,
-                           int(self.ranges[:, 1].max()) if self.ranges.size else 0)
-                per_row = splits * (2 * maxn + per)  # powers, optional powers, each count
-                start = 0
-                while start < n:
-                    if self._out_of_budget():
-                        return False
-                    rows = min(n - start, max(1, _PAIR_CHUNK // per), max(1, _CHUNK_WORK // per_row))
-                    cap = rows * per
-                    work = float(rows) * per_row
-                    if not self._affordable("repeat", work):
-                        return False
-                    self._reserve(cap)
-                    out = np.empty((cap, W), dtype=np.uint64)
-                    out_i = np.empty(cap, dtype=np.int64)
-                    out_lo = np.empty(cap, dtype=np.int64)
-                    out_hi = np.empty(cap, dtype=np.int64)
-                    out_sol = np.empty(cap, dtype=np.bool_)
-                    t0 = time.perf_counter()
-                    kept, done = K.expand_repeats(prev.sigs[start:start + rows], prev.kind[start:start + rows],
-                                                  self.counts, self.ranges, sp.off, sp.su, sp.sv,
-                                                  self.table, self.pos, self.neg, out, out_i,
-                                                  out_lo, out_hi, out_sol)
-                    self._timed("repeat", work, t0)
-                    self.clock.candidates += done * per
-                    if kept:
-                        hows = [(K.REPEAT, int(lo), int(hi), (cost - 1, start + int(i)), None)
-                                for i, lo, hi in zip(out_i[:kept], out_lo[:kept], out_hi[:kept])]
-                        self._store(cost, out[:kept].copy(), np.full(kept, K.REPEAT, dtype=np.int8),
-                                    hows, out_sol[:kept])
-                    start += done
-                    if stop_at_solution and len(self.solutions) >= want:
-                        return True
-        # binary ops: cost = 1 + c1 + c2
+        # binary ops: cost = price of the op + c1 + c2
         for c1 in range(1, cost - 1):
-            c2 = cost - 1 - c1
-            A, B = self.levels.get(c1), self.levels.get(c2)
-            if A is None or B is None or not A.sigs.shape[0] or not B.sigs.shape[0]:
-                continue
             for op in (K.CONCAT, K.UNION):
+                c2 = cost - (self.costs.concat if op == K.CONCAT else self.costs.union) - c1
+                A, B = self.levels.get(c1), self.levels.get(c2)
+                if A is None or B is None or not A.sigs.shape[0] or not B.sigs.shape[0]:
+                    continue
                 if op == K.UNION and c1 > c2:
                     continue  # union is commutative: one order is enough
                 same = op == K.UNION and c1 == c2
@@ -505,6 +571,55 @@ class RegexEnumerator:
                                 for i, j in zip(out_i[:kept], out_j[:kept])]
                         self._store(cost, out[:kept].copy(), np.full(kept, op, dtype=np.int8),
                                     hows, out_sol[:kept])
+                    if stop_at_solution and len(self.solutions) >= want:
+                        return True
+        # counted repeats r{n} and ranges r{lo,hi}, each at its own price (after the binary
+        # ops: at one cost, r r is kept before r{2}, and r r may be starred)
+        no_counts = np.zeros(0, dtype=np.int64)
+        no_ranges = np.zeros((0, 2), dtype=np.int64)
+        top = min(cost - 1, MAX_REPEAT_ARG_COST * self.costs.unit)
+        jobs = [(b, np.asarray([c], dtype=np.int64), no_ranges) for b in range(1, top + 1)
+                for c in self.counts if b + self.costs.count_price(int(c), b) == cost]
+        jobs += [(b, no_counts, np.asarray([[lo, hi]], dtype=np.int64)) for b in range(1, top + 1)
+                 for lo, hi in self.ranges if b + self.costs.range_price(int(lo), int(hi), b) == cost]
+        for below, counts, ranges in jobs:
+            prev = self.levels.get(below)
+            if prev is not None and prev.sigs.shape[0] and \
+                    below <= MAX_REPEAT_ARG_COST * self.costs.unit and (counts.size or ranges.size):
+                n = prev.sigs.shape[0]
+                per = counts.size + ranges.shape[0]
+                maxn = max(int(counts.max()) if counts.size else 0,
+                           int(ranges[:, 1].max()) if ranges.size else 0)
+                per_row = splits * (2 * maxn + per)  # powers, optional powers, each count
+                start = 0
+                while start < n:
+                    if self._out_of_budget():
+                        return False
+                    rows = min(n - start, max(1, _PAIR_CHUNK // per), max(1, _CHUNK_WORK // per_row))
+                    cap = rows * per
+                    work = float(rows) * per_row
+                    if not self._affordable("repeat", work):
+                        return False
+                    self._reserve(cap)
+                    out = np.empty((cap, W), dtype=np.uint64)
+                    out_i = np.empty(cap, dtype=np.int64)
+                    out_lo = np.empty(cap, dtype=np.int64)
+                    out_hi = np.empty(cap, dtype=np.int64)
+                    out_sol = np.empty(cap, dtype=np.bool_)
+                    t0 = time.perf_counter()
+                    kept, done = K.expand_repeats(prev.sigs[start:start + rows], prev.kind[start:start + rows],
+                                                  counts, ranges, sp.off, sp.su, sp.sv,
+                                                  self.table, self.pos, self.neg, out, out_i,
+                                                  out_lo, out_hi, out_sol)
+                    self._timed("repeat", work, t0)
+                    self.clock.candidates += done * per
+                    if kept:
+                        hows = [(K.REPEAT, int(lo), int(hi), (below, start + int(i)), None)
+                                for i, lo, hi in zip(out_i[:kept], out_lo[:kept], out_hi[:kept])]
+                        rkind = K.COUNT if counts.size else K.REPEAT
+                        self._store(cost, out[:kept].copy(), np.full(kept, rkind, dtype=np.int8),
+                                    hows, out_sol[:kept])
+                    start += done
                     if stop_at_solution and len(self.solutions) >= want:
                         return True
         self.max_cost_done = cost
@@ -545,8 +660,7 @@ def simple_candidates(positive: Sequence[str], clock: Clock, fits) -> Node | Non
     """For examples whose infix space is too large to enumerate: the first of ``L``, ``L+`` and
     ``L*`` over the leaves (characters, classes, ``.``) that ``fits`` (the examples), or None."""
     chars = set("".join(positive))
-    leaves = [node for node, cost in leaf_nodes(positive) if cost == 1 and
-              not (node.type == "Lit" and node.value == "")]
+    leaves = [node for node, _ in leaf_nodes(positive) if not (node.type == "Lit" and len(node.value) != 1)]
     for make in (lambda x: x, lambda x: Apply("plus", (x,)), lambda x: Apply("star", (x,))):
         for leaf in leaves:
             if clock.exceeded() is not None:
@@ -632,7 +746,7 @@ def solve_regex(task: Task, domain: Domain, budget: Budget, max_values: int | No
                 if max_values is None:  # the bank may take 40 % of the memory budget
                     mem = budget.max_memory_mb or 4096.0
                     en.max_values = int(min(20_000_000, mem * 0.4 * 2**20 / (en.space.words * 8 + 80)))
-                max_cost = budget.max_size or 60
+                max_cost = (budget.max_size or 60) * en.costs.unit
                 found: tuple[int, int] | None = None
                 checked = 0
                 cost = 0
@@ -674,26 +788,46 @@ def solve_regex(task: Task, domain: Domain, budget: Budget, max_values: int | No
     extra: dict[str, Any] = {"also": {"python re": to_python_pattern(node)}, "method": method}
     if rejected:
         extra["rejected_answers"] = rejected
-    # a second answer of the same cost, for a distinguishing question
+    # the other fits up to RANK_SLACK above the first one's cost: the answer is the one the
+    # ranking (synth.search.regex_rank: cost, and how well each explains the positives among
+    # the short strings) puts first, the runner-up gives the distinguishing question
     if runner_up and method == "enumeration":
+        from synth.search.regex_rank import rank_fits
+
         remaining = None if clock.deadline is None else clock.deadline - time.perf_counter()
-        share = 2.0 if remaining is None else max(0.0, remaining * RUNNER_UP_SHARE)
+        share = 5.0 if remaining is None else max(0.0, remaining * RANK_SHARE)
+        pool: list[tuple[int, Node]] = [(found[0], node)]
         if share > 0.05:
-            sub = Clock(Budget(timeout=share, max_memory_mb=budget.max_memory_mb))
+            sub = Clock(Budget(timeout=share, max_candidates=budget.max_candidates,
+                               max_memory_mb=budget.max_memory_mb))
             sub.candidates = clock.candidates
             en.clock = sub
-            if en.run_level(found[0], stop_at_solution=True, want=2) and len(en.solutions) < 2:
-                en.run_level(found[0] + 1, stop_at_solution=True, want=2)  # one size up
-            clock.candidates = sub.candidates
-            for cand in en.solutions:
-                if cand == found:
-                    continue
-                try:
-                    if fits(en.node(*cand)):
-                        other = en.node(*cand)
-                        break
-                except _OutOfTime:
+            for c in range(found[0], found[0] + RANK_SLACK + 1):
+                if not en.run_level(c, stop_at_solution=True, want=MAX_FITS) or \
+                        len(en.solutions) >= MAX_FITS:
                     break
+            clock.candidates = sub.candidates
+            order = sorted(range(len(en.solutions)), key=lambda k: (en.solutions[k][0], k))
+            try:
+                for k in order:
+                    cand = en.solutions[k]
+                    if cand == found or cand[0] > found[0] + RANK_SLACK:
+                        continue
+                    n = en.node(*cand)
+                    if fits(n):
+                        pool.append((cand[0], n))
+                    else:
+                        rejected += 1
+            except _OutOfTime:
+                pass
+        if len(pool) > 1 and (clock.deadline is None or time.perf_counter() < clock.deadline):
+            ranked = rank_fits(pool, positive, negative, InfixSpace)
+            if ranked[0] != 0:
+                extra["also"]["cheapest fit"] = format_regex(node)
+            node = pool[ranked[0]][1]
+            other = pool[ranked[1]][1]
+            extra["also"]["python re"] = to_python_pattern(node)
+        extra["fits_ranked"] = len(pool)
     deadline = clock.deadline
     verdict = check_examples(node, positive, negative, z3_timeout_ms, deadline=deadline)
     extra["verified"] = verdict.status

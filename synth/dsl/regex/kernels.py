@@ -15,8 +15,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-# op codes of the values in a bank (also used by the search to rebuild ASTs)
-LEAF, CONCAT, UNION, STAR, PLUS, OPT, REPEAT = 0, 1, 2, 3, 4, 5, 6
+# op codes of the values in a bank (also used by the search to rebuild ASTs); COUNT is the kind
+# of an exact repeat r{n} (op REPEAT with lo == hi), which, unlike a range, may be starred
+LEAF, CONCAT, UNION, STAR, PLUS, OPT, REPEAT, COUNT = 0, 1, 2, 3, 4, 5, 6, 7
 
 _ONE = np.uint64(1)
 _MIX1 = np.uint64(0x9E3779B97F4A7C15)
@@ -194,7 +195,8 @@ def expand_binary(op, A, kindA, B, kindB, same, start, stop, off, su, sv, table,
 def expand_unary(op, lo, hi, A, kindA, off, su, sv, table, pos, neg, out, out_i, out_sol):
     """Apply STAR, PLUS or OPT to every value of ``A``; skips forms that are redundant whatever
     the argument (``(r*)*``, ``(r?)?``, ``(r*)+``...) and, as a bias against length-counting
-    overfits, stars and pluses of counted repeats (``(r{5})*``)."""
+    overfits, stars and pluses of repeat ranges (``(r{2,5})*``); an exact count may be starred
+    (``([01]{3})*``: lengths divisible by 3)."""
     W = A.shape[1]
     tmp = np.empty(W, dtype=np.uint64)
     t1 = np.empty(W, dtype=np.uint64)
