@@ -99,6 +99,11 @@ def _solve(examples, inputs=(), **kw):
     ([({"t": "9:15"}, "9 AM"), ({"t": "10:40"}, "10 AM")], [], ({"t": "12:05"}, "12 AM")),
     # ... but a row with an hour past 12 says so
     ([({"t": "9:15"}, "9 AM"), ({"t": "10:40"}, "10 AM")], [{"t": "14:30"}], ({"t": "14:30"}, "2 PM")),
+    # the area code: on a row with another number in the street ("12th"), the 2nd number
+    # sits between other characters than on the examples, so it is counted from the end
+    ([({"a": "Ann Lee, 7 Elm St, (089) 638-1234"}, "089"), ({"a": "Bob Day, 9 Oak St, (129) 734-5678"}, "129")],
+     [{"a": "Cy Po, 4 12th Ave, (467) 817-1111"}, {"a": "Di Yu, 5 Main St, (222) 111-2222"}],
+     ({"a": "Cy Po, 4 12th Ave, (467) 817-1111"}, "467")),
     # rounding whose examples show 2 and 1 decimals: a row with none is not another shape
     ([({"n": "17.66"}, "17.65"), ({"n": "13.38"}, "13.4"), ({"n": "12.33"}, "12.35")],
      [{"n": "12.01"}, {"n": "19.83"}], ({"n": "12.01"}, "12")),

@@ -44,16 +44,19 @@ class Atom:
     is more likely meant), ``node()`` (its program) and ``all_outs()`` (on every row, the
     unlabeled ones included, computed on first use)."""
 
-    __slots__ = ("key", "cost", "outs", "_all", "_compute", "_node")
+    __slots__ = ("key", "cost", "outs", "_all", "_compute", "_node", "context")
 
     def __init__(self, key, cost: float, outs: tuple, compute: Callable[[], tuple] | None,
-                 node: Callable[[], Node]):
+                 node: Callable[[], Node], context: Callable[[], tuple] | None = None):
         self.key = key
         self.cost = cost
         self.outs = outs
         self._all = None if compute is not None else outs
         self._compute = compute
         self._node = node
+        #: for a piece cut from a cell: on every row, the kinds of character just before and
+        #: just after the cut (see ``cut_context``), or None where it is undefined
+        self.context = context
 
     def all_outs(self) -> tuple:
         if self._all is None:
@@ -263,7 +266,11 @@ class AtomFinder:
                 res.append(None if s is None or t is None or s > t else fn(c.text[s:t]))
             return tuple(res)
 
-        return Atom(key, cost, outs, compute, node)
+        def context() -> tuple:
+            return tuple(None if s is None or t is None or s > t else cut_context(c.text, s, t)
+                         for c, s, t in zip(cells, svec, evec))
+
+        return Atom(key, cost, outs, compute, node, None if whole else context)
 
     # -- the start or end of a token ---------------------------------------------------------
     def _token_parts(self, name: str, col: Column, p: int, atoms: dict) -> None:
@@ -323,6 +330,16 @@ class AtomFinder:
                                              Const(n, I))))
 
         return Atom(key, cost, outs, compute, node)
+
+
+def _char_kind(c: str) -> str:
+    return "a" if c.isalpha() else "9" if c.isdigit() else " " if c.isspace() else "."
+
+
+def cut_context(text: str, s: int, t: int) -> tuple[str, str]:
+    """What a cut ``text[s:t]`` sits between: the kind of the character before it and after it
+    (a letter, a digit, punctuation, or a space, the cell's ends counting as spaces)."""
+    return (_char_kind(text[s - 1]) if s > 0 else " ", _char_kind(text[t]) if t < len(text) else " ")
 
 
 def _padded(s: str) -> bool:
@@ -736,6 +753,8 @@ class NumberWitness:
         m = finder.m
         #: (source key, source cost, node builder, values on every row)
         self.sources: list[tuple[Any, float, Callable[[], Node], list]] = []
+        #: source index -> on every row, what a number read from inside a cell sits between
+        self.context: dict[int, tuple] = {}
         for name, col in finder.columns.items():
             texts = [c.text for c in col.cells]
             whole = [N.parse_number(t) for t in texts]
@@ -744,14 +763,16 @@ class NumberWitness:
                 continue
             spans = [c.spans(NUMBER_TOKEN) for c in col.cells]
             for k in list(range(1, MAX_NUMBER_K + 1)) + list(range(-1, -MAX_NUMBER_K - 1, -1)):
-                vals = []
+                vals, where = [], []
                 for i, c in enumerate(col.cells):
                     w = _kth(spans[i], k)
                     vals.append(None if w is None else N.parse_number(c.text[w[0]:w[1]]))
+                    where.append(None if w is None else cut_context(c.text, w[0], w[1]))
                 if all(vals[e] is not None for e in range(m)):
                     key = ("tok", name, k)
                     if any(s[3][:m] == vals[:m] and s[3] == vals for s in self.sources):
                         continue  # the same numbers counted from the other end
+                    self.context[len(self.sources)] = tuple(where)
                     self.sources.append((key, 0.5 + K_COST * (abs(k) - 1),
                                          (lambda n=name, k=k: Apply("TOKEN", (_var(n), Const(NUMBER_TOKEN, S),
                                                                               Const(k, I)))), vals))
@@ -813,4 +834,5 @@ class NumberWitness:
         def node() -> Node:
             return Apply("NUMTEXT", (build(), Const(fmt, S), Const(step, S), Const(shift, I)))
 
-        return Atom(key, cost, outs, compute, node)
+        where = self.context.get(si)
+        return Atom(key, cost, outs, compute, node, None if where is None else (lambda: where))

@@ -20,6 +20,10 @@ UNDEFINED_COST = 0.5
 UNDEFINED_SHARE_COST = 2.0
 #: cost times the share of unlabeled rows where an atom's piece changes shape
 SHAPE_SHARE_COST = 3.0
+#: cost times the share of unlabeled rows where a piece cut from a cell sits between other
+#: kinds of character than on every example ("(089)" on the examples, " 12th" on a row)
+CONTEXT_COST = 0.3
+CONTEXT_SHARE_COST = 3.0
 #: cost times the share of unlabeled rows where an extracted number of one fixed length (2 or
 #: more digits) on every example (an area code, a year, a zip code) has another length
 LENGTH_SHARE_COST = 2.0
@@ -81,6 +85,14 @@ class Ranker:
             s0 = shapes.pop()
             other = sum(1 for o in rest if o is not None and see(o) != s0)
             pen += SHAPE_SHARE_COST * other / n
+        if atom.context is not None:
+            ctx = atom.context()
+            seen = set(ctx[:self.m])
+            if len(seen) == 1:  # every example's piece sits between the same kinds of character
+                c0 = seen.pop()
+                other = sum(1 for c in ctx[self.m:] if c is not None and c != c0)
+                if other:
+                    pen += CONTEXT_COST + CONTEXT_SHARE_COST * other / n
         lengths = {len(o) for o in atom.outs}
         if len(lengths) == 1 and atom.key[0] in ("sub", "part") and all(o.isdigit() for o in atom.outs):
             n0 = lengths.pop()
