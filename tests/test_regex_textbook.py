@@ -99,3 +99,65 @@ def test_distinguishing_question_between_answer_and_runner_up():
     assert res.solved
     d = res.stats.get("distinguishing")
     assert d is not None and d["other"] != str(res.program)
+
+
+# -- the teacher model of the ranking: near misses and the shortest strings (regex_rank)
+def test_neighbours_are_one_edit_away():
+    from synth.search.regex_rank import neighbours
+
+    near = neighbours(["01"], "01")
+    assert near == {"0", "1", "11", "00", "001", "101", "011", "010"}  # no "01" itself, no ε
+
+
+def test_unshown_short_counts_short_strings_labelled_unlike_the_examples():
+    from synth.search.regex_rank import unshown_short
+
+    # shortest negative has length 2: a fit rejecting "1" (one of the 2 strings of length 1) pays
+    assert unshown_short([0, 1, 2, 4], 2, ["0", "00"], ["01", "10"]) == 1
+    assert unshown_short([0, 2, 2, 4], 2, ["0", "00"], ["01", "10"]) == 0
+    # shortest positive has length 2: a fit accepting a string of length 1 pays
+    assert unshown_short([0, 1, 4, 8], 2, ["00", "011"], ["0"]) == 1
+
+
+def _rank(pos, neg, regexes):
+    from synth.dsl.regex.charclass import CharClass
+
+    own = CharClass.of(set("".join(pos)))  # the search prices the positives' own class so
+    fits = [(DEFAULT_COSTS.of(parse_regex(r), own), parse_regex(r)) for r in regexes]
+    return regexes[rank_fits(fits, pos, neg, InfixSpace)[0]]
+
+
+def test_shortest_strings_prefer_the_symmetric_fit():
+    # "first and last symbols equal": the cheaper fit rejects "1", shorter than every negative
+    t = {x["name"]: x for x in _tasks()}["same-first-last"]
+    assert _rank(t["positive"], t["negative"],
+                 ["1[01]*1|0([01]*0)?", "0([01]*0)?|1([01]*1)?"]) == "0([01]*0)?|1([01]*1)?"
+
+
+def test_near_misses_prefer_the_fit_that_rejects_only_what_the_negatives_ask():
+    # "first and last symbols differ": 0+1+|1[01]*0 is cheaper and holds the positives among
+    # fewer strings, but it rejects 39 one-edit neighbours of the positives against 27
+    t = {x["name"]: x for x in _tasks()}["different-first-last"]
+    assert _rank(t["positive"], t["negative"], ["0+1+|1[01]*0", "0[01]*1|1[01]*0"]) == "0[01]*1|1[01]*0"
+
+
+def test_size_principle_still_beats_near_misses_on_a_tight_language():
+    # (ab)*b holds the positives among far fewer strings; the looser fit's fewer near misses
+    # do not make up for it
+    pos, neg = ["b", "abb", "ababb", "abababb"], ["", "a", "ab", "bb", "aab", "abab", "abba", "ba"]
+    assert _rank(pos, neg, ["([ab]+b)?b", "(ab)*b"]) == "(ab)*b"
+
+
+def test_generator_keeps_the_original_examples_and_marks_the_added_exercises():
+    tasks = _tasks()
+    added = [t for t in tasks if t.get("added") == "later"]
+    assert 5 <= len(added) <= 10
+    assert all(t.get("added") is None for t in tasks[:53]) and tasks[53:] == added
+
+
+def test_not_ending_01_end_to_end_under_a_candidate_budget():
+    # before: (0|1[01])*, which rejects "1" although the shortest negative shown is "01"
+    t = {x["name"]: x for x in _tasks()}["not-ending-01"]
+    res = _solve(t["positive"], t["negative"])
+    assert res.status == "solved" and res.stats["verified"] == "proved"
+    assert first_disagreement(res.stats["also"]["python re"], predicate(t["predicate"]), "01", 10) is None

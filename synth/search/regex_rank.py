@@ -4,20 +4,35 @@ The enumeration (``synth.search.regex_search``) finds the cheapest fit first, bu
 examples fit many regexes, and the cheapest one can count the examples' lengths or spell out
 their shapes where the intended language is a plainer one. Every fit up to a little above the
 cheapest cost is collected, and each is compared with the others on the *short strings* over the
-examples' alphabet (every string up to ``max_len``), where the fits disagree:
+examples' alphabet (every string up to ``max_len``), where the fits disagree. The score (lower is
+better) is a description length in bits: the regex, then the examples given the regex, under a
+model of how a teacher picks examples (an exercise sheet):
 
-    score(r) = PRIOR_WEIGHT * cost(r) + sum over positives p of  -log2 P(p | r)
+    score(r) = PRIOR_WEIGHT * cost(r)
+             + SIZE_WEIGHT * sum over positives p of -log2 P(p | r)
+             + NEAR_WEIGHT * sum over near-miss negatives n of log2 |near misses of r|
+             + SHORT_WEIGHT * (short strings r labels unlike every example shown)
 
-with P(p | r) the chance of drawing p when one picks a length at which r accepts some short
-string, then one of r's strings of that length, uniformly (the *size principle* of Bayesian
-concept learning: a language that holds the positives among fewer strings explains them
-better, so a fit that a second fit beats on the short strings, by accepting much more of them
-for no reason the examples give, loses to it; the cost term keeps this from preferring a list of
-the positives). ``LENGTH_WEIGHT`` scales the choice-of-length term, which favours fits that
-accept strings at the examples' lengths only as far as the other fits do.
+* positives (the *size principle*): P(p | r) is the chance of drawing p when one picks a length
+  at which r accepts some short string, then one of r's strings of that length, uniformly; a
+  language that holds the positives among fewer strings explains them better (``LENGTH_WEIGHT``
+  scales the choice-of-length term).
+* negatives (*near misses*): a teacher shows non-members close to the positives, "almost, but
+  no". The near misses of r are the strings one edit (a symbol changed, deleted or inserted)
+  from a positive that r rejects; each negative that is one, drawn among them uniformly, is the
+  likelier the fewer there are. So a fit that rejects many more strings next to the positives
+  than the negatives ask for (``01*0[01]*`` for "at least two 0s": every positive shown starts
+  with 0) loses to one that rejects only what it must. This pulls the other way from the size
+  principle; together they keep the language as tight around the positives as the positives
+  say and as loose around them as the negatives allow.
+* the shortest strings: a sheet starts from the simplest cases, so a fit that rejects a string
+  shorter than every negative shown, or accepts one shorter than every positive shown, labels a
+  string the teacher would have shown otherwise (``1[01]*1|0([01]*0)?`` for "the same first and
+  last symbol" rejects ``1`` while the shortest negatives shown have length 2).
 
-When the alphabet is too large for the short strings to be listed (more than ``MAX_ALPHABET``
-characters), the fits are ordered by cost alone.
+The cost term keeps all this from preferring a list of the examples. When the alphabet is too
+large for the short strings to be listed (more than ``MAX_ALPHABET`` characters), the fits are
+ordered by cost alone.
 """
 from __future__ import annotations
 
@@ -30,9 +45,16 @@ import numpy as np
 from synth.dsl.base import Const, Node
 
 #: weight of the regex's cost (``RegexCosts`` units) against the positives' log-likelihood (bits)
-PRIOR_WEIGHT = 2.0
+PRIOR_WEIGHT = 1.5
+#: weight of the positives' bits (the size principle)
+SIZE_WEIGHT = 1.0
 #: weight of the "which length" bits of each positive
 LENGTH_WEIGHT = 0.5
+#: weight of the near-miss negatives' bits
+NEAR_WEIGHT = 1.0
+#: bits for each short string (shorter than every negative, or every positive) that a fit labels
+#: as no example shown does
+SHORT_WEIGHT = 8.0
 #: the short strings: every string over the examples' alphabet up to the longest length whose
 #: count stays within ``MAX_SHORT_STRINGS`` (and at most ``MAX_LEN``)
 MAX_SHORT_STRINGS = 4096
@@ -117,11 +139,16 @@ def signature_in(node: Node, space) -> np.ndarray:
     return sig(node)
 
 
-def length_counts(node: Node, space, max_len: int) -> list[int]:
-    """How many of the space's non-empty strings the regex accepts, per length."""
+def _accepted(node: Node, space) -> np.ndarray:
+    """Whether ``node`` accepts each of the space's strings (a bool per infix, ε first)."""
     s = signature_in(node, space)
-    bits = np.unpackbits(s.view(np.uint8), bitorder="little")[:len(space.infixes)]
-    counts = np.bincount(space.lengths[bits.astype(bool)], minlength=max_len + 1)
+    return np.unpackbits(s.view(np.uint8), bitorder="little")[:len(space.infixes)].astype(bool)
+
+
+def length_counts(node: Node, space, max_len: int, accepted: np.ndarray | None = None) -> list[int]:
+    """How many of the space's non-empty strings the regex accepts, per length."""
+    bits = _accepted(node, space) if accepted is None else accepted
+    counts = np.bincount(space.lengths[bits], minlength=max_len + 1)
     counts[0] = 0
     return [int(c) for c in counts[:max_len + 1]]
 
@@ -137,17 +164,67 @@ def surprise(counts: Sequence[int], positive: Sequence[str]) -> float:
     return bits
 
 
+def neighbours(positive: Sequence[str], alphabet: str) -> set[str]:
+    """The non-empty strings one edit from a positive: a symbol changed, deleted or inserted."""
+    out: set[str] = set()
+    for p in positive:
+        for i in range(len(p) + 1):
+            out.update(p[:i] + c + p[i:] for c in alphabet)
+            if i < len(p):
+                out.add(p[:i] + p[i + 1:])
+                out.update(p[:i] + c + p[i + 1:] for c in alphabet if c != p[i])
+    out.discard("")
+    out.difference_update(positive)
+    return out
+
+
+def near_miss_bits(accepted: np.ndarray, near_ids: np.ndarray, n_near_negatives: int) -> float:
+    """log2 of how many near misses the fit has (neighbours of the positives it rejects), once
+    per negative shown that is one."""
+    if not n_near_negatives or not near_ids.size:
+        return 0.0
+    misses = int(near_ids.size - np.count_nonzero(accepted[near_ids]))
+    return n_near_negatives * math.log2(max(1, misses))
+
+
+def unshown_short(counts: Sequence[int], k: int, positive: Sequence[str],
+                  negative: Sequence[str]) -> int:
+    """Short strings the fit labels as no example shown does: the non-empty strings shorter than
+    every negative that it rejects, and those shorter than every positive that it accepts."""
+    out = 0
+    if negative:
+        for n in range(1, min(min(map(len, negative)), len(counts))):
+            out += k ** n - counts[n]
+    for n in range(1, min(min(map(len, positive)), len(counts))):
+        out += counts[n]
+    return out
+
+
 def rank_fits(fits: Sequence[tuple[int, Node]], positive: Sequence[str],
               negative: Sequence[str], make_space: Callable) -> list[int]:
     """The indices of ``fits`` ((cost, regex) pairs, every one fitting the examples), best first
     (ties: the earlier fit). ``make_space`` builds an infix space from strings
     (``synth.search.regex_search.InfixSpace``, passed in: this module does not import it)."""
+    scores = score_fits(fits, positive, negative, make_space)
+    return [i for _, i in sorted((s, i) for i, s in enumerate(scores))]
+
+
+def score_fits(fits: Sequence[tuple[int, Node]], positive: Sequence[str],
+               negative: Sequence[str], make_space: Callable) -> list[float]:
+    """Each fit's score (bits, lower is better; see the module's text); the cost alone (times
+    ``PRIOR_WEIGHT``) when the short strings cannot be listed."""
     alphabet = example_alphabet(positive, negative)
     if len(fits) < 2 or short_strings(alphabet) is None:
-        return sorted(range(len(fits)), key=lambda i: (fits[i][0], i))
+        return [PRIOR_WEIGHT * cost for cost, _ in fits]
     space = short_space(alphabet, make_space)
+    near = neighbours(positive, alphabet)
+    near_ids = np.asarray(sorted(space.index[w] for w in near if w in space.index), dtype=np.int64)
+    n_near_neg = sum(1 for w in negative if w in near)
     scores = []
-    for i, (cost, node) in enumerate(fits):
-        counts = length_counts(node, space, space.max_len)
-        scores.append((PRIOR_WEIGHT * cost + surprise(counts, positive), i))
-    return [i for _, i in sorted(scores)]
+    for cost, node in fits:
+        accepted = _accepted(node, space)
+        counts = length_counts(node, space, space.max_len, accepted)
+        scores.append(PRIOR_WEIGHT * cost + SIZE_WEIGHT * surprise(counts, positive)
+                      + NEAR_WEIGHT * near_miss_bits(accepted, near_ids, n_near_neg)
+                      + SHORT_WEIGHT * unshown_short(counts, len(alphabet), positive, negative))
+    return scores
