@@ -608,3 +608,17 @@ def test_program_source_runs_standalone():
     assert ns["program"]("3/30/2002") == "2002-03-30"
     with pytest.raises(ValueError):
         ns["program"]("2/30/2002")
+
+
+@given(t=_DATETIMES, p=st.sampled_from(OUT_PATTERNS + INPUT_PATTERNS[:40]),
+       drop=st.sets(st.sampled_from(["date", "time", "year"])))
+def test_render_pattern_is_the_reference_format(t, p, drop):
+    """render_pattern remembers field renderings; it must agree with the op's _dt_format."""
+    from synth.dsl.strings.dates import _dt_format
+
+    v = DateValue.of(t)
+    y, m, d, s = v.astuple()
+    v = DateValue(None if {"date", "year"} & drop else y, None if "date" in drop else m,
+                  None if "date" in drop else d, None if "time" in drop else s)
+    assert render_pattern(v, p) == _dt_format(v.astuple(), p)
+    assert render_pattern(v, p) == render_pattern(v, p)

@@ -705,9 +705,39 @@ def render(value: DateValue, field: str) -> str | None:
     return _dt_render(_tuple(value), field)
 
 
+#: (value tuple, field) -> _dt_render's answer: the synthesizer renders the same fields of the
+#: same rows under many patterns
+_RENDERED: dict = {}
+_MISSING = object()
+
+
+def _render_memo(v: tuple, field: str) -> str | None:
+    key = (v, field)
+    got = _RENDERED.get(key, _MISSING)
+    if got is _MISSING:
+        if len(_RENDERED) >= 200_000:
+            _RENDERED.clear()
+        got = _RENDERED[key] = _dt_render(v, field)
+    return got
+
+
 def render_pattern(value: DateValue, pattern: str) -> str | None:
-    """A value rendered with an output pattern, as DATETEXT does, or None."""
-    return _dt_format(_tuple(value), pattern)
+    """A value rendered with an output pattern, as DATETEXT does (``_dt_format``, with each
+    field's rendering remembered), or None."""
+    toks = _dt_tokens(pattern)
+    if toks is None:
+        return None
+    v = _tuple(value)
+    out = []
+    for kind, t in toks:
+        if kind == "lit":
+            out.append(t)
+        else:
+            r = _render_memo(v, t)
+            if r is None:
+                return None
+            out.append(r)
+    return "".join(out)
 
 
 def round_value(value: DateValue, step: str, shift: int = 0) -> DateValue | None:
@@ -727,7 +757,7 @@ def witness(value: DateValue, target: str, pos: int) -> list[tuple[str, str]]:
     v = _tuple(value)
     out = []
     for field in OUTPUT_FIELDS:
-        r = _dt_render(v, field)
+        r = _render_memo(v, field)
         if r and target.startswith(r, pos):
             out.append((field, r))
     return out

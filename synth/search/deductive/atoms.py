@@ -418,6 +418,7 @@ class DateWitness:
                     self.source_node[src] = lambda n=name, k=k: Apply(
                         "TOKEN", (_var(n), Const(DATE_TOKEN, S), Const(k, I)))
         self._rounded: dict[tuple, list] = {}
+        self._steps_of: dict[tuple, list] = {}
 
     def _undecided(self, texts: list[str]) -> bool:
         """Whether some example reads as two different dates, month first and day first, and no
@@ -494,21 +495,31 @@ class DateWitness:
         out = f.outputs[f.driver]
         if p >= len(out):
             return
-        steps = self.steps
         for name, covers in self.covers.items():
             for ci, (cover, _) in enumerate(covers):
-                seen = set()
-                for step, shift in steps:
+                for step, shift, vals in self._distinct(name, ci):
                     if f.expired():
                         return
-                    vals = self._round(name, ci, step, shift)
-                    if vals[f.driver] is None or any(vals[e] is None for e in range(f.m)):
-                        continue
-                    vec = tuple(vals)
-                    if vec in seen:  # the same values on every row as a cheaper rounding
-                        continue
-                    seen.add(vec)
                     self._extend(name, ci, cover, step, shift, vals, p, atoms)
+
+    def _distinct(self, name, ci: int) -> list:
+        """The (step, shift, values) worth trying for a cover, the same at every position:
+        those defined on every example, less any that gives the same values on every row as
+        a cheaper one."""
+        key = (name, ci)
+        got = self._steps_of.get(key)
+        if got is None:
+            got, seen, m = [], set(), self.f.m
+            for step, shift in self.steps:
+                vals = self._round(name, ci, step, shift)
+                if any(vals[e] is None for e in range(m)):
+                    continue
+                vec = tuple(vals)
+                if vec not in seen:
+                    seen.add(vec)
+                    got.append((step, shift, vals))
+            self._steps_of[key] = got
+        return got
 
     def _extend(self, name, ci, cover, step, shift, vals, p, atoms) -> None:
         D, f = self.dates, self.f
@@ -693,6 +704,10 @@ def _step_cost(step: str, shift: int = 0) -> float:
     return 1.0 + {"round": 0.0, "floor": 0.1, "ceil": 0.5}.get(mode, 0.35)
 
 
+#: the most one-section formats tried for one number at one place of the output (the plainest:
+#: a longer format that renders the examples alike is rarely the one meant); the two-section
+#: ones (for examples of both signs) are all kept where an example is negative
+MAX_FORMATS = 16
 #: optional decimals a format keeps when the examples show no rounding of the decimals
 KEEP_DECIMALS = 10
 
@@ -778,6 +793,25 @@ class NumberWitness:
                                                                               Const(k, I)))), vals))
         self._rounded: dict[tuple, list] = {}
         self._witness: dict[tuple, list] = {}
+        self._steps_of: dict[int, list] = {}
+
+    def _distinct(self, si: int) -> list:
+        """The (step, shift, values) worth trying for a source, the same at every position:
+        those defined on the driving example, less any that gives the same values on every
+        row as a cheaper one."""
+        got = self._steps_of.get(si)
+        if got is None:
+            got, seen = [], set()
+            for step, shift in self.steps:
+                vals = self._round(si, step, shift)
+                if vals[self.f.driver] is None:
+                    continue
+                vec = tuple(vals)
+                if vec not in seen:
+                    seen.add(vec)
+                    got.append((step, shift, vals))
+            self._steps_of[si] = got
+        return got
 
     def _round(self, si: int, step: str, shift: int) -> list:
         key = (si, step, shift)
@@ -796,24 +830,19 @@ class NumberWitness:
         out = f.outputs[f.driver]
         if p >= len(out) or not (out[p].isdigit() or out[p] in "-+.$€£¥(%"):
             return
-        steps = self.steps
         for si, (skey, scost, _, _) in enumerate(self.sources):
-            seen = set()
-            for step, shift in steps:
+            for step, shift, vals in self._distinct(si):
                 if f.expired():
                     return
-                vals = self._round(si, step, shift)
                 v0 = vals[f.driver]
-                if v0 is None:
-                    continue
-                vec = tuple(vals)
-                if vec in seen:  # the same values on every row as a cheaper rounding
-                    continue
-                seen.add(vec)
                 wkey = (v0, p)
                 found = self._witness.get(wkey)
                 if found is None:
-                    found = self._witness[wkey] = _keep_precision(N, N.witness(v0, out, p), v0)
+                    found = _keep_precision(N, N.witness(v0, out, p), v0)
+                    plain = sorted((fr for fr in found if ";" not in fr[0]), key=lambda fr: _format_cost(fr[0]))
+                    found = self._witness[wkey] = plain[:MAX_FORMATS] + [fr for fr in found if ";" in fr[0]]
+                if not any(vals[e] is not None and vals[e] < 0 for e in range(f.m)):
+                    found = [fr for fr in found if ";" not in fr[0]]  # sections need a negative
                 for fmt, _rendering in found:
                     key = ("num", skey, fmt, step, shift)
                     if key in atoms:

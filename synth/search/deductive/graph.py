@@ -9,6 +9,7 @@ word, ...) and another on some rows, is probably not the intended one.
 """
 from __future__ import annotations
 
+import functools
 import heapq
 from typing import Callable, Sequence
 
@@ -28,6 +29,7 @@ CONTEXT_SHARE_COST = 3.0
 #: more digits) on every example (an area code, a year, a zip code) has another length
 LENGTH_SHARE_COST = 2.0
 
+@functools.lru_cache(maxsize=1 << 16)
 def shape(s: str) -> frozenset:
     """A string's shape: which kinds of character it has (capitals, lower-case letters, digits,
     white space, other) and whether it starts or ends with a space, so "Smith" and "McDonald"
