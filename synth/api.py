@@ -9,6 +9,7 @@ from synth import deadline
 from synth.dsl import get_domain
 from synth.dsl.base import ERROR, Program
 from synth.errors import InvalidArgument, InvalidTask, SynthError
+from synth.plausibility import warnings_for
 from synth.result import Result
 from synth.search import check_options, check_strategy, get_strategy, strategy_options
 from synth.search.auto import auto_strategy
@@ -76,6 +77,10 @@ def solve(task: Task, *, strategy: str = "auto", timeout: float | None = 10.0,
         if not result.train_ok:  # the search and the reference interpreter disagree: a bug
             result.status = "error"
             result.error = f"internal error: {program} fails the examples it was found for"
+        elif domain.name not in ("lia", "regex"):  # Z3-checked answers are not guesses
+            warnings = warnings_for(program.node, program.size, task.examples)
+            if warnings:
+                result.stats["warnings"] = warnings
     return result
 
 

@@ -403,6 +403,8 @@ def _print_record(task, rec: dict, fmt: str, many: bool, timeout: float) -> None
         if rec.get("test_ok") is False:
             note += "; WARNING: wrong on the task's held-out tests"
         click.echo(f"{task.name}: {note}", err=True)
+        for w in rec.get("warnings") or []:
+            click.echo(f"{task.name}: warning: {w}", err=True)
     else:
         if many:
             click.echo(f"{prefix}[{rec['status']}]")

@@ -45,6 +45,12 @@ class Result:
         return self.stats.get("ask")
 
     @property
+    def warnings(self) -> list[str]:
+        """Why a program that fits may not be the one meant (``synth.plausibility``): many
+        constants copied from the outputs, or a size the examples do not justify."""
+        return list(self.stats.get("warnings") or [])
+
+    @property
     def size(self) -> int | None:
         return None if self.program is None else self.program.size
 

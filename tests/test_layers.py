@@ -18,8 +18,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("synth.errors", "synth.deadline", "synth.kernelmode", "synth.z3util"),
     # 1: the DSLs: ops, domains, program syntax and the reference interpreter
     ("synth.dsl",),
-    # 2: what a search is given and what it returns
-    ("synth.task", "synth.result"),
+    # 2: what a search is given and what it returns, and the warnings on a result's program
+    ("synth.task", "synth.result", "synth.plausibility"),
     # 3: task readers; inference-only models; ExeDec's data (text formats, samplers, splits,
     # the subgoal model)
     ("synth.io", "synth.neural", "synth.exedec"),

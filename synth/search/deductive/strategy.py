@@ -20,7 +20,7 @@ from synth.task import Task
 #: unlabeled rows (the rest of a column) consulted by the ranking, at most
 MAX_UNLABELED = 40
 #: share of the time budget the deductive search may use before the fallback gets the rest
-DEDUCTIVE_SHARE = 0.5
+DEDUCTIVE_SHARE = 0.8
 
 
 def unlabeled_rows(task: Task) -> list[dict[str, Any]]:
