@@ -137,16 +137,11 @@ class Session:
         return None if res.ask is None else dict(res.ask["input"])
 
     def predict(self, rows: Iterable[Mapping[str, Any]]) -> list[Prediction]:
-        """Each row's output by the best program: ``unsure`` where an alternative almost as
-        likely (within ``UNSURE_MARGIN`` of its cost) gives another output, or where the output
-        has another shape than every example's (``deductive.graph.shape``, when the examples
-        share one); ``failed`` where it is undefined; else ``sure``."""
-        from synth.search.deductive.graph import shape
-
+        """Each row's output by the best program: ``failed`` where it is undefined; ``unsure``
+        where ``doubts`` finds a reason (an alternative almost as likely gives another output,
+        or the output or one of its pieces looks unlike every example's); else ``sure``."""
         programs = self._programs(UNSURE_MARGIN)
-        shapes = {shape(o) for _, o in self.examples if isinstance(o, str)}
-        common = shapes.pop() if len(shapes) == 1 and all(isinstance(o, str) for _, o in self.examples) \
-            else None
+        doubts = Doubts(programs[0], self.examples)
         out = []
         for r in rows:
             if not isinstance(r, Mapping):
@@ -158,9 +153,116 @@ class Session:
             best = values[0]
             if best is ERROR:
                 out.append(Prediction(None, "failed", tuple(values[1:])))
-            elif any(v != best for v in values[1:]) or \
-                    (common is not None and isinstance(best, str) and shape(best) != common):
+            elif any(v != best for v in values[1:]) or doubts.about(dict(r), best):
                 out.append(Prediction(best, "unsure", tuple(values[1:])))
             else:
                 out.append(Prediction(best, "sure"))
         return out
+
+
+class Doubts:
+    """Why one row's output of a text program may be wrong although the program fits every
+    example, judged against the examples (BlinkFill-style evidence, per row):
+
+    * the output has another shape than every example's output (``deductive.graph.shape``),
+      or another count of decimals where every example's shows the same;
+    * a piece of it (an argument of the top-level concatenation) has another shape, or starts
+      or ends with another kind of character, than that piece has on every example;
+    * an input cell has another count of words than that column has on every example (the
+      program was never shown how to treat the extra or missing words);
+    * the output is one of the program's data constants copied whole from the outputs (a
+      lookup of the answers), or the program reads no input at all, or the examples (two or
+      more) all have one output, for a row whose inputs no example has.
+    """
+
+    def __init__(self, program: Program, examples: list):
+        from synth.dsl.base import Apply, Var
+        from synth.plausibility import copied_constants
+        from synth.search.deductive.graph import shape
+
+        self.program = program
+        self.text = all(isinstance(o, str) for _, o in examples)
+        self.inputs = [dict(i) for i, _ in examples]
+        if not self.text:
+            return
+        outs = [o for _, o in examples]
+        shapes = {shape(o) for o in outs}
+        self.shape = shapes.pop() if len(shapes) == 1 else None
+        decimals = {_decimals(o) for o in outs}
+        self.decimals = decimals.pop() if len(decimals) == 1 else None
+        root = program.node
+        self.pieces = []
+        if isinstance(root, Apply) and root.op in ("CONCATENATE", "CONCAT", "str.++") and len(root.args) > 1:
+            dom = program.domain
+            for arg in root.args:
+                got = {_piece_shape(v) if isinstance(v, str) else None
+                       for v in (dom.evaluate(arg, dict(i)) for i, _ in examples)}
+                if len(got) == 1 and None not in got:
+                    self.pieces.append((arg, got.pop()))
+        self.lookups = set(copied_constants(root, [_Ex(i, o) for i, o in examples]))
+        # a program that reads no input, or examples that all show one output: no row's
+        # output was learned from its input
+        self.constant = not any(isinstance(n, Var) for n in _walk(root)) or \
+            (len(outs) > 1 and len(set(outs)) == 1)
+        # input columns whose cells have one count of words on every example
+        self.words = {}
+        for name in self.inputs[0] if self.inputs else ():
+            counts = {len(i[name].split()) if isinstance(i.get(name), str) else None for i in self.inputs}
+            if len(counts) == 1 and None not in counts:
+                self.words[name] = counts.pop()
+
+    def about(self, row: dict, out: Any) -> bool:
+        from synth.search.deductive.graph import shape
+
+        if not self.text or not isinstance(out, str):
+            return False
+        if self.shape is not None and shape(out) != self.shape:
+            return True
+        if self.decimals is not None and _decimals(out) != self.decimals:
+            return True
+        dom = self.program.domain
+        for arg, s0 in self.pieces:
+            v = dom.evaluate(arg, row)
+            if isinstance(v, str) and _piece_shape(v) != s0:
+                return True
+        if any(isinstance(row.get(n), str) and len(row[n].split()) != k for n, k in self.words.items()):
+            return True
+        return (self.constant or out in self.lookups) and row not in self.inputs
+
+
+def _piece_shape(text: str) -> tuple:
+    """A piece's shape and the kinds of its first and last characters: "[CPT-115" and
+    "[CPT-115]" have the same kinds of character but end differently."""
+    from synth.search.deductive.graph import shape
+
+    def kind(c: str) -> str:
+        return "a" if c.isalpha() else "9" if c.isdigit() else " " if c.isspace() else c
+
+    return (shape(text), kind(text[0]) if text else "", kind(text[-1]) if text else "")
+
+
+def _walk(node):
+    from synth.dsl.base import Apply
+
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        if isinstance(n, Apply):
+            stack.extend(n.args)
+
+
+@dataclass(frozen=True)
+class _Ex:
+    inputs: Mapping[str, Any]
+    output: Any
+
+
+def _decimals(text: str) -> int | None:
+    """Digits after the point of a text that is one number ("12.50" -> 2, "12" -> 0), else None."""
+    import re
+
+    m = re.fullmatch(r"[-+(]?[$\u20ac\u00a3\u00a5\u20b9]?[0-9][0-9,]*(?:\.([0-9]+))?%?\)?", text.strip())
+    if m is None:
+        return None
+    return len(m.group(1) or "")

@@ -48,3 +48,34 @@ def test_failed_rows_and_typed_errors():
     with pytest.raises(synth.InvalidArgument, match="lacks the input"):
         s.predict([{"x": "1"}])
     assert s.get_params()["domain"] == "strings"
+
+
+def _learned(examples, rows=()):
+    s = _session()
+    for i, o in examples:
+        s.add_example(i, o)
+    if rows:
+        s.add_inputs(list(rows))
+    assert s.learn().solved
+    return s
+
+
+def test_a_piece_that_ends_otherwise_is_unsure():
+    # "append ]": right on "[CPT-11", a guess on "[CPT-115]" (which already has one)
+    s = _learned([({"c": "[CPT-00350"}, "[CPT-00350]"), ({"c": "[CPT-11536"}, "[CPT-11536]")])
+    p = s.predict([{"c": "[CPT-00777"}, {"c": "[CPT-115]"}])
+    assert p[0].status == "sure" and p[1].status == "unsure"
+
+
+def test_other_word_counts_decimals_and_lookups_are_unsure():
+    s = _learned([({"n": "Ada Lovelace"}, "Lovelace"), ({"n": "Alan Turing"}, "Turing")])
+    p = s.predict([{"n": "Grace Hopper"}, {"n": "Grace Brewster Hopper"}])
+    assert p[0].status == "sure" and p[1].status == "unsure"
+    s = _learned([({"x": "2004"}, "20.04"), ({"x": "1976"}, "19.76"), ({"x": "1945"}, "19.45")])
+    got = {r: pr for r, pr in zip(("1999", "2020"), s.predict([{"x": "1999"}, {"x": "2020"}]))}
+    assert got["1999"].status == "sure"
+    assert got["2020"].status == "unsure" or got["2020"].output == "20.20"
+    # every example has one output: nothing was learned from the inputs
+    s = _learned([({"t": "Mrs. Ann"}, "Mrs"), ({"t": "Mrs. Bo"}, "Mrs")])
+    assert s.predict([{"t": "Mr. Al"}])[0].status == "unsure"
+    assert s.predict([{"t": "Mrs. Ann"}])[0].status == "sure"
