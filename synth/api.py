@@ -78,7 +78,7 @@ def solve(task: Task, *, strategy: str = "auto", timeout: float | None = 10.0,
             result.status = "error"
             result.error = f"internal error: {program} fails the examples it was found for"
         elif domain.name not in ("lia", "regex"):  # Z3-checked answers are not guesses
-            warnings = warnings_for(program.node, program.size, task.examples)
+            warnings = warnings_for(program.node, task.examples)
             if warnings:
                 result.stats["warnings"] = warnings
     return result

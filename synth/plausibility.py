@@ -9,16 +9,29 @@ from __future__ import annotations
 
 from typing import Iterator, Sequence
 
-from synth.dsl.base import Apply, Const, Node
+from synth.dsl.base import Apply, Const, Node, Var
 
 #: arguments that are a regex, a format or a step (not data): op -> argument positions
 FORMAT_ARGS = {"TOKEN": (1,), "POS": (1, 2), "MATCHES": (1,), "DATETEXT": (1, 2, 3),
                "NUMTEXT": (1, 2)}
 #: warn at this many distinct data constants copied from some of the outputs
 COPIED_CONSTANTS = 2
-#: warn when a program has more than this many nodes per example (and at least MIN_LARGE)
-NODES_PER_EXAMPLE = 6
+#: warn when a program has more than this many operations per example (and at least MIN_LARGE)
+OPS_PER_EXAMPLE = 6
 MIN_LARGE = 15
+
+
+def operations(node: Node) -> int:
+    """The ops and input references of a program; constants (a format, a regex, a step) do not
+    count: ``NUMTEXT(x, "0.00", "", 0)`` is one reading of one cell, not five choices."""
+    count, stack = 0, [(node, None)]
+    while stack:
+        n, parent = stack.pop()
+        if isinstance(n, Var) or isinstance(n, Apply) and not (n.op == parent == "CONCATENATE"):
+            count += 1  # a chain of CONCATENATE is one variadic concatenation
+        if isinstance(n, Apply):
+            stack.extend((a, n.op) for a in n.args)
+    return count
 
 
 def data_constants(node: Node) -> Iterator[str]:
@@ -58,7 +71,7 @@ def copied_constants(node: Node, examples: Sequence) -> list[str]:
     return found
 
 
-def warnings_for(node: Node, size: int, examples: Sequence) -> list[str]:
+def warnings_for(node: Node, examples: Sequence) -> list[str]:
     """The warnings for a program that fits ``examples`` (empty when it looks plausible)."""
     out = []
     copied = copied_constants(node, examples)
@@ -66,8 +79,8 @@ def warnings_for(node: Node, size: int, examples: Sequence) -> list[str]:
         shown = ", ".join(repr(c) for c in copied[:4]) + (", ..." if len(copied) > 4 else "")
         out.append(f"the program copies {len(copied)} constants from the outputs ({shown}): it may "
                    f"fit these examples only; add an example or check it on other inputs")
-    n = max(1, len(examples))
-    if size >= MIN_LARGE and size > NODES_PER_EXAMPLE * n:
-        out.append(f"the program has {size} nodes for {n} example(s): it may fit these examples "
-                   f"only; add an example or check it on other inputs")
+    n, ops = max(1, len(examples)), operations(node)
+    if ops >= MIN_LARGE and ops > OPS_PER_EXAMPLE * n:
+        out.append(f"the program has {ops} operations and inputs for {n} example(s): it may fit "
+                   f"these examples only; add an example or check it on other inputs")
     return out

@@ -141,7 +141,7 @@ class Session:
         where ``doubts`` finds a reason (an alternative almost as likely gives another output,
         or the output or one of its pieces looks unlike every example's); else ``sure``."""
         programs = self._programs(UNSURE_MARGIN)
-        doubts = Doubts(programs[0], self.examples)
+        doubts = Doubts(programs[0], self.examples, bool(self._learned().warnings))
         out = []
         for r in rows:
             if not isinstance(r, Mapping):
@@ -172,10 +172,12 @@ class Doubts:
       program was never shown how to treat the extra or missing words);
     * the output is one of the program's data constants copied whole from the outputs (a
       lookup of the answers), or the program reads no input at all, or the examples (two or
-      more) all have one output, for a row whose inputs no example has.
+      more) all have one output, for a row whose inputs no example has;
+    * the program carries a warning (``Result.warnings``: many constants copied from the
+      outputs, or a size the examples do not justify), for any row no example has.
     """
 
-    def __init__(self, program: Program, examples: list):
+    def __init__(self, program: Program, examples: list, implausible: bool = False):
         from synth.dsl.base import Apply, Var
         from synth.plausibility import copied_constants
         from synth.search.deductive.graph import shape
@@ -183,6 +185,7 @@ class Doubts:
         self.program = program
         self.text = all(isinstance(o, str) for _, o in examples)
         self.inputs = [dict(i) for i, _ in examples]
+        self.implausible = implausible
         if not self.text:
             return
         outs = [o for _, o in examples]
@@ -214,6 +217,8 @@ class Doubts:
     def about(self, row: dict, out: Any) -> bool:
         from synth.search.deductive.graph import shape
 
+        if self.implausible and row not in self.inputs:
+            return True
         if not self.text or not isinstance(out, str):
             return False
         if self.shape is not None and shape(out) != self.shape:
