@@ -397,8 +397,9 @@ def _print_record(task, rec: dict, fmt: str, many: bool, timeout: float) -> None
         ask = rec.get("ask")
         if ask:
             answers = ["(undefined)" if a is None else json.dumps(a, ensure_ascii=False) for a in ask["answers"]]
+            other = f"or {answers[1]} (next fit)" if len(answers) > 1 else "(it looks unlike the examples)"
             click.echo(f"  ask about: {json.dumps(ask['input'], ensure_ascii=False)} -> {answers[0]} (answer) "
-                       f"or {answers[1]} (next fit)")
+                       f"{other}")
         note = f"solved in {rec['seconds']:.2f} s, {rec['candidates']} candidates, size {rec['size']}"
         if rec.get("test_ok") is False:
             note += "; WARNING: wrong on the task's held-out tests"

@@ -1,0 +1,119 @@
+"""Why one row's output of a text program may be wrong although the program fits every
+example: the per-row evidence behind ``Session.predict``'s ``unsure`` and the deductive
+search's question (``ask``)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from synth.dsl.base import Apply, Program, Var
+from synth.plausibility import copied_constants
+from synth.search.deductive.graph import shape
+
+
+class Doubts:
+    """Why one row's output of a text program may be wrong although the program fits every
+    example, judged against the examples (BlinkFill-style evidence, per row):
+
+    * the output has another shape than every example's output (``deductive.graph.shape``),
+      or another count of decimals where every example's shows the same;
+    * a piece of it (an argument of the top-level concatenation) has another shape, or starts
+      or ends with another kind of character, than that piece has on every example;
+    * an input cell has another count of words than that column has on every example (the
+      program was never shown how to treat the extra or missing words);
+    * the output is one of the program's data constants copied whole from the outputs (a
+      lookup of the answers), or the program reads no input at all, or the examples (two or
+      more) all have one output, for a row whose inputs no example has;
+    * the program carries a warning (``Result.warnings``: many constants copied from the
+      outputs, or a size the examples do not justify), for any row no example has.
+    """
+
+    def __init__(self, program: Program, examples: list, implausible: bool = False):
+        self.program = program
+        self.text = all(isinstance(o, str) for _, o in examples)
+        self.inputs = [dict(i) for i, _ in examples]
+        self.implausible = implausible
+        if not self.text:
+            return
+        outs = [o for _, o in examples]
+        shapes = {shape(o) for o in outs}
+        self.shape = shapes.pop() if len(shapes) == 1 else None
+        decimals = {_decimals(o) for o in outs}
+        self.decimals = decimals.pop() if len(decimals) == 1 else None
+        root = program.node
+        self.pieces = []
+        if isinstance(root, Apply) and root.op in ("CONCATENATE", "CONCAT", "str.++") and len(root.args) > 1:
+            dom = program.domain
+            for arg in root.args:
+                got = {_piece_shape(v) if isinstance(v, str) else None
+                       for v in (dom.evaluate(arg, dict(i)) for i, _ in examples)}
+                if len(got) == 1 and None not in got:
+                    self.pieces.append((arg, got.pop()))
+        self.lookups = set(copied_constants(root, [_Ex(i, o) for i, o in examples]))
+        # a program that reads no input, or examples that all show one output: no row's
+        # output was learned from its input
+        self.constant = not any(isinstance(n, Var) for n in _walk(root)) or \
+            (len(outs) > 1 and len(set(outs)) == 1)
+        # input columns whose cells have one count of words on every example
+        self.words = {}
+        for name in self.inputs[0] if self.inputs else ():
+            counts = {len(i[name].split()) if isinstance(i.get(name), str) else None for i in self.inputs}
+            if len(counts) == 1 and None not in counts:
+                self.words[name] = counts.pop()
+
+    def about(self, row: dict, out: Any) -> bool:
+        """Whether the program's output ``out`` on ``row`` is in doubt."""
+        if row in self.inputs:
+            return False
+        if self.implausible or self.specific(row, out):
+            return True
+        return self.text and isinstance(out, str) and (self.constant or out in self.lookups)
+
+    def specific(self, row: dict, out: Any) -> bool:
+        """The doubts that single this row out (its output, a piece of it, or its input looks
+        unlike the examples'), not those every new row shares."""
+        if not self.text or not isinstance(out, str):
+            return False
+        if self.shape is not None and shape(out) != self.shape:
+            return True
+        if self.decimals is not None and _decimals(out) != self.decimals:
+            return True
+        dom = self.program.domain
+        for arg, s0 in self.pieces:
+            v = dom.evaluate(arg, row)
+            if isinstance(v, str) and _piece_shape(v) != s0:
+                return True
+        return any(isinstance(row.get(n), str) and len(row[n].split()) != k for n, k in self.words.items())
+
+
+def _piece_shape(text: str) -> tuple:
+    """A piece's shape and the kinds of its first and last characters: "[CPT-115" and
+    "[CPT-115]" have the same kinds of character but end differently."""
+    def kind(c: str) -> str:
+        return "a" if c.isalpha() else "9" if c.isdigit() else " " if c.isspace() else c
+
+    return (shape(text), kind(text[0]) if text else "", kind(text[-1]) if text else "")
+
+
+def _walk(node):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        if isinstance(n, Apply):
+            stack.extend(n.args)
+
+
+@dataclass(frozen=True)
+class _Ex:
+    inputs: Mapping[str, Any]
+    output: Any
+
+
+def _decimals(text: str) -> int | None:
+    """Digits after the point of a text that is one number ("12.50" -> 2, "12" -> 0), else None."""
+    m = re.fullmatch(r"[-+(]?[$\u20ac\u00a3\u00a5\u20b9]?[0-9][0-9,]*(?:\.([0-9]+))?%?\)?", text.strip())
+    if m is None:
+        return None
+    return len(m.group(1) or "")
