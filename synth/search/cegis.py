@@ -3,10 +3,10 @@
 The learner (``synth.search.invariant``) proposes the strongest conjunction of candidate clauses
 consistent with its ICE data; the teacher (Z3) checks initiation, consecution and safety, and a
 failed check's model becomes a positive state, an implication pair or a negative state. Clause
-spaces grow (single literals, then case splits on the program's conditions, then wider
-disjunctions) until a proposal passes all three checks. The answer is then shrunk with unsat
-cores and re-verified from its printed form: every reported invariant is Z3-proven; a Z3
-``unknown`` is reported as ``unproven``. A loop whose property fails on a reachable state (found
+spaces grow (the program's own predicates alone, single literals, then case splits on the
+program's conditions, then wider disjunctions) until a proposal passes all three checks. The
+answer is then shrunk with unsat cores and re-verified from its printed form: every reported
+invariant is Z3-proven; a Z3 ``unknown`` is reported as ``unproven``. A loop whose property fails on a reachable state (found
 by running it, or by bounded model checking) has no invariant: status ``infeasible``.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ from synth.dsl.base import Domain, Node
 from synth.errors import InvalidTask
 from synth.search.bottom_up import SearchOutcome
 from synth.search.budget import Budget, Clock
-from synth.search.invariant import (Atom, CandidateAtoms, Clause, ClauseValues, IceData,
+from synth.search.invariant import (Atom, AtomTable, CandidateAtoms, Clause, ClauseValues, IceData,
                                     StateTable, admits_negative, atom_values, candidate_atoms,
                                     conjunction_node, pair_clauses, strongest_consistent,
                                     triple_clauses, unit_clauses)
@@ -64,6 +64,18 @@ def system_for_task(task: Task):
     return TransitionSystem.from_loop(loop)
 
 
+def _solver():
+    """A solver for the learner's queries: Z3's QF_LIA solver (Bool and linear Int terms; ``mod``
+    by a constant is linear). On the Lustre files' consecution queries with thousands of clause
+    switches it answers several times faster than the default solver; a query outside the
+    logic comes back ``unknown``, never a wrong answer."""
+    import z3
+
+    s = z3.SolverFor("QF_LIA")
+    s.set("model.compact", False)  # models of thousands of switches: compacting them dominated
+    return s
+
+
 class _Teacher:
     """Incremental Z3 solvers for one clause space. Clause ``i`` is assumed (literal ``on_i``)
     while alive; the negated next-state (and initial) conjunction is a disjunction of switches
@@ -85,11 +97,11 @@ class _Teacher:
         # _on{i}: clause i holds now; _offn{i}: it fails next; _offi{i}: it fails initially
         self.on = [z3.Bool(f"_on{i}") for i in range(n)]
         self.on_ast = [b.as_ast() for b in self.on]
-        self.init = z3.Solver()
+        self.init = _solver()
         self.init.add(ts.init)
-        self.cons = z3.Solver()
+        self.cons = _solver()
         self.cons.add(ts.trans)
-        self.safe = z3.Solver()
+        self.safe = _solver()
         self.safe.add(z3.Not(ts.post))
         if n:
             init_text = "".join(f"(assert (=> _offi{i} (not {cur[i]})))\n" for i in range(n))
@@ -213,14 +225,15 @@ class _LevelResult:
 
 
 def houdini(ts, atoms: CandidateAtoms, clauses: Sequence[Clause], data: IceData, clock: Clock,
-            atom_z3: dict, stats: dict, rng: random.Random | None = None) -> _LevelResult:
+            atom_z3: dict, stats: dict, rng: random.Random | None = None,
+            atom_table: AtomTable | None = None) -> _LevelResult:
     """ICE rounds over one clause space until a proposal is proved or no subset can work."""
     rng = rng or random.Random(0)
     t0 = time.perf_counter()
     teacher = _Teacher(ts, atoms.atoms, clauses, atom_z3)
     if len(clauses) >= 100:  # the set-up time per clause, for the next space's estimate
         atom_z3["_teacher_rate"] = (time.perf_counter() - t0) / len(clauses)
-    values = ClauseValues(clauses, atoms.atoms, data.table)
+    values = ClauseValues(clauses, atoms.atoms, data.table, atom_table)
     keep = np.ones(len(clauses), dtype=bool)
     rounds = 0
     hopeless = False  # a negative state is inside: go on only to reach the inductive part
@@ -294,20 +307,38 @@ def minimize(ts, atoms: CandidateAtoms, clauses: Sequence[Clause], keep: np.ndar
     tagged = "".join(f"(assert (=> _m{i} {cur[i]}))\n" for i in range(n))
     tags = [z3.Bool(f"_m{i}") for i in range(n)]
     index = {t.get_id(): i for i, t in enumerate(tags)}
+    tag_ast = [t.as_ast() for t in tags]
+
+    def check(solver, which) -> Any:
+        """``solver.check(*tags[which])`` through the C API (the Python wrapper's per-literal
+        conversions dominate with hundreds of tags)."""
+        arr = (z3.Ast * len(which))()
+        for j, i in enumerate(which):
+            arr[j] = tag_ast[i]
+        return z3.CheckSatResult(z3.Z3_solver_check_assumptions(solver.ctx.ref(), solver.solver,
+                                                                len(which), arr))
 
     def core_of(solver) -> set[int] | None:
         solver.set("timeout", _query_ms(clock))
-        if solver.check(*tags) != z3.unsat:
+        if check(solver, range(n)) != z3.unsat:
             return None
-        return {index[c.get_id()] for c in solver.unsat_core() if c.get_id() in index}
+        ctx = solver.ctx.ref()
+        core = z3.Z3_solver_get_unsat_core(ctx, solver.solver)
+        z3.Z3_ast_vector_inc_ref(ctx, core)
+        try:
+            ids = [z3.Z3_get_ast_id(ctx, z3.Z3_ast_vector_get(ctx, core, j))
+                   for j in range(z3.Z3_ast_vector_size(ctx, core))]
+        finally:
+            z3.Z3_ast_vector_dec_ref(ctx, core)
+        return {index[i] for i in ids if i in index}
 
-    safe = z3.Solver()
+    safe = _solver()
     safe.add(z3.Not(ts.post))
     safe.from_string(decls + tagged)
     S = core_of(safe)
     if S is None:
         return chosen
-    cons = z3.Solver()
+    cons = _solver()
     cons.add(ts.trans)
     cons.from_string(decls + tagged)
     while True:
@@ -329,15 +360,15 @@ def minimize(ts, atoms: CandidateAtoms, clauses: Sequence[Clause], keep: np.ndar
     # greedy: drop clauses one at a time (widest first) while the rest stays safe and inductive
     # (initiation cannot break: fewer clauses are weaker)
     def inductive_and_safe(T: set[int]) -> bool:
-        on = [tags[i] for i in sorted(T)]
+        on = sorted(T)
         safe.set("timeout", _query_ms(clock))
-        if safe.check(*on) != z3.unsat:
+        if check(safe, on) != z3.unsat:
             return False
         cons.push()
         cons.from_string(f"(assert (or {' '.join(f'(not {nxt[i]})' for i in sorted(T))}))"
                          if T else "(assert false)")
         cons.set("timeout", _query_ms(clock))
-        ok = cons.check(*on) == z3.unsat
+        ok = check(cons, on) == z3.unsat
         cons.pop()
         return ok
 
@@ -364,7 +395,8 @@ def sample_states(ts, data: IceData, rng: random.Random, clock: Clock, share: fl
     if clock.deadline is not None:
         limit = min(limit, clock.deadline)
     # concrete runs are cheap; Z3-stepped ones share the time among fewer, longer runs
-    inits = ts.sample_initial(rng, RUNS if ts.step is not None else RUNS // 2,
+    concrete = ts.step is not None or ts.concrete_step is not None
+    inits = ts.sample_initial(rng, RUNS if concrete else RUNS // 2,
                               timeout_ms=min(2000, _query_ms(clock)))
     solver = None if ts.step is not None else ts.trans_solver(min(1000, _query_ms(clock)))
     watch = ts.relevant or ts.vars
@@ -417,6 +449,10 @@ def solve_cegis(task: Task, domain: Domain, budget: Budget, seed: int = 0, level
     learn_clock = clock if reserve is None else Clock(Budget(
         timeout=max(0.1, budget.timeout - reserve), max_candidates=budget.max_candidates,
         max_memory_mb=budget.max_memory_mb))
+    # shrinking stops earlier still: the final checks of a large unshrunk answer need time too
+    shrink_clock = clock if reserve is None else Clock(Budget(
+        timeout=max(0.1, budget.timeout - reserve / 3), max_candidates=budget.max_candidates,
+        max_memory_mb=budget.max_memory_mb))
     ts = system_for_task(task)
     rng = random.Random(seed)
     data = IceData(StateTable(ts.vars))
@@ -432,7 +468,8 @@ def solve_cegis(task: Task, domain: Domain, budget: Budget, seed: int = 0, level
                              seconds=time.perf_counter() - started,
                              stopped_by=clock.exceeded() if status == "timeout" else None, extra=extra)
 
-    share = (0.1 if ts.step is not None else 0.2) * (budget.timeout or 10.0)
+    concrete = ts.step is not None or ts.concrete_step is not None  # runs without Z3: cheap
+    share = (0.1 if concrete else 0.2) * (budget.timeout or 10.0)
     bad = sample_states(ts, data, rng, clock, share)
     if bad is not None:
         return outcome("infeasible", error="no invariant exists: a run of the loop reaches a state "
@@ -463,7 +500,7 @@ def solve_cegis(task: Task, domain: Domain, budget: Budget, seed: int = 0, level
             if last in ("timeout", "unproven"):
                 break
             continue
-        chosen = minimize(ts, atoms, clauses, res.keep, atom_z3, clock)
+        chosen = minimize(ts, atoms, clauses, res.keep, atom_z3, shrink_clock)
         node = merge_bounds(conjunction_node(atoms.atoms, chosen))
         # the three checks of a proved conjunction are quick; at the deadline each still gets
         # FINAL_CHECK_MS (so the answer is not lost, and the search ends < 0.25 s late)
@@ -506,20 +543,36 @@ def _learn(ts, atoms: CandidateAtoms, data: IceData, clock: Clock, stats: dict, 
     """ICE rounds over growing clause spaces. Returns (proved level result or None, its clauses,
     the Z3 term cache, and how the search ended: proved, exhausted, timeout or unproven)."""
     atom_z3: dict = {"_ts": ts}
+    atom_table = AtomTable(atoms.atoms, data.table)
     units = unit_clauses(atoms)
     known: set = set()
+
+    def pos():  # atom values on the positives: spaces are generated already filtered by them
+        return atom_table.rows(data.positives) if data.positives else None
+
     spaces = [lambda: units,
-              lambda: pair_clauses(atoms, atoms.conditions, range(len(atoms.atoms)), known),
-              lambda: pair_clauses(atoms, atoms.simple, atoms.simple, known),
-              lambda: triple_clauses(atoms, atoms.conditions, atoms.simple, known)]
+              lambda: pair_clauses(atoms, atoms.conditions, range(len(atoms.atoms)), known, pos(),
+                                   4 * MAX_CLAUSES),
+              lambda: pair_clauses(atoms, atoms.simple, atoms.simple, known, pos(),
+                                   4 * MAX_CLAUSES),
+              lambda: triple_clauses(atoms, atoms.conditions, atoms.simple, known, pos(),
+                                     4 * MAX_CLAUSES)]
+    spaces = spaces[:levels]
+    # the program's own predicates alone first (its boolean variables and comparisons): a small
+    # space, cheap to decide, and on the Lustre files often the whole invariant; what is
+    # inductive in it carries over to the larger spaces
+    conditions = set(atoms.conditions)
+    own = [c for c in units if c[0][0] in conditions]
+    if own and 4 * len(own) < len(units):
+        spaces.insert(0, lambda: own)
     inductive: list[Clause] = []  # the strongest inductive conjunction found so far
-    for level, make in enumerate(spaces[:levels], 1):
+    for level, make in enumerate(spaces, 1):
         if clock.exceeded():
             return None, [], atom_z3, "timeout"
         stats["level"] = level
         have = set(inductive)
         extra_clauses = [c for c in make() if c not in have]
-        extra_clauses = _prefilter(extra_clauses, atoms, data)[:MAX_CLAUSES]
+        extra_clauses = _prefilter(extra_clauses, atoms, data, atom_table)[:MAX_CLAUSES]
         clauses = inductive + extra_clauses
         stats[f"clauses_level{level}"] = len(clauses)
         if clock.exceeded():
@@ -527,7 +580,7 @@ def _learn(ts, atoms: CandidateAtoms, data: IceData, clock: Clock, stats: dict, 
         setup = len(clauses) * atom_z3.get("_teacher_rate", TEACHER_S_PER_CLAUSE)
         if clock.deadline is not None and time.perf_counter() + setup > clock.deadline:
             return None, [], atom_z3, "timeout"  # its solvers could not even be set up in time
-        res = houdini(ts, atoms, clauses, data, clock, atom_z3, stats)
+        res = houdini(ts, atoms, clauses, data, clock, atom_z3, stats, atom_table=atom_table)
         if res.status == "proved":
             return res, clauses, atom_z3, "proved"
         if res.status == "unknown":
@@ -542,13 +595,15 @@ def _learn(ts, atoms: CandidateAtoms, data: IceData, clock: Clock, stats: dict, 
     return None, [], atom_z3, "exhausted"
 
 
-def _prefilter(clauses: list[Clause], atoms: CandidateAtoms, data: IceData) -> list[Clause]:
+def _prefilter(clauses: list[Clause], atoms: CandidateAtoms, data: IceData,
+               atom_table: AtomTable | None = None) -> list[Clause]:
     """Clauses true on every positive state (others can never be part of an invariant)."""
     if not clauses or not data.positives:
         return clauses
     from synth.search.invariant import clause_values
 
-    A = atom_values(atoms.atoms, data.table.names, data.table.matrix(data.positives))
+    A = (atom_table.rows(data.positives) if atom_table is not None else
+         atom_values(atoms.atoms, data.table.names, data.table.matrix(data.positives)))
     ok = clause_values(clauses, A).all(axis=0)
     return [c for c, good in zip(clauses, ok) if good]
 

@@ -5,7 +5,9 @@ implication pairs (s, s') from failed consecution checks, and negative states fr
 checks — and proposes the strongest conjunction of candidate clauses consistent with it. A
 candidate clause is a disjunction of one to three literals over linear atoms built from the
 program's variables and constants (bounds, octagon relations ``u ± v ⋈ k``, equalities of the
-data's affine hull, the program's own comparisons). When a negative state satisfies the strongest
+data's affine hull, the program's own comparisons), and single-literal residues ``e % m == r``
+of a variable or of the sum or difference of two where every sampled state agrees (a loop
+``x = x + 2`` from 0: ``x % 2 == 0``). When a negative state satisfies the strongest
 consistent conjunction, no conjunction of the current clauses can work, and the next, larger
 clause space is tried with the same data.
 
@@ -31,8 +33,9 @@ _OPS = ("<=", ">=", "==")
 @dataclass(frozen=True)
 class Atom:
     """``Σ coef·var + k ⋈ 0`` (``op`` in <=, >=, ==) as a coefficient vector over the system's
-    variables, or a boolean variable (``op == "bool"``), or any other lia comparison
-    (``op == "node"``: evaluated one state at a time)."""
+    variables, or ``(Σ coef·var + k) mod m == 0`` (``op == "mod"``, modulus ``m`` ≥ 2), or a
+    boolean variable (``op == "bool"``), or any other lia comparison (``op == "node"``:
+    evaluated one state at a time)."""
 
     node: Node
     op: str
@@ -40,6 +43,8 @@ class Atom:
     k: int = 0
     #: the variable names the coefficients refer to
     names: tuple = field(default=(), compare=False)
+    #: the modulus of a ``mod`` atom
+    m: int = 0
 
 
 def linear(node: Node) -> tuple[dict, Fraction] | None:
@@ -159,6 +164,29 @@ def make_atom(coefs: Sequence[int], names: Sequence[str], k: int, op: str) -> At
     return Atom(node, op, tuple(int(c) for c in coefs), int(k), tuple(names))
 
 
+def make_mod_atom(coefs: Sequence[int], names: Sequence[str], residue: int, m: int) -> Atom:
+    """``(Σ coefs·names) mod m == residue`` (``m`` ≥ 2, ``0 <= residue < m``), rendered as
+    ``e % m == residue`` with ``e`` the readable sum (positive terms first)."""
+    residue %= m
+    pos = [(c, v) for c, v in zip(coefs, names) if c > 0]
+    neg = [(-c, v) for c, v in zip(coefs, names) if c < 0]
+    if not pos:  # -e mod m == r  <=>  e mod m == -r mod m
+        pos, neg, residue = neg, [], (-residue) % m
+        coefs = [-c for c in coefs]
+
+    def term(c, v):
+        var = Var(v, "Int")
+        return var if c == 1 else Apply("*", (Const(c, "Int"), var))
+
+    e: Node | None = None
+    for c, v in pos:
+        e = term(c, v) if e is None else Apply("+", (e, term(c, v)))
+    for c, v in neg:
+        e = Apply("-", (e, term(c, v)))
+    node = Apply("==", (Apply("%", (e, Const(m, "Int"))), Const(residue, "Int")))
+    return Atom(node, "mod", tuple(int(c) for c in coefs), -int(residue), tuple(names), int(m))
+
+
 # ---------------------------------------------------------------------------------- states
 class StateTable:
     """States as rows of an integer matrix (booleans as 0/1) over the system's variables."""
@@ -188,27 +216,53 @@ class StateTable:
         return np.asarray(data, dtype=np.int64 if big < 2**40 else object).reshape(len(data), len(self.names))
 
 
-def atom_values(atoms: Sequence[Atom], names: Sequence[str], M: np.ndarray) -> np.ndarray:
+class AtomArrays:
+    """The coefficient matrices of a list of atoms, built once (``atom_values`` on many small
+    batches of states would otherwise rebuild them every time)."""
+
+    def __init__(self, atoms: Sequence[Atom]):
+        self.n = len(atoms)
+        self.groups = []  # (kind, atom indices, C, K, ops-or-moduli, big)
+        for kind in ("lin", "mod"):
+            idx = [j for j, a in enumerate(atoms)
+                   if (a.op in _OPS if kind == "lin" else a.op == "mod")]
+            if not idx:
+                continue
+            big = any(abs(x) >= 2**40 for j in idx for x in (atoms[j].k, *atoms[j].coefs))
+            dt = object if big else np.int64
+            C = np.asarray([atoms[j].coefs for j in idx], dtype=dt).T
+            K = np.asarray([atoms[j].k for j in idx], dtype=dt)
+            extra = (np.asarray([_OPS.index(atoms[j].op) for j in idx]) if kind == "lin"
+                     else np.asarray([atoms[j].m for j in idx], dtype=dt))
+            self.groups.append((kind, np.asarray(idx, dtype=np.int64), C, K, extra, big))
+        self.others = [(j, a) for j, a in enumerate(atoms) if a.op not in _OPS and a.op != "mod"]
+
+
+def atom_values(atoms: Sequence[Atom], names: Sequence[str], M: np.ndarray,
+                arrays: AtomArrays | None = None) -> np.ndarray:
     """Truth of each atom (columns) on each state (rows of ``M``)."""
     from synth.dsl.lia.statements import eval_expr
 
     out = np.zeros((M.shape[0], len(atoms)), dtype=bool)
     if M.shape[0] == 0 or not atoms:
         return out
-    lin = [j for j, a in enumerate(atoms) if a.op in _OPS]
-    if lin:
-        dt = M.dtype
-        if dt != object and any(abs(x) >= 2**40 for j in lin for x in (atoms[j].k, *atoms[j].coefs)):
-            dt = object  # a constant beyond int64's comfortable range: exact integers
-        Mx = M if M.dtype == dt else M.astype(dt)
-        C = np.asarray([atoms[j].coefs for j in lin], dtype=dt).T
-        K = np.asarray([atoms[j].k for j in lin], dtype=dt)
+    if arrays is None:
+        arrays = AtomArrays(atoms)
+    for kind, idx, C, K, extra, big in arrays.groups:
+        if big or M.dtype == object:  # a constant beyond int64's comfortable range: exact integers
+            Mx, C, K, extra = M.astype(object), C.astype(object), K.astype(object), extra
+            if kind == "mod":
+                extra = extra.astype(object)
+        else:
+            Mx = M
         V = Mx @ C + K
-        ops = np.asarray([_OPS.index(atoms[j].op) for j in lin])
-        res = np.where(ops == 0, V <= 0, np.where(ops == 1, V >= 0, V == 0))
-        out[:, lin] = res.astype(bool)
+        if kind == "lin":
+            res = np.where(extra == 0, V <= 0, np.where(extra == 1, V >= 0, V == 0))
+        else:
+            res = V % extra == 0  # Python/numpy %: never negative for a positive modulus
+        out[:, idx] = np.asarray(res, dtype=bool)
     pos = {v: i for i, v in enumerate(names)}
-    for j, a in enumerate(atoms):
+    for j, a in arrays.others:
         if a.op == "bool":
             out[:, j] = M[:, pos[a.node.name]] != 0
         elif a.op == "node":
@@ -275,6 +329,38 @@ def affine_equalities(M: np.ndarray, cols: Sequence[int]) -> list[tuple[list[int
     return out
 
 
+#: largest modulus of a ``mod`` atom found in the data (beyond it, or beyond the program's
+#: constants, a common residue is more likely an artefact of few samples)
+MAX_MODULUS = 16
+
+
+def _divisors(g: int) -> list[int]:
+    return [d for d in range(2, g + 1) if g % d == 0]
+
+
+def modular_facts(forms: Sequence[Sequence[int]], positives: np.ndarray,
+                  constants: Sequence[int]) -> list[tuple[Sequence[int], int, int]]:
+    """``(coefs, residue, m)`` with ``Σ coefs·x ≡ residue (mod m)`` on every positive state, for
+    each linear form: ``m`` runs over the divisors ≥ 2 of the gcd of the form's differences on
+    the data, up to ``MAX_MODULUS`` or a program constant. A form with fewer than three distinct
+    values on the data is left out (its bounds or equality say more)."""
+    if positives.shape[0] < 3 or positives.dtype == object:
+        return []
+    allowed = {abs(int(c)) for c in constants if 2 <= abs(int(c)) <= 1000}
+    out = []
+    for c in forms:
+        vals = positives @ np.asarray(c, dtype=positives.dtype)
+        if np.unique(vals).size < 3:
+            continue
+        g = int(np.gcd.reduce(np.abs(vals - vals[0])))
+        if g < 2:
+            continue
+        for m in _divisors(g):
+            if m <= MAX_MODULUS or m in allowed:
+                out.append((c, int(vals[0]) % m, m))
+    return out
+
+
 def constant_pool(program_constants: Sequence[int], limit: int = 14) -> list[int]:
     pool = {0, 1, -1}
     for c in program_constants:
@@ -307,7 +393,8 @@ def candidate_atoms(names: Sequence[str], sorts: dict, relevant: Sequence[str], 
     def add(atom: Atom | None, *, cond=False, simp=False) -> None:
         if atom is None or atom.op == "false":
             return
-        key = (atom.op, atom.coefs, atom.k) if atom.op in _OPS else (atom.op, atom.node)
+        key = ((atom.op, atom.coefs, atom.k) if atom.op in _OPS else
+               (atom.op, atom.coefs, atom.k, atom.m) if atom.op == "mod" else (atom.op, atom.node))
         i = seen.get(key)
         if i is None:
             i = len(atoms)
@@ -363,6 +450,23 @@ def candidate_atoms(names: Sequence[str], sorts: dict, relevant: Sequence[str], 
             for v, x in zip(ints, co):
                 full[col[v]] = x
             add(make_atom(full, names, k, "=="), simp=True)
+        # parity and divisibility: a variable, or a difference or sum of two, with one residue
+        # on every positive state (a loop ``x = x + 2`` from 0: ``x % 2 == 0``)
+        # (single literals only: inside disjunctions they would mostly add coincidences)
+        single = {}
+        for c, r, m in modular_facts([_one(n, col[v], 1) for v in ints], positives, constants):
+            single.setdefault(c.index(1), set()).add(m)
+            add(make_mod_atom(c, names, r, m))
+        tied = set()  # pairs of variables in a two-variable equality of the data (u == w + k)
+        for a in atoms:
+            if a.op == "==" and a.names and sum(1 for x in a.coefs if x) == 2:
+                tied.add(tuple(x for x, y in enumerate(a.coefs) if y))
+        pair_forms = [f for f in forms[len(ints):]]
+        for c, r, m in modular_facts(pair_forms, positives, constants):
+            i, j = [x for x, y in enumerate(c) if y]
+            if (m in single.get(i, ()) and m in single.get(j, ())) or (i, j) in tied:
+                continue  # implied by the variables' own residues, or by their equality
+            add(make_mod_atom(c, names, r, m))
     return CandidateAtoms(atoms, conditions, simple)
 
 
@@ -396,17 +500,28 @@ def conjunction_node(atoms: Sequence[Atom], clauses: Sequence[Clause]) -> Node:
     return mk_and(*(clause_node(atoms, c) for c in clauses))
 
 
-def clause_values(clauses: Sequence[Clause], A: np.ndarray) -> np.ndarray:
+def _clause_columns(clauses: Sequence[Clause]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each literal position, the atom index and polarity of every clause's literal there
+    (a shorter clause repeats its first literal)."""
+    if not clauses:
+        return []
+    width = max(len(c) for c in clauses)
+    out = []
+    for pos in range(width):
+        idx = np.asarray([c[pos][0] if pos < len(c) else c[0][0] for c in clauses], dtype=np.int64)
+        pol = np.asarray([c[pos][1] if pos < len(c) else c[0][1] for c in clauses], dtype=bool)
+        out.append((idx, pol))
+    return out
+
+
+def clause_values(clauses: Sequence[Clause], A: np.ndarray, columns=None) -> np.ndarray:
     """Truth of each clause (columns) on states whose atom values are the rows of ``A``."""
     out = np.zeros((A.shape[0], len(clauses)), dtype=bool)
     if not clauses or A.shape[0] == 0:
         return out
-    width = max(len(c) for c in clauses)
-    for pos in range(width):
-        idx = np.asarray([c[pos][0] if pos < len(c) else c[0][0] for c in clauses])
-        pol = np.asarray([c[pos][1] if pos < len(c) else c[0][1] for c in clauses])
+    for idx, pol in (columns if columns is not None else _clause_columns(clauses)):
         vals = A[:, idx]
-        out |= np.where(pol, vals, ~vals)
+        out |= vals == pol
     return out
 
 
@@ -437,20 +552,40 @@ class IceData:
             self.implications.append(pair)
 
 
+class AtomTable:
+    """Truth of a fixed list of atoms on the states of a table, computed once per state (states
+    are only ever appended to the table); shared by the clause spaces of one search."""
+
+    def __init__(self, atoms: Sequence[Atom], table: StateTable):
+        self.atoms, self.table = atoms, table
+        self.arrays = AtomArrays(atoms)
+        self.A = np.zeros((0, len(atoms)), dtype=bool)
+
+    def rows(self, idx: Sequence[int]) -> np.ndarray:
+        n = len(self.table.rows)
+        if self.A.shape[0] < n:
+            new = list(range(self.A.shape[0], n))
+            A = atom_values(self.atoms, self.table.names, self.table.matrix(new), self.arrays)
+            self.A = np.concatenate([self.A, A])
+        return self.A[np.asarray(idx, dtype=np.int64)]
+
+
 class ClauseValues:
     """Truth of a fixed list of clauses on the states of a table, computed once per state
     (states are only ever appended to the table)."""
 
-    def __init__(self, clauses: Sequence[Clause], atoms: Sequence[Atom], table: StateTable):
+    def __init__(self, clauses: Sequence[Clause], atoms: Sequence[Atom], table: StateTable,
+                 atom_table: AtomTable | None = None):
         self.clauses, self.atoms, self.table = list(clauses), atoms, table
+        self.atom_table = atom_table if atom_table is not None else AtomTable(atoms, table)
         self.V = np.zeros((0, len(self.clauses)), dtype=bool)
+        self.columns = _clause_columns(self.clauses)
 
     def rows(self, idx: Sequence[int]) -> np.ndarray:
         n = len(self.table.rows)
         if self.V.shape[0] < n:
-            new = list(range(self.V.shape[0], n))
-            A = atom_values(self.atoms, self.table.names, self.table.matrix(new))
-            self.V = np.concatenate([self.V, clause_values(self.clauses, A)])
+            A = self.atom_table.rows(range(self.V.shape[0], n))
+            self.V = np.concatenate([self.V, clause_values(self.clauses, A, self.columns)])
         return self.V[np.asarray(idx, dtype=np.int64)]
 
 
@@ -487,37 +622,112 @@ def admits_negative(values: ClauseValues, data: IceData, keep: np.ndarray) -> in
 
 
 # ------------------------------------------------------------------------- clause spaces
+def literal_key(atoms: Sequence[Atom], lit: Literal) -> tuple:
+    """A key equal for literals that mean the same: ``not (e <= 0)`` is ``e - 1 >= 0``, and
+    every inequality is keyed as ``Σ c·x + k >= 0``."""
+    i, pol = lit
+    a = atoms[i]
+    if a.op == "<=":
+        co, k = tuple(-c for c in a.coefs), -a.k  # Σ + k <= 0  <=>  -Σ - k >= 0
+        if not pol:
+            return ("ge", a.coefs, a.k - 1)  # Σ + k >= 1
+        return ("ge", co, k)
+    if a.op == ">=":
+        if not pol:
+            return ("ge", tuple(-c for c in a.coefs), -a.k - 1)  # Σ + k <= -1
+        return ("ge", a.coefs, a.k)
+    return lit
+
+
+def _dedupe(atoms: Sequence[Atom], clauses) -> list[Clause]:
+    """The clauses, each meaning once (the first clause of each meaning, in order)."""
+    seen: set = set()
+    out = []
+    for c in clauses:
+        key = frozenset(literal_key(atoms, l) for l in c)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
 def unit_clauses(atoms: CandidateAtoms) -> list[Clause]:
     """Every literal alone, except ``a != b`` for equalities that are not the program's own:
     almost never an invariant by itself, and each counterexample state only rules out one of
-    them (they stay available inside disjunctions)."""
+    them (they stay available inside disjunctions). Literals that mean the same (``x <= 2``
+    negated and ``x >= 3``) appear once."""
     conds = set(atoms.conditions)
-    return [((i, p),) for i, a in enumerate(atoms.atoms) for p in (True, False)
-            if p or a.op != "==" or i in conds]
+    return _dedupe(atoms.atoms, [((i, p),) for i, a in enumerate(atoms.atoms) for p in (True, False)
+                                 if p or a.op != "==" or i in conds])
+
+
+def _literal_values(A: np.ndarray | None, lits: Sequence[Literal]) -> np.ndarray | None:
+    """Truth of each literal (columns) on the states whose atom values are the rows of ``A``."""
+    if A is None or A.shape[0] == 0:
+        return None
+    idx = np.asarray([i for i, _ in lits], dtype=np.int64)
+    pol = np.asarray([p for _, p in lits], dtype=bool)
+    return A[:, idx] == pol
 
 
 def pair_clauses(atoms: CandidateAtoms, left: Sequence[int], right: Sequence[int],
-                 skip: set) -> list[Clause]:
+                 skip: set, positives: np.ndarray | None = None,
+                 limit: int | None = None) -> list[Clause]:
     """``l ∨ r`` for literals of atoms in ``left`` and ``right`` (both polarities), leaving out
-    pairs with a literal in ``skip`` (literals already known to be invariant)."""
+    pairs with a literal in ``skip`` (literals already known to be invariant). With
+    ``positives`` (atom values on the positive states, one row each), only the pairs true on
+    every positive state (found with one matrix product, not pair by pair); at most ``limit``."""
     lits_l = [(i, p) for i in left for p in (True, False) if (i, p) not in skip]
     lits_r = [(i, p) for i in right for p in (True, False) if (i, p) not in skip]
     out: dict[Clause, None] = {}
+    Vl, Vr = _literal_values(positives, lits_l), _literal_values(positives, lits_r)
+    if Vl is not None and lits_l and lits_r:
+        # both false together on no positive state
+        both = (~Vr).T.astype(np.float32) @ (~Vl).astype(np.float32)
+        # right literal by right literal: when ``limit`` cuts the space, every left literal
+        # (a case split) keeps its pairs with the first right atoms (bounds before relations)
+        for y, x in zip(*np.nonzero(both == 0)):
+            a, b = lits_l[x], lits_r[y]
+            if a[0] == b[0]:
+                continue
+            out.setdefault(tuple(sorted((a, b))), None)
+            if limit is not None and len(out) >= limit:
+                break
+        return _dedupe(atoms.atoms, out)
     for a in lits_l:
         for b in lits_r:
             if a[0] == b[0]:
                 continue
             c = tuple(sorted((a, b)))
             out.setdefault(c, None)
-    return list(out)
+    return _dedupe(atoms.atoms, out)
 
 
 def triple_clauses(atoms: CandidateAtoms, conds: Sequence[int], right: Sequence[int],
-                   skip: set) -> list[Clause]:
-    """``c1 ∨ c2 ∨ r`` for two condition literals and one literal of ``right``."""
+                   skip: set, positives: np.ndarray | None = None,
+                   limit: int | None = None) -> list[Clause]:
+    """``c1 ∨ c2 ∨ r`` for two condition literals and one literal of ``right`` (with
+    ``positives``: only those true on every positive state; at most ``limit``)."""
     cl = [(i, p) for i in conds for p in (True, False) if (i, p) not in skip]
     rl = [(i, p) for i in right for p in (True, False) if (i, p) not in skip]
     out: dict[Clause, None] = {}
+    Vc, Vr = _literal_values(positives, cl), _literal_values(positives, rl)
+    if Vc is not None and cl and rl:
+        falseR = (~Vr).astype(np.float32)
+        for x, y in itertools.combinations(range(len(cl)), 2):
+            a, b = cl[x], cl[y]
+            if a[0] == b[0]:
+                continue
+            where = ~Vc[:, x] & ~Vc[:, y]
+            ok = (where.astype(np.float32) @ falseR) == 0
+            for z in np.flatnonzero(ok):
+                r = rl[z]
+                if r[0] in (a[0], b[0]):
+                    continue
+                out.setdefault(tuple(sorted((a, b, r))), None)
+            if limit is not None and len(out) >= limit:
+                break
+        return _dedupe(atoms.atoms, out)
     for a, b in itertools.combinations(cl, 2):
         if a[0] == b[0]:
             continue
@@ -525,4 +735,4 @@ def triple_clauses(atoms: CandidateAtoms, conds: Sequence[int], right: Sequence[
             if r[0] in (a[0], b[0]):
                 continue
             out.setdefault(tuple(sorted((a, b, r))), None)
-    return list(out)
+    return _dedupe(atoms.atoms, out)

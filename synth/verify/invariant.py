@@ -11,6 +11,10 @@ Each check asserts the negation and asks Z3 with a timeout: ``unsat`` proves it,
 it with a counterexample, ``unknown`` leaves it unproven. A loop ``while (g) body`` has
 ``trans = g ∧ body`` and ``post = ¬g → assertion``; SyGuS ``synth-inv`` files give the three
 formulas directly.
+
+States for the learner come from running the loop: a JSON or C loop concretely, a SyGuS system
+concretely where its ``pre``/``trans`` are made of definitions ``v! = e`` (the Lustre files:
+``sygus_stepper``, each step checked against ``trans``), with Z3 otherwise.
 """
 from __future__ import annotations
 
@@ -66,6 +70,11 @@ class TransitionSystem:
     cone: list[str] | None = None
     cone_hints: list[Node] = field(default_factory=list)
     cone_constants: list[int] = field(default_factory=list)
+    #: a concrete successor for a SyGuS system (``sygus_stepper``): tried before Z3 is asked
+    #: for a step; None when it finds none
+    concrete_step: Callable[[dict, random.Random], dict | None] | None = None
+    #: initial states found concretely for a SyGuS system (``sygus_initial_sampler``)
+    concrete_init: Callable[[random.Random, int], list] | None = None
 
     # -- construction ---------------------------------------------------------------------
     @staticmethod
@@ -269,7 +278,8 @@ class TransitionSystem:
                    init_vars=frozenset(free_symbols(problem.pre)) & frozenset(names),
                    init_eval=None if problem.inputs else (lambda st, t=problem.pre: eval_term(t, st)),
                    cone=cone, cone_hints=list(dict.fromkeys(cone_hints)),
-                   cone_constants=cone_constants)
+                   cone_constants=cone_constants, concrete_step=sygus_stepper(problem, sorts),
+                   concrete_init=sygus_initial_sampler(problem, sorts))
 
     # -- states -----------------------------------------------------------------------------
     def state_of(self, model, consts: Mapping | None = None) -> dict:
@@ -277,9 +287,26 @@ class TransitionSystem:
 
         consts = self.cur if consts is None else consts
         out = {}
+        # the model's own values through the C API (model.eval per variable costs ~0.1 ms each,
+        # which the Lustre files' 30 variables and hundreds of counterexamples add up)
+        ctx, m = model.ctx.ref(), model.model
         for v in self.vars:
-            val = model.eval(consts[v], model_completion=True)
-            out[v] = z3.is_true(val) if self.sorts[v] == "Bool" else val.as_long()
+            c = consts[v]
+            a = z3.Z3_model_get_const_interp(ctx, m, c.decl().ast)
+            if self.sorts[v] == "Bool":
+                if not a:
+                    out[v] = False  # unconstrained: model completion's choice
+                else:
+                    b = z3.Z3_get_bool_value(ctx, a)
+                    out[v] = True if b == z3.Z3_L_TRUE else False if b == z3.Z3_L_FALSE else \
+                        z3.is_true(model.eval(c, model_completion=True))
+            else:
+                if not a:
+                    out[v] = 0
+                elif z3.Z3_is_numeral_ast(ctx, a):
+                    out[v] = int(z3.Z3_get_numeral_string(ctx, a))
+                else:
+                    out[v] = model.eval(c, model_completion=True).as_long()
         return out
 
     def state_eqs(self, state: Mapping, consts: Mapping | None = None) -> list:
@@ -311,11 +338,21 @@ class TransitionSystem:
         allows (Z3 with random equalities as assumptions, dropping those in the unsat core)."""
         import z3
 
+        out: list[dict] = []
+        seen = set()
+        if self.concrete_init is not None:  # cheap: Z3 only fills up when these are too few
+            found = self.concrete_init(rng, 4 * n)
+            for state in found:
+                key = tuple(state[v] for v in self.vars)
+                if key not in seen and len(out) < n:
+                    seen.add(key)
+                    out.append(state)
+            # enough, or the same few states over and over (init leaves little choice)
+            if len(out) >= n // 2 or (out and len(found) >= 4 * len(seen)):
+                return out
         s = z3.Solver()
         s.set("timeout", timeout_ms)
         s.add(self.init)
-        out: list[dict] = []
-        seen = set()
         for _ in range(n * 2):
             if len(out) >= n:
                 break
@@ -340,12 +377,12 @@ class TransitionSystem:
                     break
                 if r != z3.unsat:
                     break
-                core = [str(c) for c in s.unsat_core()]
+                core = [c.get_id() for c in s.unsat_core()]  # ids: printing terms is slow
                 if not core:
                     break
                 # give up one conflicting hint at a time (all of them when many conflict)
                 drop = {rng.choice(core)} if len(core) <= 3 else set(core)
-                assumptions = [a for a in assumptions if str(a) not in drop]
+                assumptions = [a for a in assumptions if a.get_id() not in drop]
             s.pop()
             if state is None:
                 continue
@@ -362,6 +399,10 @@ class TransitionSystem:
         value is reachable for them) are left free."""
         if self.step is not None:
             return self.step(state, rng)
+        if self.concrete_step is not None:
+            nxt = self.concrete_step(state, rng)
+            if nxt is not None:
+                return nxt
         import z3
 
         s = solver
@@ -398,11 +439,11 @@ class TransitionSystem:
                     break
                 if r != z3.unsat or not assumptions:
                     break
-                core = [str(c) for c in s.unsat_core() if str(c) != "_succ_moves"]
+                core = [c.get_id() for c in s.unsat_core() if c.get_id() != moves.get_id()]
                 if not core:
                     break
                 drop = rng.choice(core)  # give up one conflicting hint at a time
-                assumptions = [a for a in assumptions if str(a) != drop]
+                assumptions = [a for a in assumptions if a.get_id() != drop]
             if result is not None:
                 break
         s.pop()
@@ -627,11 +668,20 @@ def _program_atoms(problem, cone: set | None = None) -> tuple[list[Node], list[i
 
 
 # ------------------------------------------------------------------------------------ checks
+def _lia_solver():
+    """Z3's solver for QF_LIA (Bool and linear Int terms, ``mod`` by constants): on the large
+    invariants and transition relations of the Lustre files it answers far sooner than the
+    default solver; a term outside the logic gives ``unknown``, never a wrong answer."""
+    import z3
+
+    return z3.SolverFor("QF_LIA")
+
+
 def check_initiation(ts: TransitionSystem, inv, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> Verdict:
     """``init → inv``; refuted with an initial state that ``inv`` excludes."""
     import z3
 
-    answer, model = solve([ts.init, z3.Not(inv)], timeout_ms)
+    answer, model = solve([ts.init, z3.Not(inv)], timeout_ms, _lia_solver())
     return _verdict(answer, model, lambda m: ts.state_of(m), "initiation",
                     "an initial state violates the invariant")
 
@@ -640,7 +690,7 @@ def check_consecution(ts: TransitionSystem, inv, inv_next, timeout_ms: int = DEF
     """``inv ∧ trans → inv'``; refuted with a pair (s, s') that leaves the invariant."""
     import z3
 
-    answer, model = solve([inv, ts.trans, z3.Not(inv_next)], timeout_ms)
+    answer, model = solve([inv, ts.trans, z3.Not(inv_next)], timeout_ms, _lia_solver())
     return _verdict(answer, model, lambda m: (ts.state_of(m), ts.state_of(m, ts.nxt)),
                     "consecution", "one iteration leaves the invariant")
 
@@ -649,7 +699,7 @@ def check_safety(ts: TransitionSystem, inv, timeout_ms: int = DEFAULT_TIMEOUT_MS
     """``inv → post``; refuted with a state the invariant allows that violates the property."""
     import z3
 
-    answer, model = solve([inv, z3.Not(ts.post)], timeout_ms)
+    answer, model = solve([inv, z3.Not(ts.post)], timeout_ms, _lia_solver())
     return _verdict(answer, model, lambda m: ts.state_of(m), "safety",
                     "the invariant allows a state that violates the post-condition")
 
@@ -734,3 +784,239 @@ def _check_smt_symbol(name: str) -> None:
     except z3.Z3Exception:
         raise InvalidTask(f"variable {name!r} cannot be used: Z3 reserves it as an SMT-LIB symbol; "
                           f"rename it") from None
+
+
+# ------------------------------------------------------------------ concrete SyGuS steps
+def _smt_mod(a, b, div=False):
+    if b == 0:
+        raise ArithmeticError("division by zero")
+    q = a // abs(b) * (1 if b > 0 else -1)  # SMT-LIB: the remainder is never negative
+    return q if div else a - b * q
+
+
+def _chain(cmp):
+    return lambda xs: all(cmp(x, y) for x, y in zip(xs, xs[1:]))
+
+
+def _implies(xs):
+    r = xs[-1]
+    for x in reversed(xs[:-1]):
+        r = (not x) or r
+    return r
+
+
+def _product(xs):
+    r = 1
+    for x in xs:
+        r *= x
+    return r
+
+
+#: the Inv track's ops on evaluated arguments (as ``eval_term``)
+_EVAL_OPS = {
+    "not": lambda xs: not xs[0],
+    "=>": _implies,
+    "=": _chain(lambda x, y: x == y),
+    "distinct": lambda xs: len(set(xs)) == len(xs),
+    "+": sum,
+    "-": lambda xs: -xs[0] if len(xs) == 1 else xs[0] - sum(xs[1:]),
+    "*": _product,
+    "div": lambda xs: _smt_mod(xs[0], xs[1], True),
+    "mod": lambda xs: _smt_mod(xs[0], xs[1]),
+    "abs": lambda xs: abs(xs[0]),
+    "<": _chain(lambda x, y: x < y),
+    "<=": _chain(lambda x, y: x <= y),
+    ">": _chain(lambda x, y: x > y),
+    ">=": _chain(lambda x, y: x >= y),
+    "xor": lambda xs: sum(bool(x) for x in xs) % 2 == 1,
+}
+
+
+def _eval_shared(t, env: Mapping, memo: dict):
+    """``eval_term`` with a memo over shared subterms (the reader's terms are DAGs: an
+    expanded ``let`` is one object used many times)."""
+    from synth.io.sygus_terms import App, Sym
+
+    if isinstance(t, Sym):
+        return env[t.name]
+    if not isinstance(t, App):
+        return t
+    key = id(t)
+    if key in memo:
+        return memo[key]
+    op = t.op
+    if op == "and":
+        out = all(_eval_shared(a, env, memo) for a in t.args)
+    elif op == "or":
+        out = any(_eval_shared(a, env, memo) for a in t.args)
+    elif op == "ite":
+        branch = t.args[1] if _eval_shared(t.args[0], env, memo) else t.args[2]
+        out = _eval_shared(branch, env, memo)
+    else:
+        f = _EVAL_OPS.get(op)
+        if f is None:
+            raise TypeError(f"cannot evaluate op {op}")
+        out = f([_eval_shared(a, env, memo) for a in t.args])
+    memo[key] = out
+    return out
+
+
+def _concrete_solver(term, unknown_sort: Mapping[str, str], near: Mapping[str, str]):
+    """``attempt(known, rng)``: values for the ``unknown_sort`` symbols that make ``term`` true
+    given the ``known`` ones, or None. Equations ``v = e`` give ``v`` once ``e``'s symbols have
+    values, a disjunction takes a random branch, a symbol no equation defines (an input, a
+    variable the term leaves free) gets a random value (an integer often near the known value of
+    ``near[v]``), and the whole term is evaluated on the result: only a true model is returned."""
+    from synth.io.sygus_terms import App, Sym, free_symbols
+
+    fv_cache: dict[int, frozenset] = {}
+
+    def fv(t) -> frozenset:
+        k = id(t)
+        r = fv_cache.get(k)
+        if r is None:
+            r = fv_cache[k] = frozenset(free_symbols(t) & unknown_sort.keys())
+        return r
+
+    made: dict[int, tuple] = {}
+
+    def synthetic(t, make):
+        """One equation object per literal (schedules are cached by the equations' ids)."""
+        got = made.get(id(t))
+        if got is None:
+            got = made[id(t)] = (t, make())
+        return got[1]
+
+    def pick(t, rng, eqs: list, checks: list, depth=0) -> None:
+        """Flatten ``t`` into equations and checks, taking a random branch of each ``or``."""
+        if isinstance(t, App) and t.op == "and":
+            for a in t.args:
+                pick(a, rng, eqs, checks, depth)
+        elif isinstance(t, App) and t.op == "or" and depth < 8 and any(fv(a) for a in t.args):
+            pick(t.args[rng.randrange(len(t.args))], rng, eqs, checks, depth + 1)
+        elif isinstance(t, App) and t.op == "=" and len(t.args) == 2:
+            eqs.append(t)
+        elif isinstance(t, Sym) and t.name in unknown_sort:
+            eqs.append(synthetic(t, lambda: App("=", (t, True))))
+        elif isinstance(t, App) and t.op == "not" and isinstance(t.args[0], Sym) and \
+                t.args[0].name in unknown_sort:
+            eqs.append(synthetic(t, lambda: App("=", (t.args[0], False))))
+        else:
+            checks.append(t)
+
+    def random_value(sym: str, known: Mapping, rng) -> Any:
+        if unknown_sort[sym] == "Bool":
+            return rng.random() < 0.5
+        base = near.get(sym)
+        if base is not None and base in known and rng.random() < 0.5:
+            return known[base] + rng.randint(-2, 2)
+        if rng.random() < 0.9:
+            return rng.randint(-SAMPLE_RANGE, SAMPLE_RANGE)
+        return rng.randint(-1000, 1000)
+
+    schedules: dict[tuple, list] = {}
+
+    def schedule(eqs: list) -> list:
+        """The order in which the equations give values: ``(symbol, term)`` (its value) or
+        ``(symbol, None)`` (a random value), for one choice of ``or`` branches."""
+        key = tuple(id(e) for e in eqs)
+        out = schedules.get(key)
+        if out is not None:
+            return out
+        out = []
+        done: set = set()
+        pending = list(eqs)
+        while pending:
+            progress = False
+            rest = []
+            for e in pending:
+                a, b = e.args
+                for lhs, rhs in ((a, b), (b, a)):
+                    if isinstance(lhs, Sym) and lhs.name in unknown_sort and lhs.name not in done \
+                            and fv(rhs) <= done:
+                        out.append((lhs.name, rhs))
+                        done.add(lhs.name)
+                        progress = True
+                        break
+                else:
+                    rest.append(e)
+            pending = rest
+            if pending and not progress:
+                # a symbol no pending equation can define yet: a free one first
+                definable = {x.name for e in pending for x in e.args if isinstance(x, Sym)}
+                free = sorted({x for e in pending for x in fv(e)} - done)
+                if not free:
+                    break  # equations over known values: checked at the end
+                sym = ([x for x in free if x not in definable] or free)[0]
+                out.append((sym, None))
+                done.add(sym)
+        out += [(sym, None) for sym in unknown_sort if sym not in done]
+        schedules[key] = out
+        return out
+
+    def attempt(known: Mapping, rng) -> dict | None:
+        env = dict(known)
+        memo: dict = {}  # values only ever get added to env: a subterm's value stays valid
+        eqs: list = []
+        checks: list = []
+        pick(term, rng, eqs, checks)
+        for sym, rhs in schedule(eqs):
+            env[sym] = random_value(sym, known, rng) if rhs is None else _eval_shared(rhs, env, memo)
+        if not bool(_eval_shared(term, env, memo)):
+            return None
+        return env
+
+    return attempt
+
+
+def sygus_stepper(problem, sorts: Mapping[str, str]):
+    """A concrete ``step(state, rng)`` for a SyGuS ``trans`` (``_concrete_solver`` over the primed
+    variables and the inputs): every state it gives is a true successor. A step that changes
+    nothing is returned only when no other one is found; None when none is."""
+    names = problem.state_names
+    primed = {problem.primed(n): n for n in names}
+    unknown_sort = {p: sorts[n] for p, n in primed.items()}
+    unknown_sort.update({n: s for n, s in problem.inputs})
+    if any(s not in ("Int", "Bool") for s in unknown_sort.values()):
+        return None
+    attempt = _concrete_solver(problem.trans, unknown_sort, primed)
+
+    def step(state: dict, rng) -> dict | None:
+        stutter = None
+        for _ in range(8):
+            try:
+                env = attempt(state, rng)
+            except (ArithmeticError, KeyError, TypeError, RecursionError):
+                return None
+            if env is not None:
+                nxt = {n: env[problem.primed(n)] for n in names}
+                if any(nxt[n] != state[n] for n in names):
+                    return nxt
+                stutter = nxt
+        return stutter
+
+    return step
+
+
+def sygus_initial_sampler(problem, sorts: Mapping[str, str]):
+    """``sample(rng, tries)``: initial states of a SyGuS system found concretely
+    (``_concrete_solver`` on ``pre``), each one a true model of ``pre``."""
+    names = problem.state_names
+    unknown_sort = {n: sorts[n] for n in names}
+    unknown_sort.update({n: s for n, s in problem.inputs})
+    if any(s not in ("Int", "Bool") for s in unknown_sort.values()):
+        return None
+    attempt = _concrete_solver(problem.pre, unknown_sort, {})
+
+    def sample(rng, tries: int) -> list[dict]:
+        out = []
+        for _ in range(tries):
+            try:
+                env = attempt({}, rng)
+            except (ArithmeticError, KeyError, TypeError, RecursionError):
+                return out
+            if env is not None:
+                out.append({n: env[n] for n in names})
+        return out
+
+    return sample
