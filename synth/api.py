@@ -10,6 +10,7 @@ from synth.dsl import get_domain
 from synth.dsl.base import ERROR, Program
 from synth.errors import InvalidArgument, InvalidTask, SynthError
 from synth.plausibility import warnings_for
+from synth.search import neighbours
 from synth.result import Result
 from synth.search import check_options, check_strategy, get_strategy, strategy_options
 from synth.search.auto import auto_strategy
@@ -81,6 +82,10 @@ def solve(task: Task, *, strategy: str = "auto", timeout: float | None = 10.0,
             warnings = warnings_for(program.node, task.examples)
             if warnings:
                 result.stats["warnings"] = warnings
+            if "ask" not in result.stats:  # another fit one edit away, and where it differs
+                ask = neighbours.question(domain, program.node, task.examples)
+                if ask is not None:
+                    result.stats["ask"] = {"input": ask["input"], "answers": ask["answers"]}
     return result
 
 
