@@ -104,6 +104,10 @@ def _solve(examples, inputs=(), **kw):
     ([({"a": "Ann Lee, 7 Elm St, (089) 638-1234"}, "089"), ({"a": "Bob Day, 9 Oak St, (129) 734-5678"}, "129")],
      [{"a": "Cy Po, 4 12th Ave, (467) 817-1111"}, {"a": "Di Yu, 5 Main St, (222) 111-2222"}],
      ({"a": "Cy Po, 4 12th Ave, (467) 817-1111"}, "467")),
+    # half-hour ranges from examples that all lie in a second half hour: ":30" is the rounded
+    # minutes, not a pattern of seconds that rounding made constant
+    ([({"t": "05:54:18"}, "5:30-6:00"), ({"t": "13:32:01"}, "13:30-14:00"), ({"t": "05:36:07"}, "5:30-6:00")],
+     [{"t": "13:16:16"}, {"t": "01:11:56"}, {"t": "18:36:29"}], ({"t": "13:16:16"}, "13:00-13:30")),
     # rounding whose examples show 2 and 1 decimals: a row with none is not another shape
     ([({"n": "17.66"}, "17.65"), ({"n": "13.38"}, "13.4"), ({"n": "12.33"}, "12.35")],
      [{"n": "12.01"}, {"n": "19.83"}], ({"n": "12.01"}, "12")),

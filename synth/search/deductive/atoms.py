@@ -8,6 +8,7 @@ every example; the graph search (``graph.py``) keeps those that fit all examples
 """
 from __future__ import annotations
 
+import math
 import re
 from fractions import Fraction
 
@@ -573,6 +574,15 @@ class DateWitness:
             extra += 0.5  # a 12-hour hour without its AM/PM
         named = {_order(p) for p in cover if "{mmm" in p} - {None}
         numeric = {_order(p) for p in cover if "{mmm" not in p} - {None}
+        grid = _grid_seconds(step)
+        # a field finer than the rounding grid is a constant in disguise (":00" seconds of a
+        # time rounded to the half hour)
+        extra += CONSTANT_FIELD_COST * sum(1 for v in fields if v in ("ss", "s") and grid >= 60
+                                           or v in ("nn", "n") and grid >= 3600
+                                           or v in ("H", "HH", "h", "hh") and grid >= 86400)
+        ranks = [_TIME_RANK[v] for v in fields if v in _TIME_RANK]
+        if any(b < a for a, b in zip(ranks, ranks[1:])):
+            extra += 0.5  # times are written hours, then minutes, then seconds
         if {"AM", "am"} & set(fields) and not self._clock_decided(name, ci):
             # "9:00" -> "9 AM" on every example: no row shows the cells are a 24-hour clock, so
             # reading AM/PM from them is a guess ("12:00" would say PM); copying is not
@@ -601,6 +611,28 @@ class DateWitness:
 #: zero ("17" is {d} and {dd}), seconds (":00" after rounding is minutes first), the rarer ones
 FIELD_COST = {"dd": 0.1, "mm": 0.1, "hh": 0.1, "HH": 0.1, "ss": 0.2, "s": 0.3, "n": 0.2,
               "q": 0.3, "w": 0.4, "ww": 0.4, "do": 0.3}
+#: extra cost of an output field that the rounding makes constant
+CONSTANT_FIELD_COST = 1.0
+_TIME_RANK = {"H": 0, "HH": 0, "h": 0, "hh": 0, "nn": 1, "n": 1, "ss": 2, "s": 2}
+
+
+def _grid_seconds(step: str) -> int:
+    """The spacing in seconds of the values a rounding step can give (0 without rounding): the
+    step, or its shift unit where it names a finer one ("round 1 hour by 30 min": 1800); a day
+    or more for date steps."""
+    parts = step.split()
+    if len(parts) < 3:
+        return 0
+    unit = {"sec": 1, "min": 60, "hour": 3600}
+    try:
+        g = int(parts[1]) * unit[parts[2]]
+    except (KeyError, ValueError):
+        return 86400  # day, week, month, year
+    if len(parts) == 6 and parts[3] == "by" and parts[5] in unit:
+        g = math.gcd(g, int(parts[4]) * unit[parts[5]])
+    return g
+
+
 #: extra cost of a date atom when the rows never decide whether the cells are month-first or
 #: day-first
 UNDECIDED_COST = 20.0
