@@ -148,3 +148,90 @@ def test_reusing_a_subprogram_costs_one_statement():
     pairs = [({"xs": i}, p(xs=i)) for i in ([3, 1, 4, 1], [2, 7, -3], [5, -1, 0, 2, 2])]
     res = synth.solve(_task(pairs), strategy="deepcoder-bottom-up", timeout=60, max_size=3)
     assert res.solved and len(statements_of(res.program.node)) == 3
+
+
+def _bank_search(bank, target):
+    """A ValueSearch whose level 0 holds the list values ``bank`` (named v0, v1, ...)."""
+    search = ds.ValueSearch({}, target, clock=None)
+    for i, v in enumerate(bank):
+        search._add(0, v, ("in", f"v{i}"), is_list=True)
+    return search
+
+
+def _zip_ref(lam, xv, yv):
+    out = tuple(_ref("ZipWith", lam, list(x), list(y)) for x, y in zip(xv, yv))
+    return None if None in out else out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.lists(st.integers(-4, 4), min_size=1, max_size=3), min_size=2, max_size=2),
+                min_size=2, max_size=6),
+       st.sampled_from(["(+)", "(-)", "(*)", "(min)", "(max)"]), st.integers(0, 10 ** 6))
+def test_last_zipwith_finds_a_pair_exactly_when_one_exists(bank, lam, pick):
+    """``last_steps`` (ZipWith as the last statement: the other argument looked up for
+    ``(+) (-) (*)``, masks of bounded values for ``(min) (max)``) finds a pair of known values
+    whose ZipWith is the target exactly when a brute force over all pairs of values finds one (of the same lengths as the target, as the look-up computes them), and the pair
+    it names gives the target."""
+    bank = list(dict.fromkeys(tuple(tuple(x) for x in v) for v in bank))
+    a, b = bank[pick % len(bank)], bank[(pick // 7) % len(bank)]
+    target = _zip_ref(lam, a, b)
+    if target is None or target in bank:
+        return
+    same_len = lambda v: all(len(x) == len(t) for x, t in zip(v, target))  # noqa: E731
+    brute = [(lam2, x, y) for lam2 in ["(+)", "(-)", "(*)", "(min)", "(max)"]
+             for x in bank for y in bank if _zip_ref(lam2, x, y) == target
+             and (lam2 in ("(min)", "(max)") or (same_len(x) and same_len(y)))
+             and (lam2 != "(*)" or not any(0 in v for v in x) or not any(0 in v for v in y))]
+    search = _bank_search(bank, target)
+    try:
+        search.last_steps()
+        found = None
+    except ds._Found as f:
+        found = f.node
+    assert (found is not None) == bool(brute), (brute, found)
+    if found is not None:
+        op, lam2, xn, yn = found
+        x, y = search.vals_of[id(xn)], search.vals_of[id(yn)]
+        assert op == "ZipWith" and _zip_ref(lam2, x, y) == target
+
+
+def test_a_last_zipwith_by_max_is_found_a_level_early():
+    """ZipWith (max) (Map (*2) xs) (Scanl1 (+) xs) is a tree of three ops; both arguments are
+    values of level 1, so it is found while level 1 is built, before level 2 or 3 runs."""
+    rows = [[3, -1, 2, 0], [1, 5, -2], [-3, 4, 4, 1, 0]]
+    pairs = [({"xs": r}, [max(2 * v, s) for v, s in zip(r, [sum(r[:i + 1]) for i in range(len(r))])])
+             for r in rows]
+    task = _task(pairs)
+    clock = ds.Clock(ds.Budget(timeout=None))
+    inputs = {"xs": tuple(tuple(r) for r in rows)}
+    search = ds.ValueSearch(inputs, tuple(tuple(p[1]) for p in pairs), clock)
+    status, node, _ = search.run()
+    assert status == "solved" and search.level == 0  # found while level 1 was being built
+    assert node[:2] == ("ZipWith", "(max)")
+    res = synth.solve(task, strategy="deepcoder-bottom-up", timeout=None, max_candidates=10 ** 6)
+    assert res.status == "solved" and res.train_ok
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.lists(st.integers(-5, 5), max_size=3), min_size=2, max_size=2),
+                min_size=1, max_size=5), st.integers(0, 10 ** 6))
+def test_last_int_op_is_found_exactly_when_one_exists(bank, pick):
+    """For an Int target, ``last_steps`` finds a one-list op (Head ... Count) giving it on a
+    known list value exactly when a brute force over the values and ops finds one."""
+    bank = list(dict.fromkeys(tuple(tuple(x) for x in v) for v in bank))
+    ops = [(op, lam, fn) for op, lam, rtype, fn in ds.LIST_UNARY if rtype == "Int"]
+    op, lam, fn = ops[pick % len(ops)]
+    target = tuple(map(fn, bank[(pick // 31) % len(bank)]))
+    if None in target:
+        return
+    brute = [(o, lm) for v in bank for o, lm, f in ops if tuple(map(f, v)) == target]
+    search = _bank_search(bank, target)
+    try:
+        search.last_steps()
+        found = None
+    except ds._Found as f:
+        found = f.node
+    assert (found is not None) == bool(brute)
+    if found is not None:
+        o, lm, arg = found
+        assert tuple(_ref(o, lm, list(x)) for x in search.vals_of[id(arg)]) == target

@@ -284,3 +284,63 @@ def test_hybrid_loop_solves_mid_stage_with_the_reachability_and_without_beam_rou
         p = Program(out.node, D)
         for e in task.examples:
             assert p(**e.inputs) == e.output
+
+
+def _numpy_robustfill_features(inputs, targets, offsets, step, vals, node):
+    """The RobustFill features as first written (a numpy accumulator): the reference that the
+    faster list-based ``robustfill_features`` must match exactly."""
+    import numpy as np
+    from synth.exedec import subgoal_model as sm
+    C = len(sm._CLASSES)
+    acc = np.zeros(12 + 3 * C)
+    for p, t, o, x in zip(vals, targets, offsets, inputs):
+        rest = len(t) - o
+        f = acc
+        f[0] += len(p) / max(rest, 1)
+        f[1] += len(p) == rest
+        f[2] += p in x
+        f[3] += (p.lower() in x.lower()) and p not in x
+        f[4] += len(p) == 1
+        f[5] += p.isalpha()
+        f[6] += p.isdigit()
+        f[7] += min(len(p), 20) / 20
+        f[8] += o / max(len(t), 1)
+        nxt = t[o + len(p)] if o + len(p) < len(t) else ""
+        prv = t[o - 1] if o > 0 else ""
+        last, first = (p[-1], p[0]) if p else ("", "")
+        f[9] += nxt != "" and sm._char_class(nxt) == sm._char_class(last)
+        f[10] += prv != "" and sm._char_class(prv) == sm._char_class(first)
+        f[11] += x.count(p) > 1
+        f[12 + sm._char_class(nxt)] += 1
+        f[12 + C + sm._char_class(last)] += 1
+        f[12 + 2 * C + sm._char_class(first)] += 1
+    feats = list(acc / len(vals))
+    k = sm._rf_kind(node)
+    feats += [float(k == i) for i in range(len(sm._RF_KINDS))]
+    op = getattr(node, "op", "")
+    feats += [float(op == name) for name in sm._RF_OPS]
+    feats += [float(min(step, 9) == i) for i in range(10)]
+    return feats
+
+
+def test_robustfill_features_are_the_numpy_ones():
+    """The list-based RobustFill features give exactly (bit for bit) the numpy formulation's
+    values, on every candidate of the first states of released problems."""
+    from synth.dsl.base import Var
+    from synth.exedec import load_exedec_tasks
+    from synth.exedec import subgoal_model as sm
+    from synth.search.budget import Clock
+    from synth.search.exedec_steps import RobustFillSteps
+    checked = 0
+    for task in load_exedec_tasks("robustfill", "NONE", 6):
+        inputs = [e.inputs["x"] for e in task.examples]
+        targets = [e.output for e in task.examples]
+        space = RobustFillSteps(inputs, targets, Var("x", "String"), Clock(Budget(timeout=None)))
+        for _ in zip(range(3), space.stages()):
+            pass
+        for offs in [(0,) * len(targets), tuple(min(2, len(t)) for t in targets)]:
+            for step, (vals, node) in enumerate(space.candidates(offs).items()):
+                args = (inputs, targets, offs, step % 12, vals, node)
+                assert sm.robustfill_features(*args) == _numpy_robustfill_features(*args)
+                checked += 1
+    assert checked > 100

@@ -196,3 +196,97 @@ def test_reachability_looks_one_part_ahead():
     with pytest.raises(rs._Solved):
         reach.add_part(("ab", "ab"))
     assert reach.solution == [("ab", "ab"), ("cd", "cd")]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(alphabet="ab", min_size=1, max_size=7), min_size=2, max_size=3),
+       st.lists(st.integers(0, 10 ** 6), min_size=1, max_size=12))
+def test_reachability_with_parts_empty_on_the_first_examples(targets, seeds):
+    """Parts empty on example 0 or 1 (the last resort, kept aside from the index by offsets)
+    are tried on every state: the same answer as the plain search."""
+    parts = []
+    for k in seeds:
+        p = []
+        for e, t in enumerate(targets):
+            i = k % len(t)
+            j = i + 1 + (k // 7) % (len(t) - i)
+            p.append("" if e == k % 3 and e < 2 else t[i:j])
+        if tuple(p) not in parts:
+            parts.append(tuple(p))
+    reach = rs.Reachability(list(targets), 4, lambda: None)
+    solved = False
+    for p in parts:
+        try:
+            reach.add_part(p)
+        except rs._Solved:
+            solved = True
+            break
+    assert solved == (tuple(len(t) for t in targets) in _brute_reachable(list(targets), parts, 4))
+    if solved:
+        assert ["".join(v[e] for v in reach.solution) for e in range(len(targets))] == list(targets)
+
+
+def _config_functions():
+    """Every modification config as a function of its string (reference ops)."""
+    cfgs = [lambda s, c=c: ops.to_case(c, s) for c in ops.CASES] + [ops.trim]
+    cfgs += [lambda s, a=a, b=b: ops.replace(a, b, s)
+             for a in ops.DELIMITER for b in ops.DELIMITER if a != b]
+    for t in TYPE_PATTERNS.values():
+        cfgs += [lambda s, t=t: ops.get_all(t, s), lambda s, t=t: ops.remove_all(t, s)]
+        cfgs += [lambda s, t=t, c=c: ops.substitute_all(t, c, s) for c in CHARACTER]
+        for i in INDICES:
+            cfgs += [lambda s, t=t, i=i: ops.get_first(t, i, s), lambda s, t=t, i=i: ops.remove(t, i, s)]
+            cfgs += [lambda s, t=t, i=i, c=c: ops.substitute(t, i, c, s) for c in CHARACTER]
+    return cfgs
+
+
+_CONFIGS = _config_functions()
+
+
+class _Parts:
+    """Stands in for the reachability: records the parts."""
+
+    solution = None
+
+    def __init__(self):
+        self.parts = []
+
+    def add_part(self, vals):
+        self.parts.append(vals)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.text(alphabet="aAbB3 ,x9", min_size=1, max_size=8), min_size=1, max_size=3),
+       st.lists(st.integers(0, len(_CONFIGS) - 1), min_size=1, max_size=3),
+       st.text(alphabet="aAb ,x9", max_size=4))
+def test_compose_parts_are_every_modification_inside_the_outputs(xs, picks, junk):
+    """``compose_over`` (only the configs that change some example's string, SubstituteAll
+    characters read off the outputs, single-character types joined without replacing) adds
+    as parts exactly the values a brute force over every config and character finds:
+    non-empty and inside the output on every example, and not the strings themselves. The
+    outputs are made of a few configs' results, so that many fit."""
+    xs = tuple(xs)
+    targets = [junk + "".join(_CONFIGS[k](s) for k in picks) + s[::-1] for s in xs]
+    var = synth.dsl.base.Var("x", "String")
+    search = rs.ConcatDecomposition(list(xs), targets, var, rs.Clock(rs.Budget(timeout=None)))
+    search.reach = _Parts()
+    search.compose_over(xs, var)
+    got = set(search.reach.parts)
+    domain = synth.dsl.get_domain("robustfill")
+    for vals in got:
+        assert tuple(domain.evaluate(search.parts[vals], {"x": s}) for s in xs) == vals
+    want = {vals for vals in (tuple(f(s) for s in xs) for f in _CONFIGS)
+            if vals != xs and all(v and v in t for v, t in zip(vals, targets))}
+    assert got == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aB3 ,.x9(", max_size=12), st.sampled_from(sorted(rs._SINGLE_CHAR_TYPES)),
+       st.sampled_from(list(CHARACTER)))
+def test_single_character_types_substitute_all_is_a_join(s, t, c):
+    """For a type whose matches are single characters, SubstituteAll is the pieces between the
+    matches joined by c, even when c is itself a match (its replacement is then a no-op)."""
+    import re
+    ms = re.findall(TYPE_PATTERNS[t], s)
+    pieces = re.split(TYPE_PATTERNS[t], s)
+    assert ops.substitute_all(TYPE_PATTERNS[t], c, s) == c.join(pieces) == rs._remove_all(s, ms, c)

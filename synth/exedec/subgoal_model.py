@@ -21,7 +21,7 @@ from typing import Any, Callable, Protocol
 import numpy as np
 
 from synth.dsl.deepcoder.ops import OPS as DC_OPS
-from synth.dsl.robustfill.ops import DELIMITER, SUBSTRING_NAMES, MODIFICATION_NAMES
+from synth.dsl.robustfill.ops import CHARACTER, DELIMITER, SUBSTRING_NAMES, MODIFICATION_NAMES
 
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "neural" / "weights"
 
@@ -148,6 +148,9 @@ def _char_class(ch: str) -> int:
     return 5
 
 
+#: ``_char_class`` of the empty string and of every character of the alphabet
+_CLASS_OF = {ch: _char_class(ch) for ch in ("",) + tuple(CHARACTER)}
+
 _RF_KINDS = ("const", "substring", "modification", "compose")
 
 
@@ -171,7 +174,10 @@ def robustfill_features(inputs: list[str], targets: list[str], offsets: tuple[in
     """Features of a candidate next piece ``vals`` at ``offsets``: its length against the rest,
     the characters around its end, where it comes from, and the expression's kind and op."""
     E = len(vals)
-    acc = np.zeros(12 + 3 * len(_CLASSES))
+    # a list of Python floats, not a numpy array: the same sums in the same order (so the same
+    # doubles), without a numpy scalar per increment (the beam computes this per candidate)
+    acc = [0.0] * (12 + 3 * len(_CLASSES))
+    cls = _CLASS_OF
     for p, t, o, x in zip(vals, targets, offsets, inputs):
         rest = len(t) - o
         f = acc
@@ -187,13 +193,17 @@ def robustfill_features(inputs: list[str], targets: list[str], offsets: tuple[in
         nxt = t[o + len(p)] if o + len(p) < len(t) else ""
         prv = t[o - 1] if o > 0 else ""
         last, first = (p[-1], p[0]) if p else ("", "")
-        f[9] += nxt != "" and _char_class(nxt) == _char_class(last)
-        f[10] += prv != "" and _char_class(prv) == _char_class(first)
+        c_nxt = cls[nxt] if nxt in cls else _char_class(nxt)
+        c_prv = cls[prv] if prv in cls else _char_class(prv)
+        c_last = cls[last] if last in cls else _char_class(last)
+        c_first = cls[first] if first in cls else _char_class(first)
+        f[9] += nxt != "" and c_nxt == c_last
+        f[10] += prv != "" and c_prv == c_first
         f[11] += x.count(p) > 1
-        f[12 + _char_class(nxt)] += 1
-        f[12 + len(_CLASSES) + _char_class(last)] += 1
-        f[12 + 2 * len(_CLASSES) + _char_class(first)] += 1
-    feats = list(acc / E)
+        f[12 + c_nxt] += 1
+        f[12 + len(_CLASSES) + c_last] += 1
+        f[12 + 2 * len(_CLASSES) + c_first] += 1
+    feats = [a / E for a in acc]
     k = _rf_kind(node)
     feats += [float(k == i) for i in range(len(_RF_KINDS))]
     op = getattr(node, "op", "")

@@ -9,11 +9,18 @@ statements. The search
 2. before that, inverts the target through the unary steps that have a unique inverse (Map by
    ``(+1) (-1) (*2) (*(-1)) (*3) (*4)``, Reverse, Scanl1 by ``(+) (-) (*)``), up to two steps, so a
    value that reaches one of those subgoals is a solution one or two statements early;
-3. after each level, tries ``ZipWith`` as the last statement: for every list value ``xs`` and
-   ``g`` in ``(+) (-) (*)`` the other argument is determined, and is looked up among the values;
+3. tries ``ZipWith`` as the last statement as soon as values arrive (every few new lists and
+   after each part of a level), each value once: for ``g`` in ``(+) (-) (*)`` a value and the
+   target determine the other argument, which is looked up among the values; for ``(max)`` and
+   ``(min)`` both arguments are bounded by the target element by element, and bounded values
+   are paired through bit masks of the positions where they equal it;
 4. counts a two-argument op over a value and one of its own subprograms (``ZipWith g x1 x3``
    where x3 is computed from x1) as one statement more than that value, not as the sum of the
-   two trees, so such shared programs are reached as early as their length says.
+   two trees, so such shared programs are reached as early as their length says (these come
+   right after a level's one-argument ops, before the other pairs).
+
+The kernels run the lambdas as C-level callables, and a level's loops count candidates in
+blocks.
 
 The found tree becomes statements by merging equal subtrees, so a value used twice is computed
 once. ``Statement``s use the domain's reference ops: the fast kernels below are only used inside
@@ -21,6 +28,8 @@ the search, and every program found is re-run with the reference interpreter.
 """
 from __future__ import annotations
 
+import operator
+from itertools import accumulate, filterfalse
 from typing import Any, Callable
 
 from synth.dsl.base import Const, Domain, Var
@@ -47,7 +56,11 @@ def _ok_int(v):
 
 # ----------------------------------------------------------------------- kernels on tuples
 # Each kernel takes one example's argument values (lists as tuples) and returns the result or
-# None, exactly like the reference op in synth.dsl.deepcoder.ops (tests check they agree).
+# None, exactly like the reference op in synth.dsl.deepcoder.ops (tests check they agree). The
+# lambdas run as C-level callables (``_C_FN1``...: ``(1).__add__`` is ``x + 1``, ``(2).__rfloordiv__``
+# is ``x // 2``), so a kernel's loop over the elements runs inside ``map``/``filter``/``accumulate``
+# without a Python frame per element; results that cannot leave the range skip the range check
+# (an argument's elements are in range: ``x // k``, ``-x``, ``min``, ``max`` keep them there).
 
 def _k_head(xs):
     return xs[0] if xs else None
@@ -89,42 +102,72 @@ def _k_access(n, xs):
     return xs[n] if 0 <= n < len(xs) else None
 
 
+#: Fn1 lambda text -> (a C-level callable computing it, whether its result may leave the range)
+_C_FN1: dict[str, tuple[Callable, bool]] = {
+    "(+1)": ((1).__add__, True), "(-1)": ((-1).__add__, True), "(*2)": ((2).__mul__, True),
+    "(/2)": ((2).__rfloordiv__, False), "(*(-1))": (operator.neg, False),
+    "(**2)": ((2).__rpow__, True), "(*3)": ((3).__mul__, True), "(/3)": ((3).__rfloordiv__, False),
+    "(*4)": ((4).__mul__, True), "(/4)": ((4).__rfloordiv__, False),
+}
+#: Pred lambda text -> (a C-level callable, whether the predicate is its truth or its falsehood):
+#: ``(0).__lt__(x)`` is ``x > 0``; ``(2).__rmod__(x)`` is ``x % 2``, true exactly when odd
+_C_PRED: dict[str, tuple[Callable, bool]] = {
+    "(>0)": ((0).__lt__, True), "(<0)": ((0).__gt__, True),
+    "(%2==0)": ((2).__rmod__, False), "(%2==1)": ((2).__rmod__, True),
+}
+#: Fn2 lambda text -> (a C-level callable, whether its result may leave the range)
+_C_FN2: dict[str, tuple[Callable, bool]] = {
+    "(+)": (operator.add, True), "(-)": (operator.sub, True), "(*)": (operator.mul, True),
+    "(min)": (min, False), "(max)": (max, False),
+}
+
+
 def _map_kernel(f):
+    fn, check = _C_FN1[f.text]
+    if not check:
+        return lambda xs: tuple(map(fn, xs))
+
     def k(xs):
-        return _ok_list(tuple(f(x) for x in xs))
+        r = tuple(map(fn, xs))
+        return None if r and (min(r) < MIN_INT or max(r) > MAX_INT) else r
     return k
 
 
 def _filter_kernel(p):
-    def k(xs):
-        return tuple(x for x in xs if p(x))
-    return k
+    fn, truth = _C_PRED[p.text]
+    if truth:
+        return lambda xs: tuple(filter(fn, xs))
+    return lambda xs: tuple(filterfalse(fn, xs))
 
 
 def _count_kernel(p):
-    def k(xs):
-        return sum(1 for x in xs if p(x))
-    return k
+    fn, truth = _C_PRED[p.text]
+    if truth:
+        return lambda xs: sum(map(fn, xs))  # bools or x % 2 (0 or 1): their sum counts
+    return lambda xs: len(xs) - sum(map(fn, xs))
 
 
 def _scanl1_kernel(g):
+    fn, check = _C_FN2[g.text]
+    if not check:
+        return lambda xs: tuple(accumulate(xs, fn))
+
     def k(xs):
-        if not xs:
-            return xs
-        acc = xs[0]
-        out = [acc]
-        for x in xs[1:]:
-            acc = g(acc, x)
-            if acc < MIN_INT or acc > MAX_INT:
-                return None
-            out.append(acc)
-        return tuple(out)
+        # every running value is a result: one out of range fails the op (the reference stops
+        # at it; a later value cannot bring it back)
+        r = tuple(accumulate(xs, fn))
+        return None if r and (min(r) < MIN_INT or max(r) > MAX_INT) else r
     return k
 
 
 def _zip_kernel(g):
+    fn, check = _C_FN2[g.text]
+    if not check:
+        return lambda xs, ys: tuple(map(fn, xs, ys))
+
     def k(xs, ys):
-        return _ok_list(tuple(g(x, y) for x, y in zip(xs, ys)))
+        r = tuple(map(fn, xs, ys))
+        return None if r and (min(r) < MIN_INT or max(r) > MAX_INT) else r
     return k
 
 
@@ -135,16 +178,16 @@ LIST_UNARY: list[tuple[str, str | None, str, Callable]] = [
     ("Sum", None, "Int", _k_sum), ("Reverse", None, "List", _k_reverse),
     ("Sort", None, "List", _k_sort),
 ]
-LIST_UNARY += [("Map", f.text, "List", _map_kernel(f.fn)) for f in FN1]
-LIST_UNARY += [("Filter", p.text, "List", _filter_kernel(p.fn)) for p in PRED]
-LIST_UNARY += [("Count", p.text, "Int", _count_kernel(p.fn)) for p in PRED]
-LIST_UNARY += [("Scanl1", g.text, "List", _scanl1_kernel(g.fn)) for g in FN2]
+LIST_UNARY += [("Map", f.text, "List", _map_kernel(f)) for f in FN1]
+LIST_UNARY += [("Filter", p.text, "List", _filter_kernel(p)) for p in PRED]
+LIST_UNARY += [("Count", p.text, "Int", _count_kernel(p)) for p in PRED]
+LIST_UNARY += [("Scanl1", g.text, "List", _scanl1_kernel(g)) for g in FN2]
 #: (Int, List) kernels
 INT_LIST: list[tuple[str, str, Callable]] = [("Take", "List", _k_take), ("Drop", "List", _k_drop),
                                              ("Access", "Int", _k_access)]
 #: ZipWith kernels: (lambda text, commutative, kernel)
 ZIPS: list[tuple[str, bool, Callable]] = [(g.text, g.text in ("(+)", "(*)", "(min)", "(max)"),
-                                           _zip_kernel(g.fn)) for g in FN2]
+                                           _zip_kernel(g)) for g in FN2]
 
 
 # --------------------------------------------------------------- unique inverses of one step
@@ -201,6 +244,11 @@ ZIP_INVERSES: list[tuple[str, Callable]] = [
 ]
 
 
+#: ``ValueSearch`` tries ZipWith as the last statement after this many new list values (and
+#: after each part of a level), so such a program is found soon after its arguments are
+LAST_STEPS_EVERY = 64
+
+
 class _Found(Exception):
     def __init__(self, node: Node):
         self.node = node
@@ -219,6 +267,14 @@ class ValueSearch:
         self.zips = ZIPS if ok("ZipWith") else []
         self.zip_inverses = ZIP_INVERSES if ok("ZipWith") else []
         self.list_inverses = [k for k in LIST_INVERSES if ok(k[0])]
+        #: the one-list ops to an Int (``_int_last``): (op, lambda, kernel)
+        self.int_unary = [(op, lam, fn) for op, lam, rtype, fn in self.list_unary if rtype == "Int"]
+        #: ``_min_max``: (lambda, how an argument's elements compare with the target's)
+        self.min_max = [("(max)", operator.le), ("(min)", operator.ge)] if ok("ZipWith") else []
+        #: lambda -> the mask of every bounded value seen -> the first value with it
+        self._bounded: dict[str, dict[int, tuple]] = {lam: {} for lam, _ in self.min_max}
+        self._last_seen: list[int] = []  # per level, how many of its lists last_steps has seen
+        self._unseen = 0  # lists added since
         self.target = target
         self.n = len(target)
         self.max_level = max_level
@@ -233,10 +289,23 @@ class ValueSearch:
         self.target_is_list = type(target[0]) is tuple
         self.level = 0
         self.inputs = inputs
+        #: the example with the longest target list, and every list value on it (``_zip_last``
+        #: and ``_min_max`` check a value there first: the longer, the fewer values pass)
+        self._key = max(range(len(target)), key=lambda e: len(target[e])) if self.target_is_list else 0
+        self._first0: set[tuple] = set()
 
     # -- bank ------------------------------------------------------------------------------
     def _tick(self) -> None:
         self._ticks += 1
+        if self._ticks >= 512:
+            self.clock.candidates += self._ticks
+            self._ticks = 0
+            if self.clock.exceeded():
+                raise BudgetExceeded
+
+    def _count(self, n: int) -> None:
+        """``n`` candidates at once (``_tick`` n times, checking the clock once)."""
+        self._ticks += n
         if self._ticks >= 512:
             self.clock.candidates += self._ticks
             self._ticks = 0
@@ -252,11 +321,17 @@ class ValueSearch:
         while len(bank) <= level:
             bank.append([])
         bank[level].append(vals)
+        if is_list:
+            self._first0.add(vals[self._key])
         chain = self.goals.get(vals)
         if chain is not None:
             for op, lam in chain:
                 node = (op, lam, node)
             self._found(node)
+        if is_list:  # every few new lists, try them as an argument of a last ZipWith
+            self._unseen += 1
+            if self._unseen >= LAST_STEPS_EVERY:
+                self.last_steps()
 
     def _found(self, node: Node) -> None:
         """Stop with ``node`` unless its program needs more statements than the variable limit
@@ -284,17 +359,25 @@ class ValueSearch:
     def level_up(self) -> None:
         """Every value whose tree has exactly ``self.level + 1`` op applications."""
         k = self.level + 1
-        add, tick, node = self._add, self._tick, self.node
+        add, count, node = self._add, self._count, self.node
         lists_prev = self.lists[k - 1] if k - 1 < len(self.lists) else []
+        unary = [(op, lam, fn, rtype == "List") for op, lam, rtype, fn in self.list_unary]
         for vals in lists_prev:
             nd = node[vals]
-            for op, lam, rtype, fn in self.list_unary:
-                tick()
+            count(len(unary))
+            for op, lam, fn, is_list in unary:
                 out = tuple(map(fn, vals))
-                if None in out:
+                if None in out or out in node:
                     continue
-                if out not in node:
-                    add(k, out, (op, lam, nd), rtype == "List")
+                add(k, out, (op, lam, nd), is_list)
+        self.last_steps()
+        # a two-argument op over a value and its own subprogram, before the other pairs: such
+        # a value then keeps the program with fewer statements
+        self.reuse(k)
+        self.last_steps()
+        int_list = [(op, fn, rtype == "List") for op, rtype, fn in self.int_list]
+        every = [(lam, fn) for lam, _comm, fn in self.zips]
+        ordered = [(lam, fn) for lam, comm, fn in self.zips if not comm]  # (x, y) and (y, x) differ
         # (Int, List) ops and ZipWith over every split of the remaining k - 1 applications
         for a in range(k):
             b = k - 1 - a
@@ -302,39 +385,49 @@ class ValueSearch:
             lists_b = self.lists[b] if b < len(self.lists) else []
             for iv in ints_a:
                 ind = node[iv]
+                count(len(int_list) * len(lists_b))
                 for lv in lists_b:
                     lnd = None
-                    for op, rtype, fn in self.int_list:
-                        tick()
+                    for op, fn, is_list in int_list:
                         out = tuple(map(fn, iv, lv))
                         if None in out or out in node:
                             continue
                         lnd = lnd or node[lv]
-                        add(k, out, (op, None, ind, lnd), rtype == "List")
+                        add(k, out, (op, None, ind, lnd), is_list)
             lists_a = self.lists[a] if a < len(self.lists) else []
             for i, xv in enumerate(lists_a):
                 xnd = node[xv]
-                for j, yv in enumerate(lists_b):
-                    for lam, comm, fn in self.zips:
-                        if comm and (a > b or (a == b and j < i)):
-                            continue
-                        tick()
-                        out = tuple(map(fn, xv, yv))
-                        if None in out or out in node:
-                            continue
-                        add(k, out, ("ZipWith", lam, xnd, node[yv]), True)
-        self.reuse(k)
+                # a commutative lambda over (x, y) is tried once: with x from the lower level,
+                # or from the same level and not after y
+                if a > b:
+                    rows = ((lists_b, ordered),)
+                elif a < b:
+                    rows = ((lists_b, every),)
+                else:
+                    rows = ((lists_b[:i], ordered), (lists_b[i:], every))
+                for ys, zips in rows:
+                    count(len(ys) * len(zips))
+                    for yv in ys:
+                        for lam, fn in zips:
+                            out = tuple(map(fn, xv, yv))
+                            if None in out or out in node:
+                                continue
+                            add(k, out, ("ZipWith", lam, xnd, node[yv]), True)
+            self.last_steps()
         self.level = k
 
     def reuse(self, k: int) -> None:
         """Two-argument ops whose arguments are a value of level ``k - 1`` and one of its own
         subprograms: the pair needs no new statements beyond that value's, so the result is a
         program of ``k`` statements (the tree count would say more)."""
-        add, tick, vals_of = self._add, self._tick, self.vals_of
+        add, count, vals_of, node = self._add, self._count, self.vals_of, self.node
+        zips = self.zips
+        n_zip = sum(1 if comm else 2 for _lam, comm, _fn in zips)
+        int_list = [(op, fn, rtype == "List") for op, rtype, fn in self.int_list]
         prev = [(v, True) for v in (self.lists[k - 1] if k - 1 < len(self.lists) else [])]
         prev += [(v, False) for v in (self.ints[k - 1] if k - 1 < len(self.ints) else [])]
         for bv, b_is_list in prev:
-            bnd = self.node[bv]
+            bnd = node[bv]
             seen = set()
             stack = list(bnd[2:])
             while stack:
@@ -346,41 +439,145 @@ class ValueSearch:
                 av = vals_of[id(sub)]
                 a_is_list = type(av[0]) is tuple
                 if a_is_list and b_is_list:
-                    for lam, comm, fn in self.zips:
-                        for xv, yv, xn, yn in ((av, bv, sub, bnd), (bv, av, bnd, sub))[:1 if comm else 2]:
-                            tick()
-                            out = tuple(map(fn, xv, yv))
-                            if None not in out and out not in self.node:
-                                add(k, out, ("ZipWith", lam, xn, yn), True)
+                    count(n_zip)
+                    for lam, comm, fn in zips:  # (sub, value), then (value, sub) unless commutative
+                        out = tuple(map(fn, av, bv))
+                        if None not in out and out not in node:
+                            add(k, out, ("ZipWith", lam, sub, bnd), True)
+                        if not comm:
+                            out = tuple(map(fn, bv, av))
+                            if None not in out and out not in node:
+                                add(k, out, ("ZipWith", lam, bnd, sub), True)
                 elif a_is_list != b_is_list:
                     iv, lv, inn, lnn = (bv, av, bnd, sub) if a_is_list else (av, bv, sub, bnd)
-                    for op, rtype, fn in self.int_list:
-                        tick()
+                    count(len(int_list))
+                    for op, fn, is_list in int_list:
                         out = tuple(map(fn, iv, lv))
-                        if None not in out and out not in self.node:
-                            add(k, out, (op, None, inn, lnn), rtype == "List")
+                        if None not in out and out not in node:
+                            add(k, out, (op, None, inn, lnn), is_list)
 
-    def zip_last(self) -> None:
-        """ZipWith as the last statement, with one argument any known list value."""
-        if not self.target_is_list:
-            return
+    def last_steps(self) -> None:
+        """ZipWith as the last statement, tried on the list values added since the last call
+        (the level loop calls it after each part of a level, so a program ending in ZipWith is
+        found as soon as both its arguments are known, not a level later):
+
+        * by ``(+) (-) (*)``: the target and one argument determine the other, which is looked
+          up, for a new value as the first argument and as the second (``_zip_last``);
+        * by ``(max) (min)``: see ``_min_max``.
+
+        For an Int target, instead the ops from a list to an int (Head, Last, Minimum,
+        Maximum, Sum, Count) as the last statement, on each new list value (``_int_last``): a
+        program whose last op reads one list is then found as soon as that list is known, not
+        after the rest of its level."""
+        lists, seen = self.lists, self._last_seen
+        self._unseen = 0
+        while len(seen) < len(lists):
+            seen.append(0)
+        for level, vals in enumerate(lists):
+            if seen[level] == len(vals):
+                continue
+            new = vals[seen[level]:]
+            seen[level] = len(vals)
+            if self.target_is_list:
+                self._zip_last(new)
+                self._min_max(new)
+            else:
+                self._int_last(new)
+
+    def _int_last(self, new: list[tuple]) -> None:
+        """A one-list op giving the Int target on a new value: each op is checked on the first
+        example (cheap) and then run on all."""
+        t, node, tick = self.target, self.node, self._tick
+        t0 = t[0]
+        for v in new:
+            tick()
+            x = v[0]
+            for op, lam, fn in self.int_unary:
+                r = fn(x)
+                if r is None or r != t0:
+                    continue
+                if tuple(map(fn, v)) == t:
+                    self._found((op, lam, node[v]))
+
+    def _zip_last(self, new: list[tuple]) -> None:
+        """``ZipWith g x y = t`` for g in ``(+) (-) (*)`` with a new value as x or y (as long as
+        t on every example): the other argument is computed element by element and looked up
+        (a value out of range is never there). ``(+)`` and ``(*)`` are commutative, so one
+        direction covers both: ``y = t - v`` and ``y = t / v``; ``(-)`` needs ``y = v - t``
+        and ``x = t + v``. The other argument is first computed on one example (``_key``) and
+        looked up among the list values there (``_first0``); only a hit is computed on all
+        examples."""
+        t, node, tick, first0 = self.target, self.node, self._tick, self._first0
+        sub, add, mod, floordiv = operator.sub, operator.add, operator.mod, operator.floordiv
+        lams = {lam for lam, _inv in self.zip_inverses}
+        plus, minus, times = "(+)" in lams, "(-)" in lams, "(*)" in lams
+        t0 = t[self._key]
+        n0 = len(t0)
+        for v in new:
+            tick()
+            x0 = v[self._key]
+            if len(x0) != n0:
+                continue
+            tries = []  # (lambda, the op giving the other argument, whether v is the first)
+            if plus and tuple(map(sub, t0, x0)) in first0:
+                tries.append(("(+)", lambda ty, x: map(sub, ty, x), True))
+            if minus:
+                if tuple(map(sub, x0, t0)) in first0:
+                    tries.append(("(-)", lambda ty, x: map(sub, x, ty), True))
+                if tuple(map(add, t0, x0)) in first0:
+                    tries.append(("(-)", lambda ty, y: map(add, ty, y), False))
+            if times and 0 not in x0 and not any(map(mod, t0, x0)) and \
+                    tuple(map(floordiv, t0, x0)) in first0:
+                if not any(0 in x for x in v) and not any(any(map(mod, ty, x)) for ty, x in zip(t, v)):
+                    tries.append(("(*)", lambda ty, x: map(floordiv, ty, x), True))
+            if not tries or any(len(x) != len(ty) for x, ty in zip(v, t)):
+                continue
+            for lam, other, v_first in tries:
+                wv = tuple([tuple(other(ty, x)) for ty, x in zip(t, v)])
+                if wv in node:
+                    xv, yv = (v, wv) if v_first else (wv, v)
+                    self._found(("ZipWith", lam, node[xv], node[yv]))
+
+    def _min_max(self, new: list[tuple]) -> None:
+        """ZipWith by ``(max)`` or ``(min)`` as the last statement. Neither has an inverse, but
+        both arguments of ``ZipWith (max) x y = t`` are at most t element by element and at
+        least as long, on every example ("bounded"), and then the pair gives t exactly when at
+        every position of t one of them equals it and, on every example, one of them is as long
+        as t. So a bounded value is summed up by a bit mask (a bit per position of t where it
+        equals t, a bit per example where it is as long), and two values fit when their masks
+        cover every bit. Each new value is paired with the masks of all bounded values so far."""
         t = self.target
-        for lam, inv in self.zip_inverses:
-            for level in self.lists:
-                for xv in level:
-                    self._tick()
-                    if any(len(x) != len(ty) for x, ty in zip(xv, t)):
+        tick, node = self._tick, self.node
+        full = (1 << (sum(map(len, t)) + len(t))) - 1
+        t0 = t[self._key]
+        n0 = len(t0)
+        for lam, cmp in self.min_max:
+            masks = self._bounded[lam]
+            for xv in new:
+                tick()
+                x0 = xv[self._key]
+                if len(x0) < n0 or not all(map(cmp, x0, t0)):  # one example, quickly
+                    continue
+                mask, bit = 0, 1
+                for x, ty in zip(xv, t):
+                    n = len(ty)
+                    if len(x) < n or not all(map(cmp, x, ty)):
+                        break
+                    if len(x) == n:
+                        mask |= bit
+                    bit <<= 1
+                    for a, b in zip(x, ty):
+                        if a == b:
+                            mask |= bit
+                        bit <<= 1
+                else:
+                    if mask in masks:
                         continue
-                    ys = []
-                    for x, ty in zip(xv, t):
-                        y = tuple(inv(a, b) for a, b in zip(ty, x))
-                        if None in y or (y and (min(y) < MIN_INT or max(y) > MAX_INT)):
-                            break
-                        ys.append(y)
-                    else:
-                        yv = tuple(ys)
-                        if yv in self.node:
-                            self._found(("ZipWith", lam, self.node[xv], self.node[yv]))
+                    need = full & ~mask
+                    for m, yv in masks.items():
+                        if m & need == need:
+                            self._found(("ZipWith", lam, node[yv], node[xv]))
+                    masks[mask] = xv
 
     def identity(self) -> Node | None:
         """A program for a target that is one of the inputs (a program needs a statement):
@@ -416,7 +613,7 @@ class ValueSearch:
                 self.level_up()
                 if len(self.node) > before:
                     last_nonempty = self.level
-                self.zip_last()
+                self.last_steps()
             return "exhausted", None, None
         except _Found as f:
             return "solved", f.node, None

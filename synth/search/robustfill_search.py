@@ -62,9 +62,10 @@ class Reachability:
     states where its strings occur, so the work is incremental.
 
     Both sides are indexed by their first two examples: states by their first two offsets, parts
-    by their first string and then their second. A new part is tried only on the states whose
-    first two offsets are occurrences of its first two strings, and a new state only on the
-    parts whose first two strings start the rest of its first two outputs.
+    by the places where their first two strings occur in the first two outputs (a pair of
+    offsets per occurrence). A new part is tried only on the states at those offsets, and a new
+    state only on the parts indexed at its own. Parts empty on one of the first two examples
+    (the last resort) would occur everywhere; they are kept aside and tried on every state.
     """
 
     def __init__(self, targets: list[str], max_parts: int, tick: Callable[[], None],
@@ -82,8 +83,10 @@ class Reachability:
         self.parent: dict[tuple, Any] = {start: None}
         #: (first offset, second offset) -> the states there
         self.by_head: dict[tuple, list[tuple]] = {start[:2]: [start]}
-        #: first string -> second string (or "" with one example) -> the parts
-        self.by_first: dict[str, dict[str, list[Vals]]] = {}
+        #: (first offset, second offset) -> the parts whose first two strings occur there
+        self.at: dict[tuple, list[Vals]] = {}
+        #: the parts empty on one of the first two examples
+        self.anywhere: list[Vals] = []
         self.queue: deque = deque([start])
         self.solution: list[Vals] | None = None
         #: every part added
@@ -110,14 +113,23 @@ class Reachability:
         targets = self.targets
         self.known.add(vals)
         v1 = vals[1] if len(vals) > 1 else ""
-        self.by_first.setdefault(vals[0], {}).setdefault(v1, []).append(vals)
         firsts = self._occurrences(targets[0], vals[0])
         seconds = self._occurrences(targets[1], v1) if len(vals) > 1 else [None]
         rest = tuple(zip(targets[2:], vals[2:]))
-        by_head = self.by_head
+        by_head, at = self.by_head, self.at
+        anywhere = not vals[0] or (len(vals) > 1 and not v1)
+        if anywhere:
+            self.anywhere.append(vals)
         for j0 in firsts:
             for j1 in seconds:
-                states = by_head.get((j0,) if j1 is None else (j0, j1))
+                head = (j0,) if j1 is None else (j0, j1)
+                if not anywhere:
+                    got = at.get(head)
+                    if got is None:
+                        at[head] = [vals]
+                    else:
+                        got.append(vals)
+                states = by_head.get(head)
                 if not states:
                     continue
                 for state in tuple(states):
@@ -165,36 +177,26 @@ class Reachability:
 
     def drain(self) -> None:
         """Expand the states reached since the last call with every known part."""
-        targets = self.targets
-        t0 = targets[0]
-        t1 = targets[1] if len(targets) > 1 else ""
-        by_first = self.by_first
+        at, anywhere, targets = self.at, self.anywhere, self.targets
+        two = len(targets) > 1
         while self.queue and not self.capped:
             state = self.queue.popleft()
             self.tick()
             if self.depth[state] >= self.max_parts:
                 continue
-            o0 = state[0]
-            o1 = state[1] if len(state) > 1 else 0
+            group = at.get(state[:2] if two else state[:1])
+            if not group and not anywhere:
+                continue
             rest = tuple(zip(targets[2:], state[2:]))
-            for k in range(o0, len(t0) + 1):  # k == o0: parts empty on example 0 (last resort)
-                seconds = by_first.get(t0[o0:k])
-                if not seconds:
-                    continue
-                if len(targets) == 1:
-                    groups = seconds.values()
-                elif len(seconds) <= len(t1) - o1 + 1:
-                    groups = [g for v1, g in seconds.items() if t1.startswith(v1, o1)]
+            for vals in group or ():
+                for (t, o), v in zip(rest, vals[2:]):
+                    if not t.startswith(v, o):
+                        break
                 else:
-                    groups = [g for k1 in range(o1, len(t1) + 1)
-                              if (g := seconds.get(t1[o1:k1])) is not None]
-                for group in groups:
-                    for vals in group:
-                        for (t, o), v in zip(rest, vals[2:]):
-                            if not t.startswith(v, o):
-                                break
-                        else:
-                            self._reach(state, vals)
+                    self._reach(state, vals)
+            for vals in anywhere:  # (last resort: empty on example 0 or 1)
+                if self.fits(state, vals):
+                    self._reach(state, vals)
 
 
 class ConcatDecomposition:
@@ -219,6 +221,10 @@ class ConcatDecomposition:
         self._matches: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
         self._texts: dict[tuple[str, str], list[str]] = {}
         self._part_cfgs: list[dict[str, dict]] = [{} for _ in inputs]
+        #: per example, string -> the keys of its ``part_configs`` whose result is not the string
+        #: itself (a config over no match, or over a delimiter the string lacks, leaves it as is)
+        self._changing: list[dict[str, frozenset]] = [{} for _ in inputs]
+        self._between: list[dict[tuple[str, str], tuple]] = [{} for _ in inputs]
         self._target_chars = [frozenset(t) & _CHAR_SET for t in targets]
         # the same characters as tuples in alphabet order, for loops whose order shapes the
         # result (iterating a set of strings follows the per-process string hash)
@@ -404,6 +410,7 @@ class ConcatDecomposition:
             return got
         target = self.targets[e]
         out: dict[Config, Any] = {}
+        same: list[tuple] = []  # keys that leave s as it is (no match, no such delimiter)
         self._tick()
         s_fits = s in target
         if s.lower() in self._target_lower[e]:
@@ -417,7 +424,9 @@ class ConcatDecomposition:
         for d1 in DELIMITER:
             if d1 not in s:
                 if s_fits:
-                    out[("Replace", d1)] = s
+                    key = _REPLACE_KEYS[d1]
+                    out[key] = s
+                    same.append((key,))
                 continue
             free = {}
             for d2 in self._target_delims[e]:
@@ -433,11 +442,9 @@ class ConcatDecomposition:
             n = len(ms)
             if n == 0:
                 if s_fits:
-                    out[("RemoveAll", t)] = s
-                    out[("SubstituteAll", t)] = s
-                    for i in INDICES:
-                        out[("Remove", t, i)] = s
-                        out[("Substitute", t, i)] = s
+                    keys = _NO_MATCH_KEYS[t]
+                    out.update(dict.fromkeys(keys, s))
+                    same.append(keys)
                 continue
             r = "".join(ms)
             if r in target:
@@ -452,24 +459,43 @@ class ConcatDecomposition:
                 # c.join(pieces) is _remove_all(s, ms, c) where no match contains c (nor NUL):
                 # a match's occurrences then never overlap an inserted character, so each
                 # replace finds the same one with c as with NUL
-                in_ms = "".join(ms)
+                # (a type whose matches are single characters: none of them occurs in the
+                # pieces, so a match's first occurrence is at its place or at an inserted c equal
+                # to it, where replacing it changes nothing; c.join(pieces) is exact for every c)
+                in_ms = "" if t in _SINGLE_CHAR_TYPES else "".join(ms)
                 exact = "\0" in s or "\0" in in_ms
+                # c.join(pieces) starts pieces[0] + c + pieces[1], so it occurs in the output
+                # only if that does: the characters found there are the only ones worth joining
+                fit = None if exact or not (pieces[0] or pieces[1]) else \
+                    self._chars_between(e, pieces[0], pieces[1])[1]
                 for c in target_chars:
-                    r = _remove_all(s, ms, c) if exact or c in in_ms else c.join(pieces)
+                    if exact or c in in_ms:
+                        r = _remove_all(s, ms, c)
+                    elif fit is not None and c not in fit:
+                        continue
+                    else:
+                        r = c.join(pieces)
                     if r in target:
                         free[c] = r
                 if free:
                     out[("SubstituteAll", t)] = free
             by_k: dict[int, tuple] = {}
+            firsts: dict[int, str | None] = {}  # j -> the first j matches joined, if they fit
             for i in INDICES:
-                r = "".join(ms) if i >= n else "".join(ms[:i])
-                if r and r in target:
+                j = n if i >= n else (i if i > 0 else max(n + i, 0))  # "".join(ms[:i]) is of j
+                r = firsts.get(j, "")
+                if r == "":
+                    r = "".join(ms[:j])
+                    r = firsts[j] = r if r and r in target else None
+                if r is not None:
                     out[("GetFirst", t, i)] = r
                 k = i - 1 if i > 0 else n + i
                 if not 0 <= k < n:
                     if s_fits:
-                        out[("Remove", t, i)] = s
-                        out[("Substitute", t, i)] = s
+                        keys = _OUT_OF_RANGE_KEYS[t, i]
+                        out[keys[0]] = s
+                        out[keys[1]] = s
+                        same.append(keys)
                     continue
                 got_k = by_k.get(k)
                 if got_k is None:
@@ -480,8 +506,7 @@ class ConcatDecomposition:
                     removed = r if r and r in target else None
                     free = None
                     if len(a) + len(b) < len(target) and a in target and b in target:
-                        free = {c: a + c + b for c in sorted(_chars_between(target, a, b))
-                                if c in _CHAR_SET}
+                        free = {c: a + c + b for c in self._chars_between(e, a, b)[0]}
                     got_k = by_k[k] = (removed, free)
                 removed, free = got_k
                 if removed is not None:
@@ -489,7 +514,18 @@ class ConcatDecomposition:
                 if free:
                     out[("Substitute", t, i)] = free
         memo[s] = out
+        self._changing[e][s] = frozenset(out).difference(*same)
         return out
+
+    def _chars_between(self, e: int, a: str, b: str) -> tuple[tuple[str, ...], frozenset]:
+        """The characters c of the alphabet such that a + c + b occurs in output ``e``, sorted
+        and as a set (memoized: many strings share their pieces around a match)."""
+        memo = self._between[e]
+        got = memo.get((a, b))
+        if got is None:
+            cs = tuple(c for c in sorted(_chars_between(self.targets[e], a, b)) if c in _CHAR_SET)
+            got = memo[a, b] = (cs, frozenset(cs))
+        return got
 
     def compose_over(self, xs: Vals, x_node: Any) -> None:
         """Add as parts every modification of the value ``xs`` that fits inside the outputs."""
@@ -500,10 +536,19 @@ class ConcatDecomposition:
             common = d.keys() if common is None else common & d.keys()
             if not common:
                 return
+        # a config leaving every example's string as it is gives the value itself (no part):
+        # only the configs that change some example's string are tried
+        changing = self._changing
+        live = set()
+        for e in range(self.n):
+            live |= changing[e][xs[e]]
+        live &= common
+        if not live:
+            return
         cfgs = [by_e[e] for e in range(self.n)]
         parts = self.parts
         # in the first example's config order, not the set's (hash) order
-        for key in [k for k in cfgs[0] if k in common]:
+        for key in [k for k in cfgs[0] if k in live]:
             results = [d[key] for d in cfgs]
             frees = [r for r in results if type(r) is dict]
             if not frees:
@@ -574,6 +619,17 @@ class ConcatDecomposition:
 
 
 _SUBSTRING_OPS = frozenset(("SubStr", "GetSpan", "GetToken", "GetUpto", "GetFrom"))
+#: ``part_configs``' keys that leave a string as it is: a Replace of a delimiter it lacks, the
+#: match-list configs of a type without matches, Remove and Substitute of a missing index
+_REPLACE_KEYS = {d: ("Replace", d) for d in DELIMITER}
+_NO_MATCH_KEYS = {t: (("RemoveAll", t), ("SubstituteAll", t))
+                  + tuple(k for i in INDICES for k in (("Remove", t, i), ("Substitute", t, i)))
+                  for t in TYPE_PATTERNS}
+_OUT_OF_RANGE_KEYS = {(t, i): (("Remove", t, i), ("Substitute", t, i))
+                      for t in TYPE_PATTERNS for i in INDICES}
+#: the types whose regex matches exactly one character (a character class alone)
+_SINGLE_CHAR_TYPES = frozenset(t for t, p in TYPE_PATTERNS.items()
+                               if re.fullmatch(r"\[[^\]]*(\\.[^\]]*)*\]", p) is not None)
 #: regex pattern -> its compiled form (``match_texts``)
 _COMPILED: dict[str, Any] = {}
 
