@@ -32,6 +32,14 @@ from synth.task import Task
 QUERY_MS = 8000
 #: sampled runs: initial states, and iterations per run
 RUNS, RUN_LENGTH = 24, 40
+#: concrete steps taken on from the target of each consecution counterexample
+CEX_STEPS = 4
+#: the chance that a free boolean (an input of the step) is true, run by run: a quarter of the
+#: runs keep inputs mostly false (Lustre encodings track "so far, at most one event at a time":
+#: fair coins break such a history in the first steps, and its states are never sampled); those
+#: runs also mostly keep an integer input at its last value (a parameter such as a count of
+#: processes, read again at every step)
+RUN_BOOL_P = (0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.1, 0.01)
 #: depth of the bounded model check for unreachable-property loops
 BMC_DEPTH = 6
 #: clause spaces larger than this are cut (the most promising clauses first)
@@ -236,11 +244,13 @@ def houdini(ts, atoms: CandidateAtoms, clauses: Sequence[Clause], data: IceData,
     values = ClauseValues(clauses, atoms.atoms, data.table, atom_table)
     keep = np.ones(len(clauses), dtype=bool)
     rounds = 0
+    checked = 0  # positives every clause of ``keep`` is true on
     hopeless = False  # a negative state is inside: go on only to reach the inductive part
     while True:
         if clock.exceeded():
             return _LevelResult("timeout", keep, rounds)
-        keep = strongest_consistent(values, data, keep)
+        keep = strongest_consistent(values, data, keep, checked)  # keep: true on those
+        checked = len(data.positives)
         if not hopeless and admits_negative(values, data, keep) is not None:
             hopeless = True
         rounds += 1
@@ -258,8 +268,18 @@ def houdini(ts, atoms: CandidateAtoms, clauses: Sequence[Clause], data: IceData,
             return _LevelResult(_unknown_or_timeout(clock), keep, rounds)
         answer, model = teacher.consecution(keep, _query_ms(clock))
         if answer == "sat":
-            data.add_implication(ts.state_of(model), ts.state_of(model, ts.nxt))
+            src, dst = ts.state_of(model), ts.state_of(model, ts.nxt)
+            data.add_implication(src, dst)
             stats["implication_cex"] = stats.get("implication_cex", 0) + 1
+            # a few concrete steps on from the target: more pairs from the same answer (once
+            # the target is inside, so is its successor: more clauses die per Z3 query)
+            if ts.step is not None or ts.concrete_step is not None:
+                for _ in range(CEX_STEPS):
+                    nxt = ts.successor(dst, rng)
+                    if nxt is None or nxt == dst:
+                        break
+                    data.add_implication(dst, nxt)
+                    dst = nxt
             continue
         if answer == "unknown":
             return _LevelResult(_unknown_or_timeout(clock), keep, rounds)
@@ -396,34 +416,57 @@ def sample_states(ts, data: IceData, rng: random.Random, clock: Clock, share: fl
         limit = min(limit, clock.deadline)
     # concrete runs are cheap; Z3-stepped ones share the time among fewer, longer runs
     concrete = ts.step is not None or ts.concrete_step is not None
-    inits = ts.sample_initial(rng, RUNS if concrete else RUNS // 2,
-                              timeout_ms=min(2000, _query_ms(clock)))
+    n_runs = RUNS if concrete else RUNS // 2
+    inits = ts.sample_initial(rng, n_runs, timeout_ms=min(2000, _query_ms(clock)))
+    # and a few initial states with the free booleans mostly false (see RUN_BOOL_P)
+    biased = random.Random(rng.random())
+    biased.bool_p = min(RUN_BOOL_P)  # type: ignore[attr-defined]
+    seen = {tuple(s[v] for v in ts.vars) for s in inits}
+    n_plain = len(inits)
+    for s in ts.sample_initial(biased, max(2, n_runs // 4), timeout_ms=min(2000, _query_ms(clock))):
+        if tuple(s[v] for v in ts.vars) not in seen:
+            inits.append(s)
     solver = None if ts.step is not None else ts.trans_solver(min(1000, _query_ms(clock)))
     watch = ts.relevant or ts.vars
     runs = []
+    rngs = []  # one generator per run; some runs set free booleans (inputs) true only rarely
+    for j, s0 in enumerate(inits):
+        run_rng = random.Random(rng.random())
+        run_rng.bool_p = (RUN_BOOL_P[j % len(RUN_BOOL_P)] if j < n_plain  # type: ignore[attr-defined]
+                          else min(RUN_BOOL_P))
+        run_rng.int_stay = 0.0 if run_rng.bool_p == 0.5 else 0.98  # type: ignore[attr-defined]
+        rngs.append(run_rng)
     for s0 in inits:
         data.add_positive(s0)
         if ts.step is not None and _concrete_safe(ts, s0) is False:
             return {"trace": [s0]}
-        runs.append([s0])
+        runs.append(([s0], rngs[len(runs)]))
     for step in range(RUN_LENGTH):
         if not runs:
             break
         still = []
-        for trace in runs:
+        for trace, run_rng in runs:
             if time.perf_counter() > limit:
                 return None
             state = trace[-1]
-            nxt = ts.successor(state, rng, solver, first=len(trace) == 1)
-            if nxt is None or all(nxt[v] == state[v] for v in watch):
-                continue
+            if run_rng.bool_p == 0.5:  # type: ignore[attr-defined]
+                nxt = ts.successor(state, run_rng, solver, first=len(trace) == 1)
+                if nxt is None or all(nxt[v] == state[v] for v in watch):
+                    continue
+            else:  # rare inputs: a step that only sets an input (taken at the next step) is
+                for _try in range(12):  # progress; one that changes nothing is drawn again
+                    nxt = ts.successor(state, run_rng, solver, first=len(trace) == 1)
+                    if nxt is None or any(nxt[v] != state[v] for v in ts.vars):
+                        break
+                if nxt is None or all(nxt[v] == state[v] for v in ts.vars):
+                    continue
             if any(isinstance(x, int) and abs(x) > 2**40 for x in nxt.values()):
                 continue
             trace.append(nxt)
             data.add_positive(nxt)
             if ts.step is not None and _concrete_safe(ts, nxt) is False:
                 return {"trace": trace}
-            still.append(trace)
+            still.append((trace, run_rng))
         runs = still
     return None
 

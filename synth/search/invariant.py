@@ -5,7 +5,9 @@ implication pairs (s, s') from failed consecution checks, and negative states fr
 checks — and proposes the strongest conjunction of candidate clauses consistent with it. A
 candidate clause is a disjunction of one to three literals over linear atoms built from the
 program's variables and constants (bounds, octagon relations ``u ± v ⋈ k``, equalities of the
-data's affine hull, the program's own comparisons), and single-literal residues ``e % m == r``
+data's affine hull, and of the hull of the states where one boolean variable has one value, for
+clauses ``¬b ∨ Σ c·x == k``: counters that sum to a total while a history flag holds; the
+program's own comparisons), and single-literal residues ``e % m == r``
 of a variable or of the sum or difference of two where every sampled state agrees (a loop
 ``x = x + 2`` from 0: ``x % 2 == 0``). When a negative state satisfies the strongest
 consistent conjunction, no conjunction of the current clauses can work, and the next, larger
@@ -450,6 +452,18 @@ def candidate_atoms(names: Sequence[str], sorts: dict, relevant: Sequence[str], 
             for v, x in zip(ints, co):
                 full[col[v]] = x
             add(make_atom(full, names, k, "=="), simp=True)
+        # equalities that hold where a boolean variable has one value (``b ∨ Σ c·x + k == 0``
+        # in the case-split space): counters that sum to a total while a history flag holds
+        for b in bools:
+            for val in (1, 0):
+                rows = positives[positives[:, col[b]] == val]
+                if rows.shape[0] < 3 or rows.shape[0] == positives.shape[0]:
+                    continue
+                for co, k in affine_equalities(rows, [col[v] for v in ints]):
+                    full = [0] * n
+                    for v, x in zip(ints, co):
+                        full[col[v]] = x
+                    add(make_atom(full, names, k, "=="))
         # parity and divisibility: a variable, or a difference or sum of two, with one residue
         # on every positive state (a loop ``x = x + 2`` from 0: ``x % 2 == 0``)
         # (single literals only: inside disjunctions they would mostly add coincidences)
@@ -579,24 +593,32 @@ class ClauseValues:
         self.clauses, self.atoms, self.table = list(clauses), atoms, table
         self.atom_table = atom_table if atom_table is not None else AtomTable(atoms, table)
         self.V = np.zeros((0, len(self.clauses)), dtype=bool)
+        self._buf = self.V
         self.columns = _clause_columns(self.clauses)
 
     def rows(self, idx: Sequence[int]) -> np.ndarray:
         n = len(self.table.rows)
-        if self.V.shape[0] < n:
-            A = self.atom_table.rows(range(self.V.shape[0], n))
-            self.V = np.concatenate([self.V, clause_values(self.clauses, A, self.columns)])
+        have = self.V.shape[0]
+        if have < n:
+            A = self.atom_table.rows(range(have, n))
+            if self._buf.shape[0] < n:  # room for twice as many states: no copy every round
+                buf = np.zeros((2 * n, len(self.clauses)), dtype=bool)
+                buf[:have] = self.V
+                self._buf = buf
+            self._buf[have:n] = clause_values(self.clauses, A, self.columns)
+            self.V = self._buf[:n]
         return self.V[np.asarray(idx, dtype=np.int64)]
 
 
 def strongest_consistent(values: ClauseValues, data: IceData,
-                         alive: np.ndarray | None = None) -> np.ndarray:
+                         alive: np.ndarray | None = None, positives_from: int = 0) -> np.ndarray:
     """The clauses of the strongest conjunction consistent with the positives and implications
     (a boolean mask): drop clauses false on a positive, then, while some implication pair has
-    its source inside the conjunction, drop the clauses false on its target."""
+    its source inside the conjunction, drop the clauses false on its target. With
+    ``positives_from``, the first positives are known to be inside ``alive`` already."""
     keep = np.ones(len(values.clauses), dtype=bool) if alive is None else alive.copy()
-    if data.positives:
-        keep &= values.rows(data.positives).all(axis=0)
+    if len(data.positives) > positives_from:
+        keep &= values.rows(data.positives[positives_from:]).all(axis=0)
     if data.implications:
         Vs = values.rows([s for s, _ in data.implications])
         Vt = values.rows([t for _, t in data.implications])

@@ -359,7 +359,7 @@ class TransitionSystem:
             hints = {}
             for v in (self.relevant or self.vars):
                 if self.sorts[v] == "Bool":
-                    hints[v] = self.cur[v] == z3.BoolVal(rng.random() < 0.5)
+                    hints[v] = self.cur[v] == z3.BoolVal(rng.random() < getattr(rng, "bool_p", 0.5))
                 else:  # mostly small values, sometimes large ones (free inputs can be anything)
                     r = SAMPLE_RANGE if rng.random() < 0.75 else 1000 * SAMPLE_RANGE
                     hints[v] = self.cur[v] == rng.randint(-r, r)
@@ -906,8 +906,10 @@ def _concrete_solver(term, unknown_sort: Mapping[str, str], near: Mapping[str, s
 
     def random_value(sym: str, known: Mapping, rng) -> Any:
         if unknown_sort[sym] == "Bool":
-            return rng.random() < 0.5
+            return rng.random() < getattr(rng, "bool_p", 0.5)
         base = near.get(sym)
+        if base is not None and base in known and rng.random() < getattr(rng, "int_stay", 0.0):
+            return known[base]  # an input that keeps its value (a parameter read every step)
         if base is not None and base in known and rng.random() < 0.5:
             return known[base] + rng.randint(-2, 2)
         if rng.random() < 0.9:
