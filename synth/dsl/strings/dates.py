@@ -384,17 +384,20 @@ def _dt_render(v, field):
     return None
 
 
-def _dt_format(v, pattern):
-    """A value rendered with a pattern, or None (bad pattern, or a field the value lacks)."""
+def _dt_format(v, pattern, render=None):
+    """A value rendered with a pattern, or None (bad pattern, or a field the value lacks);
+    ``render(v, field)`` renders one field (``_dt_render`` unless the caller remembers its
+    answers)."""
     toks = _dt_tokens(pattern)
     if toks is None:
         return None
+    render = render or _dt_render
     out = []
     for kind, t in toks:
         if kind == "lit":
             out.append(t)
         else:
-            r = _dt_render(v, t)
+            r = render(v, t)
             if r is None:
                 return None
             out.append(r)
@@ -724,20 +727,7 @@ def _render_memo(v: tuple, field: str) -> str | None:
 def render_pattern(value: DateValue, pattern: str) -> str | None:
     """A value rendered with an output pattern, as DATETEXT does (``_dt_format``, with each
     field's rendering remembered), or None."""
-    toks = _dt_tokens(pattern)
-    if toks is None:
-        return None
-    v = _tuple(value)
-    out = []
-    for kind, t in toks:
-        if kind == "lit":
-            out.append(t)
-        else:
-            r = _render_memo(v, t)
-            if r is None:
-                return None
-            out.append(r)
-    return "".join(out)
+    return _dt_format(_tuple(value), pattern, _render_memo)
 
 
 def round_value(value: DateValue, step: str, shift: int = 0) -> DateValue | None:

@@ -510,16 +510,10 @@ class DateWitness:
         key = (name, ci)
         got = self._steps_of.get(key)
         if got is None:
-            got, seen, m = [], set(), self.f.m
-            for step, shift in self.steps:
-                vals = self._round(name, ci, step, shift)
-                if any(vals[e] is None for e in range(m)):
-                    continue
-                vec = tuple(vals)
-                if vec not in seen:
-                    seen.add(vec)
-                    got.append((step, shift, vals))
-            self._steps_of[key] = got
+            m = self.f.m
+            got = self._steps_of[key] = distinct_roundings(
+                self.steps, lambda st, sh: self._round(name, ci, st, sh),
+                lambda vals: all(vals[e] is not None for e in range(m)))
         return got
 
     def _extend(self, name, ci, cover, step, shift, vals, p, atoms) -> None:
@@ -675,6 +669,21 @@ def _compatible(p: str, q: str) -> bool:
             x = x.replace(f, "{X}")
         return x
     return p == q or shape(p) != shape(q)
+
+
+def distinct_roundings(steps, rounded: Callable[[str, int], list], usable: Callable[[list], bool]) -> list:
+    """(step, shift, values) for each (step, shift) in order whose values are ``usable``, less
+    any that gives the same values on every row as an earlier (cheaper) one."""
+    got, seen = [], set()
+    for step, shift in steps:
+        vals = rounded(step, shift)
+        if not usable(vals):
+            continue
+        vec = tuple(vals)
+        if vec not in seen:
+            seen.add(vec)
+            got.append((step, shift, vals))
+    return got
 
 
 def rounding_steps(steps: list[str]) -> list[tuple[str, int]]:
@@ -833,16 +842,9 @@ class NumberWitness:
         row as a cheaper one."""
         got = self._steps_of.get(si)
         if got is None:
-            got, seen = [], set()
-            for step, shift in self.steps:
-                vals = self._round(si, step, shift)
-                if vals[self.f.driver] is None:
-                    continue
-                vec = tuple(vals)
-                if vec not in seen:
-                    seen.add(vec)
-                    got.append((step, shift, vals))
-            self._steps_of[si] = got
+            d = self.f.driver
+            got = self._steps_of[si] = distinct_roundings(
+                self.steps, lambda st, sh: self._round(si, st, sh), lambda vals: vals[d] is not None)
         return got
 
     def _round(self, si: int, step: str, shift: int) -> list:
