@@ -8,7 +8,7 @@ from __future__ import annotations
 import inspect
 import textwrap
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from synth.errors import EvaluationError, UnknownOp
 
@@ -81,6 +81,16 @@ class Apply:
 
 
 Node = Var | Const | Apply
+
+
+def iter_nodes(node: Node) -> Iterator[Node]:
+    """Every node of a program: the node itself, then its subtrees (depth first)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        if isinstance(n, Apply):
+            stack.extend(n.args)
 
 
 def node_size(node: Node) -> int:

@@ -17,11 +17,11 @@ from __future__ import annotations
 import random
 import string
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from synth.dsl.base import ERROR, Apply, Const, Node, node_size, node_vars
+from synth.dsl.base import ERROR, Apply, Const, Node, iter_nodes, node_size, node_vars
 from synth.neural.signatures import (IO_ENTRIES, VALUE_ENTRIES, OutputContext, io_signature,
                                      value_signatures)
 
@@ -214,15 +214,6 @@ class Sample:
     size: int
 
 
-def _subexpressions(node: Node) -> Iterator[Node]:
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        if isinstance(n, Apply):
-            stack.extend(n.args)
-
-
 class _BankFull(Exception):
     """Raised by the value hook to end a synthetic search at its value count."""
 
@@ -328,7 +319,7 @@ class SyntheticSearch:
         """(type, value) of every explored value that some proper, non-leaf sub-expression of
         the target program computes: the values a guide should keep cheap."""
         found: set[tuple[str, tuple]] = set()
-        for sub in _subexpressions(node):
+        for sub in iter_nodes(node):
             if sub is node or not isinstance(sub, Apply):
                 continue
             v = self.evaluate(sub)

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from synth.dsl.base import Apply, Program, Var
+from synth.dsl.base import Apply, Program, Var, iter_nodes
 from synth.plausibility import copied_constants
 from synth.search.deductive.graph import shape
 
@@ -53,7 +53,7 @@ class Doubts:
         self.lookups = set(copied_constants(root, [_Ex(i, o) for i, o in examples]))
         # a program that reads no input, or examples that all show one output: no row's
         # output was learned from its input
-        self.constant = not any(isinstance(n, Var) for n in _walk(root)) or \
+        self.constant = not any(isinstance(n, Var) for n in iter_nodes(root)) or \
             (len(outs) > 1 and len(set(outs)) == 1)
         # input columns whose cells have one count of words on every example
         self.words = {}
@@ -94,15 +94,6 @@ def _piece_shape(text: str) -> tuple:
         return "a" if c.isalpha() else "9" if c.isdigit() else " " if c.isspace() else c
 
     return (shape(text), kind(text[0]) if text else "", kind(text[-1]) if text else "")
-
-
-def _walk(node):
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        if isinstance(n, Apply):
-            stack.extend(n.args)
 
 
 @dataclass(frozen=True)
