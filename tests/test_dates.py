@@ -337,6 +337,10 @@ def _field_parts(pattern: str, needed: bool = False) -> set[str]:
             parts |= {"y", "m", "d"} if needed else set()
         elif f == "q":
             parts |= {"m"} if needed else set()
+        elif f in ("j", "jjj"):  # with its year a day of the year names month and day
+            parts |= {"y", "m", "d"} if needed else {"m", "d"}
+        elif f == "GGGG":  # in an input pattern always with a week and a weekday: the day
+            parts |= {"y", "m", "d"}
         elif f in ("AM", "am"):
             parts |= {"H"} if needed else set()
         elif f[0] in "mM":
@@ -398,10 +402,42 @@ def test_formatting_matches_strftime(t):
     text = t.strftime("%Y-%m-%d %H:%M:%S")
     if t.year < 1000:
         text = "%04d" % t.year + text[text.index("-"):]  # strftime may not pad the year
-    got = fmt(text, ISO_T, "{dddd}|{ddd}|{mmmm}|{mmm}|{dd}|{mm}|{HH}|{hh}|{AM}|{nn}|{ss}|{ww}")
+    got = fmt(text, ISO_T, "{dddd}|{ddd}|{mmmm}|{mmm}|{dd}|{mm}|{HH}|{hh}|{AM}|{nn}|{ss}|{ww}|{GGGG}|{jjj}|{j}")
     iso = t.isocalendar()
-    expect = t.strftime("%A|%a|%B|%b|%d|%m|%H|%I|%p|%M|%S|") + "%02d" % iso[1]
+    day = t.timetuple().tm_yday
+    expect = t.strftime("%A|%a|%B|%b|%d|%m|%H|%I|%p|%M|%S|") + "%02d|%04d|%03d|%d" % (iso[1], iso[0], day, day)
     assert got == expect
+
+
+@settings(max_examples=200, deadline=None)
+@given(d=st.dates(min_value=dt.date(1, 1, 4), max_value=dt.date(9999, 12, 28)))
+def test_iso_week_dates_and_days_of_the_year_parse_back(d):
+    """An ISO week date (ISO year, week, weekday name) and a year with its day of the year
+    each name one day: parsing them gives the date back, as Python's calendar says."""
+    iso = d.isocalendar()
+    text = "%s, %04dW%02d" % (d.strftime("%A"), iso[0], iso[1])
+    assert fmt(text, "{dddd}, {GGGG}W{ww}", "{yyyy}-{mm}-{dd}") == "%04d-%02d-%02d" % (d.year, d.month, d.day)
+    text = "%04d %d" % (d.year, d.timetuple().tm_yday)
+    assert fmt(text, "{yyyy} {j}", "{yyyy}-{mm}-{dd}") == "%04d-%02d-%02d" % (d.year, d.month, d.day)
+
+
+def test_iso_week_dates_and_days_of_the_year():
+    assert fmt("1 Jan 1999", "{d} {mmm} {yyyy}", "{dddd}, {GGGG}W{ww}") == "Friday, 1998W53"
+    assert fmt("30 Dec 1997", "{d} {mmm} {yyyy}", "{GGGG}W{ww}") == "1998W01"
+    assert fmt("Sunday, 2143W12", "*md", "{d} {m} {yyyy}") == "24 3 2143"
+    assert fmt("Monday, 2143W12", "{dddd}, {GGGG}W{ww}", "{d}") == "18"
+    assert fmt("2143W12", "{GGGG}W{ww}", "{d}") is None  # no weekday: no day
+    assert fmt("Sunday, 2143W54", "{dddd}, {GGGG}W{ww}", "{d}") is None
+    assert fmt("1846 231", "*md", "{d} {mmm}") == "19 Aug"
+    assert fmt("2024 366", "{yyyy} {j}", "{mm}-{dd}") == "12-31"
+    assert fmt("2023 366", "{yyyy} {j}", "{mm}-{dd}") is None
+    assert fmt("2023 0", "{yyyy} {j}", "{mm}-{dd}") is None
+    assert fmt("231", "{j}", "{mm}-{dd}") is None  # no year: no day
+    assert fmt("2024-02-01 032", "{yyyy}-{mm}-{dd} {jjj}", "{j}") == "32"
+    assert fmt("2024-02-02 032", "{yyyy}-{mm}-{dd} {jjj}", "{j}") is None  # must agree
+    assert fmt("8142089", "*md", "{yyyy}-{mm}-{dd}") == "2089-08-14"  # month without its zero
+    assert fmt("11071712", "*md", "{yyyy}-{mm}-{dd}") == "1712-11-07"
+    assert fmt("Feb 3", "{mmm} {d}", "{j}") is None  # a partial date has no day of the year
 
 
 # -------------------------------------------------------------------- never raising
@@ -474,7 +510,7 @@ def test_parse_render_value():
     assert render(DateValue(seconds=60), "yyyy") is None
     assert set(OUTPUT_FIELDS) == {"yyyy", "yy", "m", "mm", "mmm", "mmmm", "MMM", "MMMM", "d",
                                   "dd", "do", "ddd", "dddd", "DDD", "DDDD", "q", "ww", "w", "H",
-                                  "HH", "h", "hh", "nn", "n", "ss", "s", "AM", "am"}
+                                  "HH", "h", "hh", "nn", "n", "ss", "s", "AM", "am", "j", "jjj", "GGGG"}
     for f in OUTPUT_FIELDS:  # every field renders, and agrees with DATETEXT
         r = render(v, f)
         assert r and datetext("3/30/2002 6:05 PM", "{m}/{d}/{yyyy} {h}:{nn} {AM}", "{" + f + "}",
@@ -498,7 +534,7 @@ def test_witness():
     assert set(witness(v, target, 7)) == {("h", "6")}
     assert set(witness(v, target, 9)) == {("dd", "05"), ("nn", "05"), ("s", "0")}
     assert witness(v, target, 11) == [("AM", "PM")]
-    assert set(witness(v, target, 15)) == {("yyyy", "2024")}
+    assert set(witness(v, target, 15)) == {("yyyy", "2024"), ("GGGG", "2024")}  # its ISO year too
     assert set(witness(v, target, 17)) == {("yy", "24")}
     assert witness(v, target, 3) == [] and witness(v, target, len(target)) == []
     assert witness(v, "March", 0) == [("mmm", "Mar"), ("mmmm", "March")]

@@ -111,6 +111,12 @@ def _solve(examples, inputs=(), **kw):
     # rounding whose examples show 2 and 1 decimals: a row with none is not another shape
     ([({"n": "17.66"}, "17.65"), ({"n": "13.38"}, "13.4"), ({"n": "12.33"}, "12.35")],
      [{"n": "12.01"}, {"n": "19.83"}], ({"n": "12.01"}, "12")),
+    # ISO week numbers go with the ISO year: 1 Jan 1999 is in 1998's week 53
+    ([({"d": "17 Dec 1973"}, "Mon 1973W51"), ({"d": "15 Aug 1947"}, "Fri 1947W33")], [],
+     ({"d": "1 Jan 1999"}, "Fri 1998W53")),
+    # a day of the year, also read from a column's "year day-of-year" rows
+    ([({"d": "06-Oct-2143"}, "279 2143"), ({"d": "1846 231"}, "231 1846")], [{"d": "31-Dec-2024"}],
+     ({"d": "31-Dec-2024"}, "366 2024")),
 ])
 def test_ranking_picks_the_intended_program(examples, inputs, check):
     res = _solve(examples, inputs)

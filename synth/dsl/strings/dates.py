@@ -39,7 +39,11 @@ DDD      upper-case abbreviation (MON)          the value has a full date, else 
 DDDD     upper-case name (MONDAY)
 q        quarter 1-4                            1-4; must agree with the month if any
 ww, w    ISO 8601 week number, 2 digits /       2 / 1-2 digits; must agree with a full
-         unpadded                               date, else ignored
+         unpadded                               date, else ignored (but see GGGG)
+GGGG     ISO 8601 week-numbering year, 4        4 digits; with ww/w and a weekday name it
+         digits (1 Jan 1999 is in 1998W53)      names the day (an ISO week date)
+j, jjj   day of the year, unpadded / 3 digits   1-3 / 3 digits; with a year it names the
+                                                month and day
 H, HH    hour 0-23, unpadded / 2 digits         1-2 / 2 digits
 h, hh    hour 1-12, unpadded / 2 digits         0-12 (0 AM is 12 AM); the pattern needs {AM}
 nn, n    minutes, 2 digits / unpadded           2 / 1-2 digits
@@ -114,7 +118,8 @@ def _dt_names():
          "October", "November", "December"),
         ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
         ("yyyy", "yy", "m", "mm", "mmm", "mmmm", "MMM", "MMMM", "d", "dd", "do", "ddd", "dddd",
-         "DDD", "DDDD", "q", "ww", "w", "H", "HH", "h", "hh", "nn", "n", "ss", "s", "AM", "am"),
+         "DDD", "DDDD", "q", "ww", "w", "H", "HH", "h", "hh", "nn", "n", "ss", "s", "AM", "am",
+         "j", "jjj", "GGGG"),
     )
 
 
@@ -186,6 +191,7 @@ def _dt_regex(pattern):
             "do": "[0-9]{1,2}(?:st|nd|rd|th)", "q": "[1-4]", "ww": two, "w": one2,
             "H": one2, "HH": two, "h": one2, "hh": two, "nn": two, "n": one2, "ss": two,
             "s": one2, "AM": r"[ap]\.?m\.?", "am": r"[ap]\.?m\.?",
+            "j": "[0-9]{1,3}", "jjj": "[0-9]{3}", "GGGG": "[0-9]{4}",
             "mmm": month, "mmmm": month, "MMM": month, "MMMM": month,
             "ddd": weekday, "dddd": weekday, "DDD": weekday, "DDDD": weekday,
         }
@@ -252,11 +258,32 @@ def _dt_parse1(text, pattern):
             key, v = "ap", 1 if g[0] in "pP" else 0
         elif c == "q":
             key, v = "q", int(g)
+        elif c == "j":
+            key, v = "j", int(g)
+        elif c == "G":
+            key, v = "G", int(g)
         else:  # ww, w
             key, v = "ww", int(g)
         if got.setdefault(key, v) != v:
             return None
     y, m, d = got.get("y"), got.get("m"), got.get("d")
+    if "G" in got:  # an ISO week date: ISO year, week and weekday name the day
+        if "ww" not in got or "wd" not in got or not 1 <= got["G"] <= 9999:
+            return None
+        try:
+            date = datetime.date.fromisocalendar(got["G"], got["ww"], got["wd"] + 1)
+        except ValueError:
+            return None
+        if any(a is not None and a != b for a, b in ((y, date.year), (m, date.month), (d, date.day))):
+            return None
+        y, m, d = date.year, date.month, date.day
+    if "j" in got:  # a day of the year names the month and day
+        if y is None or not 1 <= y <= 9999 or not 1 <= got["j"] <= 366:
+            return None
+        date = datetime.date.fromordinal(_dt_ordinal(y, 1, 1) + got["j"] - 1)
+        if date.year != y or m is not None and m != date.month or d is not None and d != date.day:
+            return None
+        m, d = date.month, date.day
     if y is not None and y < 1 or m is not None and not 1 <= m <= 12 \
             or d is not None and not 1 <= d <= 31:
         return None
@@ -366,6 +393,13 @@ def _dt_render(v, field):
         name = _dt_names()[1][date.weekday()]
         name = name if len(field) == 4 else name[:3]
         return name.upper() if c == "D" else name
+    if c == "j" or c == "G":
+        if y is None or m is None or d is None:
+            return None
+        if c == "G":
+            return "%04d" % datetime.date(y, m, d).isocalendar()[0]
+        day = _dt_ordinal(y, m, d) - _dt_ordinal(y, 1, 1) + 1
+        return str(day) if field == "j" else "%03d" % day
     if secs is None:
         return None
     if c == "H" or c == "h":
@@ -522,7 +556,7 @@ def _dt_patterns():
                     f"{{yyyy}}{sep}{{m}}{sep}{{d}}"]
     for sep in seps:
         numeric += [f"{{m}}{sep}{{d}}{sep}{{yy}}", f"{{d}}{sep}{{m}}{sep}{{yy}}"]
-    numeric += ["{yyyy}{mm}{dd}", "{mm}{dd}{yyyy}", "{dd}{mm}{yyyy}"]
+    numeric += ["{yyyy}{mm}{dd}", "{mm}{dd}{yyyy}", "{dd}{mm}{yyyy}", "{m}{dd}{yyyy}"]
     # {mmm} parses abbreviations and full names alike (with an optional "."), as do {ddd}
     named = ["{mmm} {d}, {yyyy}", "{mmm} {d} {yyyy}", "{d} {mmm} {yyyy}", "{d} {mmm}, {yyyy}",
              "{d}. {mmm} {yyyy}",
@@ -534,9 +568,11 @@ def _dt_patterns():
     partial = ["{mmm} {d}", "{d} {mmm}", "{mmm} {do}", "{do} {mmm}", "{mmm} {yyyy}",
                "{mmm}, {yyyy}", "{mmm}-{yyyy}", "{mmm}-{yy}", "{m}/{d}", "{d}/{m}", "{m}/{yyyy}",
                "{yyyy}-{mm}", "{ddd}, {mmm} {d}", "{ddd} {d} {mmm}"]
+    # a day of the year after its year; ISO week dates with the weekday's name
+    ordinal = ["{yyyy} {j}", "{ddd}, {GGGG}W{ww}", "{ddd} {GGGG}W{ww}", "{GGGG}-W{ww}-{ddd}"]
     times = ["{H}:{nn}", "{H}:{nn}:{ss}", "{H}.{nn}", "{h}:{nn}{AM}", "{h}:{nn} {AM}", "{h}{AM}", "{h} {AM}",
              "{h}:{nn}:{ss}{AM}", "{h}:{nn}:{ss} {AM}"]
-    for p in numeric + named + partial + times:
+    for p in numeric + named + partial + ordinal + times:
         out[p] = None
     for p in ("{yyyy}-{mm}-{dd}", "{yyyy}-{m}-{d}"):
         for t in ("{H}:{nn}", "{H}:{nn}:{ss}"):
