@@ -114,6 +114,10 @@ def _solve(examples, inputs=(), **kw):
     # ISO week numbers go with the ISO year: 1 Jan 1999 is in 1998's week 53
     ([({"d": "17 Dec 1973"}, "Mon 1973W51"), ({"d": "15 Aug 1947"}, "Fri 1947W33")], [],
      ({"d": "1 Jan 1999"}, "Fri 1998W53")),
+    # ":00" seconds of a cell that shows none are a constant, not a field: the rows' half hours
+    # come from a rounding of the minutes
+    ([({"d": "10/6/2143 18:25"}, "Sun 6:00 PM")], [{"d": "3/30/2002 21:44"}, {"d": "4/22/1953 23:34"}],
+     ({"d": "3/30/2002 21:44"}, "Sat 9:30 PM")),
     # a day of the year, also read from a column's "year day-of-year" rows
     ([({"d": "06-Oct-2143"}, "279 2143"), ({"d": "1846 231"}, "231 1846")], [{"d": "31-Dec-2024"}],
      ({"d": "31-Dec-2024"}, "366 2024")),

@@ -574,8 +574,10 @@ class DateWitness:
         grid = _grid_seconds(step)
         # a field finer than the rounding grid is a constant in disguise (":00" seconds of a
         # time rounded to the half hour)
-        extra += CONSTANT_FIELD_COST * sum(1 for v in fields if v in ("ss", "s") and grid >= 60
-                                           or v in ("nn", "n") and grid >= 3600
+        # and so is one the cells never show (":00" seconds of "21:44")
+        shown = "".join(p for p in cover if not p.startswith("*"))
+        extra += CONSTANT_FIELD_COST * sum(1 for v in fields if v in ("ss", "s") and (grid >= 60 or not step and "{s" not in shown)
+                                           or v in ("nn", "n") and (grid >= 3600 or not step and "{n" not in shown)
                                            or v in ("H", "HH", "h", "hh") and grid >= 86400)
         ranks = [_TIME_RANK[v] for v in fields if v in _TIME_RANK]
         if any(b < a for a, b in zip(ranks, ranks[1:])):
@@ -607,7 +609,8 @@ class DateWitness:
 #: extra cost of output fields that are less often meant when a piece fits several: a leading
 #: zero ("17" is {d} and {dd}), seconds (":00" after rounding is minutes first), the rarer ones
 FIELD_COST = {"dd": 0.1, "mm": 0.1, "hh": 0.1, "HH": 0.1, "ss": 0.2, "s": 0.3, "n": 0.2,
-              "q": 0.3, "w": 0.4, "ww": 0.4, "do": 0.3, "j": 0.4, "jjj": 0.5, "GGGG": 0.3}
+              "q": 0.3, "w": 0.4, "ww": 0.4, "do": 0.3, "j": 0.4, "jjj": 0.5, "GGGG": 0.3,
+              "yy": 0.15}
 #: extra cost of an output field that the rounding makes constant
 CONSTANT_FIELD_COST = 1.0
 _TIME_RANK = {"H": 0, "HH": 0, "h": 0, "hh": 0, "nn": 1, "n": 1, "ss": 2, "s": 2}
