@@ -16,7 +16,8 @@ from pathlib import Path
 
 from synth.dsl.lia.syntax import parse_expr
 from synth.io.sygus import read_sygus_problem
-from synth.verify.invariant import TransitionSystem, verify_invariant
+from synth.verify.inductive import verify_invariant
+from synth.verify.transition import TransitionSystem
 
 
 def main() -> int:

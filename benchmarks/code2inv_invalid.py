@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 from synth.io.c_loops import read_c_tasks
-from synth.verify.invariant import TransitionSystem, bmc
+from synth.verify.inductive import bmc
+from synth.verify.transition import TransitionSystem
 
 
 def main() -> int:

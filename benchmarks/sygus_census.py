@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 from synth.errors import InconsistentExamples, SynthError
-from synth.io.sygus import InvProblem, PbeProblem, read_sygus_tasks
+from synth.io.sygus import read_sygus_tasks
+from synth.io.sygus_problem import InvProblem, PbeProblem
 
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "sygus"
 FOLDERS = [

@@ -17,7 +17,8 @@ import statistics
 import sys
 from pathlib import Path
 
-from synth.io.sygus import failing_examples, in_grammar, parse_solution, read_sygus_problem, solution_size
+from synth.io.sygus import read_sygus_problem
+from synth.io.sygus_solution import failing_examples, in_grammar, parse_solution, solution_size
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CVC5 = ROOT.parent / "shared" / "research" / "cvc5_pbe_strings.csv"

@@ -6,8 +6,10 @@
 Limits on a task's values (any domain; a domain may narrow them, e.g. deepcoder's [-50, 50]):
 strings and lists of at most ``MAX_STRING_LENGTH`` characters / ``MAX_LIST_LENGTH`` items
 (10,000 each: far beyond any benchmark, whose longest string has 136 characters, and short enough
-for the search's quadratic constant extraction), integers within +-``MAX_INT`` (64-bit). A
-``max_size`` is an integer from 1 to ``MAX_SIZE``.
+for the search's quadratic constant extraction), integers within +-``MAX_INT`` (64-bit). They and
+their checks (``describe_value``, ``check_limits``, ``iter_values``) live in ``synth.dsl.values``,
+where the domains' ``check_task`` can use them; this module re-exports them. A ``max_size`` is an
+integer from 1 to ``MAX_SIZE``.
 """
 from __future__ import annotations
 
@@ -15,14 +17,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
+# the value limits and checks; MAX_INT, MAX_LIST_LENGTH, check_limits and iter_values are re-exported
+from synth.dsl.values import (MAX_INT, MAX_LIST_LENGTH, MAX_STRING_LENGTH, check_limits, check_value,
+                              describe_value, iter_values)
 from synth.errors import InconsistentExamples, InvalidTask
 
-#: longest string value (example input/output, constant, regex example string), in characters
-MAX_STRING_LENGTH = 10_000
-#: longest list value, in items
-MAX_LIST_LENGTH = 10_000
-#: largest magnitude of an integer value: what a signed 64-bit integer holds
-MAX_INT = 2**63 - 1
 #: largest ``max_size`` (program size bound)
 MAX_SIZE = 1_000_000
 
@@ -101,8 +100,8 @@ class Task:
                 for k, v in e.inputs.items():
                     if not isinstance(k, str) or not k.isidentifier():
                         raise InvalidTask(f"{at}: input name {describe_value(k)} is not an identifier")
-                    _check_value(v, f"{at}.inputs.{k}", tuples=True)
-                _check_value(e.output, f"{at}.output", tuples=True)
+                    check_value(v, f"{at}.inputs.{k}", tuples=True)
+                check_value(e.output, f"{at}.output", tuples=True)
         if not self.examples:
             raise InvalidTask(f"{where}the example list is empty; give at least one input/output example")
         _check_consistent_signature(list(self.examples) + list(self.tests), where, len(self.examples))
@@ -265,72 +264,6 @@ def _pair_to_dict(e: Any, name: str) -> Any:
                       f"with 'inputs' and 'output', got {describe_value(e)}")
 
 
-def describe_value(v: Any, limit: int = 60) -> str:
-    """Short one-line text of any value for a message: JSON-like for small values, else its
-    kind and size (never recursing into it: a value may be nested thousands of levels deep, or
-    be an integer too long for ``str``)."""
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        if abs(v) < 10**40:
-            return str(v)
-        try:
-            return f"an integer of {len(str(abs(v))):,} digits"
-        except ValueError:  # more digits than Python converts (4,300)
-            return f"an integer of about {int(abs(v).bit_length() * 0.30103) + 1:,} digits"
-    if isinstance(v, float):
-        return repr(v)
-    if isinstance(v, str):
-        text = json.dumps(v if len(v) <= limit else v[:limit])
-        return text if len(v) <= limit else f"{text[:-1]}...\" ({len(v):,} characters)"
-    if isinstance(v, (list, tuple)):
-        if len(v) <= 10 and all(x is None or isinstance(x, (bool, float)) or
-                                (isinstance(x, int) and abs(x) < 10**40) or
-                                (isinstance(x, str) and len(x) <= limit) for x in v):
-            text = json.dumps(list(v))
-            if len(text) <= limit:
-                return text
-        nested = any(isinstance(x, (list, tuple, dict)) for x in v[:100])
-        return f"a {'nested ' if nested else ''}list of {len(v):,} item{'s' if len(v) != 1 else ''}"
-    if isinstance(v, dict):
-        return f"an object with {len(v):,} key{'s' if len(v) != 1 else ''}"
-    kind = type(v).__name__
-    return f"{'an' if kind[:1].lower() in 'aeiou' else 'a'} {kind}"
-
-
-def _check_value(v: Any, where: str, tuples: bool = False) -> None:
-    """One example value: a string, integer, boolean or list of integers, within the limits."""
-    if isinstance(v, str):
-        if len(v) > MAX_STRING_LENGTH:
-            raise InvalidTask(f"{where}: a string of {len(v):,} characters; values may have at most "
-                              f"{MAX_STRING_LENGTH:,} characters")
-        return
-    if isinstance(v, bool):
-        return
-    if isinstance(v, int):
-        _check_int(v, where)
-        return
-    if isinstance(v, list) or (tuples and isinstance(v, tuple)):
-        if all(isinstance(x, int) and not isinstance(x, bool) for x in v):
-            if len(v) > MAX_LIST_LENGTH:
-                raise InvalidTask(f"{where}: a list of {len(v):,} items; lists may have at most "
-                                  f"{MAX_LIST_LENGTH:,} items")
-            for x in v:
-                _check_int(x, where)
-            return
-    raise InvalidTask(f"{where}: values must be strings, integers, booleans or lists of "
-                      f"integers, got {describe_value(v)}")
-
-
-def _check_int(v: int, where: str) -> None:
-    if not -MAX_INT <= v <= MAX_INT:
-        text = describe_value(v)
-        raise InvalidTask(f"{where}: {text if text.startswith('an ') else 'integer ' + text} is outside "
-                          f"the 64-bit range synth handles (-(2**63 - 1) to 2**63 - 1)")
-
-
 def _check_ops(ops: Any, where: str) -> None:
     """``ops``: an op-set name, a comma list of op names, or a non-empty list of op names."""
     if ops is None:
@@ -357,28 +290,13 @@ def _check_constants(constants: Any, where: str) -> None:
         if not isinstance(c, (str, int)):  # bool is an int
             raise InvalidTask(f"{where}constants[{i}] must be a string, integer or boolean, "
                               f"got {describe_value(c)}")
-        _check_value(c, f"{where}constants[{i}]")
+        check_value(c, f"{where}constants[{i}]")
 
 
 def _check_max_size(v: Any, where: str) -> None:
     if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= MAX_SIZE:
         raise InvalidTask(f"{where}'max_size' must be an integer from 1 to {MAX_SIZE:,} (the largest "
                           f"program size to search), got {describe_value(v)}")
-
-
-def iter_values(task: "Task"):
-    """``(field, value)`` for every example and test input and output of a task, the field
-    written as in messages: ``examples[0].inputs.x``, ``tests[1].output``."""
-    for key in ("examples", "tests"):
-        for i, e in enumerate(getattr(task, key)):
-            for k, v in e.inputs.items():
-                yield f"{key}[{i}].inputs.{k}", v
-            yield f"{key}[{i}].output", e.output
-
-
-def check_limits(task: "Task", where_field: str, v: Any) -> None:
-    """A value's generic limits (string length, list length, 64-bit integers) as ``InvalidTask``."""
-    _check_value(v, f"{task.where}{where_field}", tuples=True)
 
 
 def check_domain_rules(task: "Task") -> None:
@@ -416,8 +334,8 @@ def _read_examples(raw: Any, where: str, key: str) -> list[Example]:
         for k, v in inputs.items():
             if not isinstance(k, str) or not k.isidentifier():
                 raise InvalidTask(f"{at}: input name {describe_value(k)} is not an identifier")
-            _check_value(v, f"{at}.inputs.{k}")
-        _check_value(e["output"], f"{at}.output")
+            check_value(v, f"{at}.inputs.{k}")
+        check_value(e["output"], f"{at}.output")
         out.append(Example(dict(inputs), e["output"]))
     return out
 
@@ -439,7 +357,7 @@ def _read_unlabeled(raw: Any, examples: list[Example], where: str) -> list[dict[
             raise InvalidTask(f"{at}: a row must have the examples' inputs ({', '.join(names)}), "
                               f"got {', '.join(map(str, r)) or 'none'}")
         for k, v in r.items():
-            _check_value(v, f"{at}.{k}")
+            check_value(v, f"{at}.{k}")
             if _kind(v) != kinds[k]:
                 raise InvalidTask(f"{at}.{k}: is {_kind(v)} but the examples' {k} is {kinds[k]}")
         rows.append(dict(r))

@@ -370,7 +370,7 @@ def test_lia_thousand_term_sum_is_handled():
     from synth.dsl.lia.syntax import depth as lia_depth
     from synth.dsl.lia.syntax import parse_expr
     from synth.dsl.lia.statements import eval_expr
-    from synth.verify.invariant import verify_invariant
+    from synth.verify.inductive import verify_invariant
 
     text = " + ".join(["x"] * 1000) + " - " + " - ".join(["n"] * 999) + " == x + n"
     node = parse_expr(text)

@@ -12,7 +12,7 @@ from synth.io import read_tasks
 from synth.search.budget import Budget, Clock
 from synth.search.cegis import sample_states, system_for_task
 from synth.search.invariant import IceData, StateTable, candidate_atoms
-from synth.verify.invariant import verify_invariant
+from synth.verify.inductive import verify_invariant
 
 _PARAMS = "(i Int) (w Int) (c Int) (n Int) (ok Bool) (e1 Bool) (e2 Bool) (e3 Bool)"
 _PRIMED = "(i! Int) (w! Int) (c! Int) (n! Int) (ok! Bool) (e1! Bool) (e2! Bool) (e3! Bool)"

@@ -8,7 +8,7 @@ from synth.io import read_tasks
 from synth.search.cegis import system_for_task
 from synth.search.invariant import atom_values, make_mod_atom, modular_facts
 from synth.task import Task
-from synth.verify.invariant import verify_invariant
+from synth.verify.inductive import verify_invariant
 
 # x runs 0, 2, 4, ..., 100: without ``x % 2 == 0`` the bound x <= 100 is not inductive
 PARITY = {"name": "parity", "domain": "lia", "vars": ["x"], "pre": "x == 0", "guard": "x < 100",

@@ -41,13 +41,6 @@ LAYERS: list[tuple[str, ...]] = [
 #: (importer, imported) edges allowed although they break the rule, each with the reason it
 #: stands and what removes it. Keep this list short; an entry is a debt, not a design.
 KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
-    # the domains' check_task uses synth.task's value checks (describe_value, check_limits,
-    # iter_values); synth/task.py was owned by another change when the layering landed. To
-    # remove: move those helpers (and MAX_STRING_LENGTH, MAX_INT) into synth/dsl/values.py
-    # and have task.py import them from there.
-    ("synth.dsl.strings", "synth.task"): "check_task value helpers live in synth.task",
-    ("synth.dsl.robustfill", "synth.task"): "check_task value helpers live in synth.task",
-    ("synth.dsl.deepcoder", "synth.task"): "check_task value helpers live in synth.task",
     # bench (the driver) and the executors (the worker pools) import each other: the workers run
     # ``synth.bench._solve_record`` and ``solve_many`` runs ``bench.run_items``. synth/bench.py
     # was owned by another change. To remove: move the per-task solve record into the API (one

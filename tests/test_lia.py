@@ -187,13 +187,13 @@ def test_code2inv_program_and_its_sygus_version():
         res = synth.solve(task, timeout=60)
         assert res.status == "solved", res.error
     assert res.stats["also"]["invariant"] == str(res.program)  # the define-fun is the main answer
-    from synth.io.sygus import format_solution
+    from synth.io.sygus_solution import format_solution
 
     assert format_solution(sl_task, res.program).startswith("(define-fun inv-f ((x Int) (y Int) (x_0 Int)")
 
 
 def test_unproven_is_not_solved(monkeypatch):
-    import synth.verify.invariant as vi
+    import synth.verify.inductive as vi
     from synth.z3util import Verdict
 
     monkeypatch.setattr(vi, "verify_invariant", lambda *a, **k: Verdict("unknown", detail="timeout"))

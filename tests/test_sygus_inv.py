@@ -5,7 +5,8 @@ import pytest
 
 from synth.errors import InvalidTask
 from synth.io import read_tasks
-from synth.io.sygus import InvProblem, read_sygus_problem
+from synth.io.sygus import read_sygus_problem
+from synth.io.sygus_problem import InvProblem
 from synth.io.sygus_terms import App, Sym, format_term, free_symbols, to_z3
 
 DATA = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "sygus"
@@ -112,7 +113,7 @@ def test_benchmark_sample_parses(folder):
 
 def test_format_solution_of_an_invariant(tmp_path):
     from synth.dsl.base import Apply, Const, Var
-    from synth.io.sygus import format_solution
+    from synth.io.sygus_solution import format_solution
 
     p = tmp_path / "b.sl"
     p.write_text(V2)

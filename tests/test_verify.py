@@ -5,10 +5,10 @@ import pytest
 from synth.dsl.lia.loop import loop_from_spec
 from synth.dsl.lia.syntax import parse_expr
 from synth.dsl.regex.syntax import parse_regex as R
-from synth.verify.invariant import (TransitionSystem, bmc, check_consecution, check_initiation,
-                                    check_safety, verify_invariant)
+from synth.verify.inductive import bmc, check_consecution, check_initiation, check_safety, verify_invariant
 from synth.verify.regex import (accepts, check_examples, difference_witness,
                                 distinguishing_string, equivalent)
+from synth.verify.transition import TransitionSystem
 from synth.z3util import solve
 
 
@@ -93,7 +93,6 @@ def test_bounded_model_checking(system):
 
 def test_sygus_inv_file_checks():
     from synth.io.sygus import read_sygus_problem
-    from synth.verify.invariant import TransitionSystem
 
     ts = TransitionSystem.from_sygus(read_sygus_problem("benchmarks/data/sygus/inv/code2inv/100.c.sl"))
     assert ts.relevant == ["n", "x", "y"]

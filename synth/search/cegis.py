@@ -55,7 +55,7 @@ def system_for_task(task: Task):
     """The transition system of a lia task: a JSON loop, a C program, or a SyGuS synth-inv."""
     from synth.dsl.lia.loop import LoopProblem, loop_from_spec
 
-    from synth.verify.invariant import TransitionSystem
+    from synth.verify.transition import TransitionSystem
 
     spec = task.spec
     if "sygus_inv" in spec:
@@ -483,7 +483,7 @@ def _concrete_safe(ts, state) -> bool | None:
 def solve_cegis(task: Task, domain: Domain, budget: Budget, seed: int = 0, levels: int = 4,
                 **options: Any) -> SearchOutcome:
     """Strategy ``cegis``: a Z3-proven loop invariant for a lia task (see the module docstring)."""
-    from synth.verify.invariant import bmc, verify_invariant
+    from synth.verify.inductive import bmc, verify_invariant
 
     started = time.perf_counter()
     clock = Clock(budget)

@@ -23,7 +23,7 @@ from typing import Any, Callable, Sequence
 
 from synth.dsl.base import ERROR, Apply, Const, Domain, Node, Op, Var
 from synth.errors import InvalidTask
-from synth.io.sygus import AnyConstant, AnyVariable, PbeProblem, SygusGrammar, SynthFun
+from synth.io.sygus_problem import AnyConstant, AnyVariable, PbeProblem, SygusGrammar, SynthFun
 from synth.io.sygus_terms import App, Sym, Term, format_term
 from synth.io.sygus_theory import V1_OP_NAMES, result_sort
 from synth.search.grammar import CONCAT_OPS, COND_OPS, Leaf, Production, SearchGrammar, grammar_from_ops

@@ -94,7 +94,7 @@ class DeepCoderDomain(Domain):
         """Inputs and outputs are ints or int lists in ExeDec's range [-50, 50] (``MIN_INT``,
         ``MAX_INT``: the interpreter rejects any other value, so no program could produce or
         read one); at most 9 inputs (10 variables in all); no constants (the DSL has none)."""
-        from synth.task import describe_value, check_limits, iter_values
+        from synth.dsl.values import check_limits, describe_value, iter_values
 
         where = task.where
         if len(task.input_names) >= _ops.MAX_VARIABLES:

@@ -73,8 +73,8 @@ class RobustFillDomain(Domain):
 
     def check_task(self, task) -> None:
         """RobustFill tasks have exactly one string input and string outputs (strings of at most
-        ``synth.task.MAX_STRING_LENGTH`` characters); constants, if any, are strings."""
-        from synth.task import describe_value, check_limits, iter_values
+        ``synth.dsl.values.MAX_STRING_LENGTH`` characters); constants, if any, are strings."""
+        from synth.dsl.values import check_limits, describe_value, iter_values
 
         where = task.where
         names = task.input_names

@@ -106,11 +106,11 @@ class StringsDomain(CallSyntaxDomain):
 
     def check_task(self, task) -> None:
         """Values are strings, integers and booleans (no lists: those are deepcoder's), strings
-        of at most ``synth.task.MAX_STRING_LENGTH`` characters and integers within 64 bits
-        (``synth.task.MAX_INT``: the compiled search and the guide store them as int64);
+        of at most ``synth.dsl.values.MAX_STRING_LENGTH`` characters and integers within 64 bits
+        (``synth.dsl.values.MAX_INT``: the compiled search and the guide store them as int64);
         constants likewise. ``InvalidTask`` names the first value that is not."""
         from synth.errors import InvalidTask
-        from synth.task import describe_value, check_limits, iter_values
+        from synth.dsl.values import check_limits, describe_value, iter_values
 
         fields = list(iter_values(task)) + [(f"constants[{i}]", c) for i, c in enumerate(task.constants)]
         for field, v in fields:
