@@ -161,3 +161,82 @@ def test_not_ending_01_end_to_end_under_a_candidate_budget():
     res = _solve(t["positive"], t["negative"])
     assert res.status == "solved" and res.stats["verified"] == "proved"
     assert first_disagreement(res.stats["also"]["python re"], predicate(t["predicate"]), "01", 10) is None
+
+
+# -- the language's own prior: the size of its minimal automaton (regex_rank.residual_states)
+def test_residual_states_count_the_minimal_automaton():
+    from synth.dsl.regex.syntax import parse_regex as p
+    from synth.search.regex_rank import _accepted, residual_states, residual_table, short_space
+
+    space = short_space("01", InfixSpace)
+    table = residual_table(space, "01")
+
+    def states(r):
+        return residual_states(_accepted(p(r), space), table)
+
+    assert states("[01]*") == 1
+    assert states("[01]*1") == 2
+    assert states("(0|10*1)*") == 2  # an even number of 1s: a parity
+    assert states("0*") == 2  # the dead state counts
+    assert states("[01]*0[01]") == 4  # the last two symbols
+    assert states("(00|1)*") == 3 == states("(1|00)*")  # a language, not a spelling
+
+
+def test_dfa_bits_grow_with_the_states():
+    from synth.search.regex_rank import dfa_bits
+
+    assert dfa_bits(1, 2) < dfa_bits(2, 2) < dfa_bits(3, 2) < dfa_bits(4, 2)
+    assert dfa_bits(3, 2) < dfa_bits(3, 3)
+
+
+def test_small_automaton_prior_end_to_end_under_a_candidate_budget(monkeypatch):
+    # hand-made: "odd length, ending with a". A cheap fit, ([ab][ab]+)?a, also accepts even
+    # lengths ("aaaa"); its language needs more states than the parity ([ab][ab])*a, and the
+    # automaton prior picks the parity
+    import synth.search.regex_rank as rank
+
+    pos = ["a", "aba", "bba", "aaaba", "babba", "bbbbbba", "aaa"]
+    neg = ["b", "aa", "ab", "ba", "bb", "abb", "baab"]
+    odd_ends_a = "len(s) % 2 == 1 and s.endswith('a')"
+    res = _solve(pos, neg)
+    assert res.status == "solved" and res.stats["verified"] == "proved"
+    assert first_disagreement(res.stats["also"]["python re"], predicate(odd_ends_a), "ab", 10) is None
+    monkeypatch.setattr(rank, "STATE_WEIGHT", 0.0)  # without it: a fit that is wrong on "aaaa"
+    res = _solve(pos, neg)
+    assert res.status == "solved"
+    assert first_disagreement(res.stats["also"]["python re"], predicate(odd_ends_a), "ab", 10) is not None
+
+
+def _fits_all(pos, neg, regexes):
+    from synth.dsl.regex.matcher import fits_examples
+
+    return all(fits_examples(parse_regex(r), pos, neg, lambda: None) for r in regexes)
+
+
+def test_reversal_symmetry_prefers_the_closed_language(monkeypatch):
+    # hand-made: "contains bab", every positive shown happening to end in b. [ab]*bab+ is
+    # cheaper and tighter; [ab]*bab[ab]* is closed under reversal
+    import synth.search.regex_rank as rank
+
+    pos = ["bab", "abab", "bbab", "babb", "abbab", "aabab", "babbb"]
+    neg = ["a", "b", "ab", "ba", "bb", "baab", "bbaa"]
+    regexes = ["[ab]*bab+", "[ab]*bab[ab]*"]
+    assert _fits_all(pos, neg, regexes)
+    assert _rank(pos, neg, regexes) == "[ab]*bab[ab]*"
+    monkeypatch.setattr(rank, "REVERSAL_BITS", 0.0)
+    assert _rank(pos, neg, regexes) == "[ab]*bab+"
+
+
+def test_star_height_prefers_the_flat_fit(monkeypatch):
+    # hand-made: "the second-last symbol is a", every positive shown starting with a. Both
+    # fits cost the same; (a+[ab])* nests a loop in a loop
+    import synth.search.regex_rank as rank
+
+    pos = ["ab", "aa", "aab", "aaa", "aaab", "aaaab", "abaab"]
+    neg = ["a", "b", "ba", "bb", "abb", "aabb", "abbb"]
+    regexes = ["(a+[ab])*", "[ab]*a[ab]"]
+    assert _fits_all(pos, neg, regexes)
+    assert rank.star_height(parse_regex("(a+[ab])*")) == 2 == rank.star_height(parse_regex("(b|ab*a)*"))
+    assert _rank(pos, neg, regexes) == "[ab]*a[ab]"
+    monkeypatch.setattr(rank, "STAR_HEIGHT_WEIGHT", 0.0)
+    assert _rank(pos, neg, regexes) == "(a+[ab])*"

@@ -12,6 +12,9 @@ model of how a teacher picks examples (an exercise sheet):
              + SIZE_WEIGHT * sum over positives p of -log2 P(p | r)
              + NEAR_WEIGHT * sum over near-miss negatives n of log2 |near misses of r|
              + SHORT_WEIGHT * (short strings r labels unlike every example shown)
+             + STATE_WEIGHT * (bits of a DFA with as many states as r's language needs)
+             - REVERSAL_BITS * (r's language is closed under reversal)
+             + STAR_HEIGHT_WEIGHT * (star height of r above 1)
 
 * positives (the *size principle*): P(p | r) is the chance of drawing p when one picks a length
   at which r accepts some short string, then one of r's strings of that length, uniformly; a
@@ -29,6 +32,23 @@ model of how a teacher picks examples (an exercise sheet):
   shorter than every negative shown, or accepts one shorter than every positive shown, labels a
   string the teacher would have shown otherwise (``1[01]*1|0([01]*0)?`` for "the same first and
   last symbol" rejects ``1`` while the shortest negatives shown have length 2).
+
+* the language's own simplicity: the regex's cost measures how it is written, not what it says
+  (``(0+[01])*`` and ``[01]*0[01]`` cost the same; ``1?(01?)*`` for "no 11" costs more than
+  ``[01](01?)*``, a sublanguage). A second prior, on the language, is the size of its minimal
+  automaton: the number of its residuals (Myhill-Nerode classes) told apart on the short
+  strings, each prefix of up to half the length bound by its set of suffixes of up to the other
+  half, priced as the bits that write such a DFA down (``dfa_bits``: per state, one accepting
+  bit and a target state per symbol). Textbook languages (parities, counts modulo n, forbidden
+  and required substrings) are small automata even where their regexes are long.
+* symmetry: a language closed under reversal (its short strings read backwards are its short
+  strings: counts, parities, a palindromic substring) is described by less than one that is not,
+  so it gets ``REVERSAL_BITS`` back (``[01]*101[01]*`` over ``[01]*101+``, whose positives all
+  happen to end in 1s; ``1*01*0[01]*`` over ``01*0[01]*`` for "at least two 0s").
+* star height: a star (or plus) inside a star is a loop inside a loop, the classic measure of a
+  regex's complexity beyond its length; each level above one costs ``STAR_HEIGHT_WEIGHT`` bits
+  (``[01]*0[01]`` over ``(0+[01])*``). A language that needs the nesting (``(1|01*0)*``) keeps it:
+  its fits without one are longer or bigger automata.
 
 The cost term keeps all this from preferring a list of the examples. When the alphabet is too
 large for the short strings to be listed (more than ``MAX_ALPHABET`` characters), the fits are
@@ -60,6 +80,12 @@ SHORT_WEIGHT = 8.0
 MAX_SHORT_STRINGS = 4096
 MAX_LEN = 10
 MAX_ALPHABET = 4
+#: weight of the bits of the language's minimal automaton (``dfa_bits`` of ``residual_states``)
+STATE_WEIGHT = 0.5
+#: bits given back to a fit whose language is closed under reversal on the short strings
+REVERSAL_BITS = 10.0
+#: bits per level of star height above one
+STAR_HEIGHT_WEIGHT = 4.0
 
 
 def example_alphabet(positive: Sequence[str], negative: Sequence[str]) -> str:
@@ -98,6 +124,56 @@ def short_space(alphabet: str, make_space: Callable):
         _SPACES.clear()  # one alphabet at a time
         _SPACES[key] = space
     return _SPACES[key]
+
+
+def residual_table(space, alphabet: str) -> np.ndarray:
+    """The ids (in the short strings' space) of u + v for every prefix u of up to half the
+    space's length bound (rows) and every suffix v of up to the rest (columns), ε included;
+    kept on the space."""
+    table = getattr(space, "residuals", None)
+    if table is None:
+        a = space.max_len // 2
+        b = space.max_len - a
+        pre = ["".join(t) for n in range(a + 1) for t in itertools.product(alphabet, repeat=n)]
+        suf = ["".join(t) for n in range(b + 1) for t in itertools.product(alphabet, repeat=n)]
+        table = np.asarray([[space.index[u + v] for v in suf] for u in pre], dtype=np.int64)
+        space.residuals = table
+    return table
+
+
+def residual_states(accepted: np.ndarray, table: np.ndarray) -> int:
+    """How many states a DFA for the language needs, as far as the short strings tell: the
+    number of distinct residuals (the suffixes that complete a prefix to a member) among the
+    prefixes of ``table``'s rows, told apart by the suffixes of its columns (the dead state
+    counts when some prefix has no completion)."""
+    rows = np.packbits(accepted[table], axis=1)
+    return len({r.tobytes() for r in rows})
+
+
+def reversed_ids(space) -> np.ndarray:
+    """The id of each short string's reverse (kept on the space)."""
+    ids = getattr(space, "reversed", None)
+    if ids is None:
+        ids = np.fromiter((space.index[w[::-1]] for w in space.infixes), dtype=np.int64,
+                          count=len(space.infixes))
+        space.reversed = ids
+    return ids
+
+
+def star_height(node: Node) -> int:
+    """The nesting depth of stars in the regex (a plus and an unbounded repeat count as stars)."""
+    if isinstance(node, Const):
+        return 0
+    below = max((star_height(a) for a in node.args), default=0)
+    loop = node.op in ("star", "plus") or (node.op == "repeat" and (node.args[2].value is None
+                                                                    or node.args[2].value < 0))
+    return below + (1 if loop else 0)
+
+
+def dfa_bits(states: int, k: int) -> float:
+    """Bits to write down a DFA of ``states`` states over ``k`` symbols: per state, whether it
+    accepts and, per symbol, the state it goes to."""
+    return states * (1 + k * math.log2(max(2, states)))
 
 
 def signature_in(node: Node, space) -> np.ndarray:
@@ -220,11 +296,16 @@ def score_fits(fits: Sequence[tuple[int, Node]], positive: Sequence[str],
     near = neighbours(positive, alphabet)
     near_ids = np.asarray(sorted(space.index[w] for w in near if w in space.index), dtype=np.int64)
     n_near_neg = sum(1 for w in negative if w in near)
+    table = residual_table(space, alphabet)
+    rev = reversed_ids(space)
     scores = []
     for cost, node in fits:
         accepted = _accepted(node, space)
         counts = length_counts(node, space, space.max_len, accepted)
         scores.append(PRIOR_WEIGHT * cost + SIZE_WEIGHT * surprise(counts, positive)
                       + NEAR_WEIGHT * near_miss_bits(accepted, near_ids, n_near_neg)
-                      + SHORT_WEIGHT * unshown_short(counts, len(alphabet), positive, negative))
+                      + SHORT_WEIGHT * unshown_short(counts, len(alphabet), positive, negative)
+                      + STATE_WEIGHT * dfa_bits(residual_states(accepted, table), len(alphabet))
+                      - REVERSAL_BITS * bool(np.array_equal(accepted, accepted[rev]))
+                      + STAR_HEIGHT_WEIGHT * max(0, star_height(node) - 1))
     return scores
