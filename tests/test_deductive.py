@@ -118,6 +118,10 @@ def _solve(examples, inputs=(), **kw):
     # come from a rounding of the minutes
     ([({"d": "10/6/2143 18:25"}, "Sun 6:00 PM")], [{"d": "3/30/2002 21:44"}, {"d": "4/22/1953 23:34"}],
      ({"d": "3/30/2002 21:44"}, "Sat 9:30 PM")),
+    # the two ends of a range are one rounding shifted apart: "40" of "40-45" is the rounded
+    # number, not the integer part copied
+    ([({"n": "40.88"}, "40-45")], [{"n": "27.95"}, {"n": "4.15"}], ({"n": "27.95"}, "25-30")),
+    ([({"t": "18:25"}, "6PM-8PM")], [{"t": "09:10"}, {"t": "23:59"}], ({"t": "09:10"}, "8AM-10AM")),
     # a day of the year, also read from a column's "year day-of-year" rows
     ([({"d": "06-Oct-2143"}, "279 2143"), ({"d": "1846 231"}, "231 1846")], [{"d": "31-Dec-2024"}],
      ({"d": "31-Dec-2024"}, "366 2024")),

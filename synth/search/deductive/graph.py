@@ -211,21 +211,14 @@ def behaviour(path: list[Atom], m: int, n_rows: int) -> tuple:
 ALTERNATIVE_MARGIN = 3.0
 
 
-def alternatives(finder: AtomFinder, outputs: Sequence[str], ranker: Ranker, path: list[Atom],
-                 k: int) -> list[tuple[list[Atom], float, tuple]]:
-    """Up to ``k`` programs that fit the examples as the cheapest path does but give other
-    outputs on the unlabeled rows, cheapest first: the path with one atom swapped for another
-    that covers the same pieces of every example ("the last word" for "the 2nd word"). Each
-    is (path, cost, outputs on the unlabeled rows); the first is the cheapest path itself."""
-    m, n_rows, d = len(outputs), finder.n_rows, finder.driver
+def _swaps(finder: AtomFinder, outputs: Sequence[str], ranker: Ranker, path: list[Atom]):
+    """Every one-atom swap of the path that covers the same pieces of every example, as
+    (the swapped path's cost, position, atom), cheapest first."""
+    m, d = len(outputs), finder.driver
     states = [(0,) * m]
     for a in path:
         states.append(_step(states[-1], a, outputs))
     best = sum(ranker.cost(a) for a in path)
-    first = behaviour(path, m, n_rows)
-    found = [(path, best, first)]
-    if n_rows == m or k <= 1:
-        return found
     swaps = []
     for i, a in enumerate(path):
         s0, s1 = states[i], states[i + 1]
@@ -233,8 +226,23 @@ def alternatives(finder: AtomFinder, outputs: Sequence[str], ranker: Ranker, pat
             if b.key != a.key and _step(s0, b, outputs) == s1:
                 swaps.append((best - ranker.cost(a) + ranker.cost(b), i, b))
     swaps.sort(key=lambda t: t[0])
+    return swaps
+
+
+def alternatives(finder: AtomFinder, outputs: Sequence[str], ranker: Ranker, path: list[Atom],
+                 k: int) -> list[tuple[list[Atom], float, tuple]]:
+    """Up to ``k`` programs that fit the examples as the cheapest path does but give other
+    outputs on the unlabeled rows, cheapest first: the path with one atom swapped for another
+    that covers the same pieces of every example ("the last word" for "the 2nd word"). Each
+    is (path, cost, outputs on the unlabeled rows); the first is the cheapest path itself."""
+    m, n_rows = len(outputs), finder.n_rows
+    best = sum(ranker.cost(a) for a in path)
+    first = behaviour(path, m, n_rows)
+    found = [(path, best, first)]
+    if n_rows == m or k <= 1:
+        return found
     seen = {first}
-    for cost, i, b in swaps:
+    for cost, i, b in _swaps(finder, outputs, ranker, path):
         if cost > best + ALTERNATIVE_MARGIN:
             break  # much less likely than the best: not a fit worth showing or asking about
         alt = path[:i] + [b] + path[i + 1:]
@@ -246,6 +254,39 @@ def alternatives(finder: AtomFinder, outputs: Sequence[str], ranker: Ranker, pat
         if len(found) >= k:
             break
     return found
+
+
+#: what a path saves for each pair of its pieces that are one rounding of one source moved by
+#: different shifts (the two ends of a range: "6PM-8PM", "40-45")
+RANGE_BONUS = 2.5
+
+
+def _range_pairs(path: list[Atom]) -> int:
+    ends: dict[tuple, set] = {}
+    for a in path:
+        k = a.key
+        if k[0] == "num" and len(k) == 5 and k[3] or k[0] == "date" and len(k) == 6 and k[4]:
+            ends.setdefault((k[0], k[1], k[2] if k[0] == "date" else None, k[-2]), set()).add(k[-1])
+    return sum(len(v) - 1 for v in ends.values())
+
+
+def coherent(finder: AtomFinder, outputs: Sequence[str], ranker: Ranker, path: list[Atom]) -> list[Atom]:
+    """The path, or a one-atom swap of it that makes two of its pieces the ends of one range
+    (the same rounding of the same source, shifted apart), where the swap costs less than
+    ``RANGE_BONUS`` more: "40" of "40-45" is the rounded number, not a copied token."""
+    if not any(a.key[0] in ("num", "date") for a in path):
+        return path
+    best_path, best = path, sum(ranker.cost(a) for a in path) - RANGE_BONUS * _range_pairs(path)
+    for cost, i, b in _swaps(finder, outputs, ranker, path):
+        if cost - RANGE_BONUS > best:
+            break
+        if b.key[0] not in ("num", "date"):
+            continue
+        alt = path[:i] + [b] + path[i + 1:]
+        c = cost - RANGE_BONUS * _range_pairs(alt)
+        if c < best - 1e-9:
+            best_path, best = alt, c
+    return best_path
 
 
 def question(found: list[tuple[list[Atom], float, tuple]]) -> tuple[int, list] | None:

@@ -13,7 +13,8 @@ from synth.search.budget import Budget
 from synth.dsl.base import Const
 from synth.search.deductive.atoms import AtomFinder
 from synth.search.deductive.conditional import deduce_conditional
-from synth.search.deductive.graph import Ranker, alternatives, cheapest_path, program_node, question
+from synth.search.deductive.graph import (Ranker, alternatives, cheapest_path, coherent, program_node,
+                                          question)
 from synth.search.deductive.scope import applies
 from synth.task import Task
 
@@ -64,6 +65,7 @@ def deduce(task: Task, domain: Domain, stop_at: float | None, max_candidates: in
         tried[0] += n
         if path is None:
             return None
+        path = coherent(finder, outputs, ranker, path)
         top_level.append((finder, ranker, outputs, path))
         return program_node(path), sum(ranker.cost(a) for a in path)
 
