@@ -7,7 +7,7 @@
 'CONCATENATE(LEFT(name, 1), ...)'
 """
 from synth.api import fits, load_tasks, solve, synthesize
-from synth.executors import solve_many
+from synth.bench import solve_many
 from synth.dsl import available_domains, get_domain
 from synth.dsl.base import Program
 from synth.errors import (EvaluationError, InconsistentExamples, InvalidArgument, InvalidBudget,

@@ -1,4 +1,8 @@
-"""The Python API: ``synthesize`` examples, ``solve`` tasks, ``load_tasks`` from files."""
+"""The Python API: ``synthesize`` examples, ``solve`` tasks, ``load_tasks`` from files.
+
+A ``Result`` carries the other forms of its program (``Result.renderings``, made by
+``renderings``); ``synth.records`` turns a solve into the JSON record that ``synth solve`` prints
+and ``synth bench`` writes."""
 from __future__ import annotations
 
 import os
@@ -11,7 +15,7 @@ from synth.dsl.base import ERROR, Program
 from synth.errors import InvalidArgument, InvalidTask, SynthError
 from synth.plausibility import warnings_for
 from synth.search import neighbours
-from synth.result import Result
+from synth.result import Renderings, Result
 from synth.search import check_options, check_strategy, get_strategy, strategy_options
 from synth.search.auto import auto_strategy
 from synth.search.release import release
@@ -73,6 +77,7 @@ def solve(task: Task, *, strategy: str = "auto", timeout: float | None = 10.0,
     if outcome.extra.get("error") and result.error is None:
         result.error = str(outcome.extra["error"])  # why a verified search did not solve it
     if program is not None:
+        result.renderings = renderings(task, program)  # each made on first use
         result.train_ok = fits(program, task.examples)
         result.test_ok = fits(program, task.tests) if task.tests else None
         if not result.train_ok:  # the search and the reference interpreter disagree: a bug
@@ -87,6 +92,30 @@ def solve(task: Task, *, strategy: str = "auto", timeout: float | None = 10.0,
                 if ask is not None:
                     result.stats["ask"] = {"input": ask["input"], "answers": ask["answers"]}
     return result
+
+
+def renderings(task: Task, program: Program) -> Renderings:
+    """The other forms of ``program``, found for ``task``, each made on first use: its domain's
+    (``Domain.renderings``: ``"python"``, a regex's ``"python-re"``) and, for a task read from a
+    SyGuS file, ``"define-fun"``, the solution as that file's ``synth-fun`` (or ``inv``)
+    (``synth.io.sygus.format_solution``)."""
+    from functools import partial
+
+    makers = dict(program.domain.renderings(program))
+    if _sygus_task(task):
+        from synth.io.sygus import format_solution
+        makers["define-fun"] = partial(format_solution, task, program)
+    return Renderings(makers)
+
+
+def _sygus_task(task: Task) -> bool:
+    """Whether ``task`` was read from a SyGuS file (its spec holds the parsed problem)."""
+    spec = task.spec or {}
+    if "sygus" not in spec and "sygus_inv" not in spec:
+        return False
+    from synth.io.sygus import InvProblem, PbeProblem
+
+    return isinstance(spec.get("sygus"), PbeProblem) or isinstance(spec.get("sygus_inv"), InvProblem)
 
 
 def fits(program: Program, examples: Sequence) -> bool:
@@ -135,4 +164,4 @@ def load_tasks(path: str | os.PathLike) -> list[Task]:
     return read_tasks(path)
 
 
-__all__ = ["solve", "synthesize", "load_tasks", "fits", "strategy_options", "SynthError"]
+__all__ = ["solve", "synthesize", "load_tasks", "fits", "renderings", "strategy_options", "SynthError"]

@@ -5,7 +5,9 @@ file skips the tasks already recorded, so a long benchmark can be spread over se
 
 The workers come from an executor (``synth.executors``): ``local`` (a process pool on this
 machine) or ``ray`` (Ray actors on a cluster). This module is the driver both share: it sends the
-tasks, applies the hard limit's outcome, and writes each record as it arrives.
+tasks, applies the hard limit's outcome, and writes each record as it arrives. Each worker makes
+its task's record with ``synth.records.solve_record``, as ``synth solve`` does in its own process.
+``solve_many`` is the driver as a Python function returning ``Result``s.
 """
 from __future__ import annotations
 
@@ -16,18 +18,15 @@ import signal
 import statistics
 import sys
 import time  # noqa: F401  (tests patch bench.time.sleep, where the local pool waits)
-import traceback
 from collections import deque
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+# the settings of a run and the per-task record live in the API layer (the workers make records
+# there too); their names stay importable from here
+from synth.records import PROTOCOLS, BenchConfig, error_record, examples_needed_record  # noqa: F401
 from synth.task import Task
-
-try:  # compiles (or loads) the numba kernels once, before workers are forked
-    from synth.search.compiled.warmup import ensure_compiled
-except ImportError:  # numba missing: the pure-Python engine runs, nothing to compile
-    ensure_compiled = None
 
 #: seconds a worker gets beyond the task's own timeout (start-up, re-checks) before it is killed
 GRACE_SECONDS = 5.0
@@ -57,111 +56,6 @@ class Interrupted(KeyboardInterrupt):
     @property
     def recorded(self) -> int:
         return len(self.records)
-
-
-@dataclass
-class BenchConfig:
-    """The settings of a run. ``jobs``: worker processes (None: one per CPU of this machine, or
-    of the Ray cluster); ``executor``: ``local`` or ``ray`` (``synth.executors``); ``address``:
-    the Ray cluster's (None: a local one). Only the search settings travel to the workers."""
-
-    timeout: float = 30.0
-    strategy: str = "auto"
-    jobs: int | None = 1
-    max_candidates: int | None = None
-    max_memory_mb: float | None = 4096.0
-    options: dict[str, Any] = field(default_factory=dict)
-    executor: str = "local"
-    address: str | None = None
-    #: "first-wrong": the examples-needed protocol (``examples_needed_record``) instead of one solve
-    protocol: str | None = None
-    #: rows the protocol may give as examples, at most
-    max_rows: int = 5
-
-    @property
-    def task_seconds(self) -> float | None:
-        """The most time one task's work may take (the protocol solves up to ``max_rows`` times)."""
-        if self.timeout is None:
-            return None
-        return self.timeout * (self.max_rows if self.protocol else 1)
-
-
-PROTOCOLS = ("first-wrong", "ask")
-
-
-def examples_needed_record(task: Task, cfg: BenchConfig) -> dict[str, Any]:
-    """Flash Fill's measure on a column (the task's examples then its tests, in order): start
-    with the first row as the only example, solve, and while some row is wrong add the first
-    wrong row (what a user scanning the column does), up to ``cfg.max_rows`` examples. The
-    record is the last solve's, with ``examples_needed`` (None: not learned within the rows)
-    and ``status`` solved / ``test_ok`` true only when every row came out right. The rows not
-    given are the task's unlabeled ``inputs`` where the task has any (a spreadsheet column's
-    other rows), else none. With ``cfg.protocol == "ask"`` the next row is the one synth asks
-    about (``Result.ask``) where it asks, else the first wrong row."""
-    from synth.api import solve
-    from synth.dsl.base import ERROR
-
-    rows = list(task.examples) + list(task.tests)
-    given = [0]
-    seconds = 0.0
-    rec: dict[str, Any] = {}
-    give_rows = bool(task.inputs)
-    while True:
-        rest = [i for i in range(len(rows)) if i not in given]
-        t = replace(task, examples=[rows[i] for i in given], tests=[rows[i] for i in rest],
-                    inputs=[dict(rows[i].inputs) for i in rest] if give_rows else [])
-        res = solve(t, strategy=cfg.strategy, timeout=cfg.timeout, max_candidates=cfg.max_candidates,
-                    max_memory_mb=cfg.max_memory_mb, **cfg.options)
-        seconds += res.seconds
-        rec = res.to_record()
-        wrong = rest
-        if res.program is not None:
-            wrong = [i for i in rest if (o := res.program.run(rows[i].inputs)) is ERROR
-                     or o != rows[i].output or type(o) is not type(rows[i].output)]
-            if res.solved and not wrong:
-                rec.update(examples_needed=len(given), seconds=round(seconds, 4), test_ok=True,
-                           rows=len(rows))
-                return rec
-        if len(given) >= cfg.max_rows or not wrong:
-            break
-        nxt = wrong[0]
-        ask = rec.get("ask") if cfg.protocol == "ask" else None
-        if ask:
-            nxt = next((i for i in rest if rows[i].inputs == ask["input"]), nxt)
-        given.append(nxt)
-    rec.update(examples_needed=None, seconds=round(seconds, 4), rows=len(rows),
-               status="solved" if rec.get("status") == "solved" else rec.get("status"), test_ok=False)
-    return rec
-
-
-def _solve_record(task: Task, cfg: BenchConfig) -> dict[str, Any]:
-    from synth.api import solve
-    from synth.errors import SynthError
-
-    if cfg.protocol:
-        try:
-            return examples_needed_record(task, cfg)
-        except SynthError as e:
-            return _error_record(task.name, task.domain, cfg.strategy, str(e))
-    try:
-        res = solve(task, strategy=cfg.strategy, timeout=cfg.timeout,
-                    max_candidates=cfg.max_candidates, max_memory_mb=cfg.max_memory_mb, **cfg.options)
-        rec = res.to_record()
-        if task.origin.endswith(".sl") and res.program is not None:
-            from synth.io.sygus import format_solution
-            rec["solution"] = format_solution(task, res.program)
-        return rec
-    except SynthError as e:
-        return _error_record(task.name, task.domain, cfg.strategy, str(e))
-    except Exception as e:  # a bug: keep the benchmark going, but say what broke
-        tb = traceback.format_exc(limit=3).strip().splitlines()[-1]
-        return _error_record(task.name, task.domain, cfg.strategy, f"internal error: {e!r} ({tb})")
-
-
-def _error_record(name: str, domain: str, strategy: str, error: str, status: str = "error") -> dict:
-    return {"name": name, "domain": domain, "strategy": strategy, "status": status, "program": None,
-            "size": None, "seconds": 0.0, "candidates": 0, "train_ok": None, "test_ok": None,
-            "error": error}
 
 
 @contextlib.contextmanager
@@ -213,22 +107,6 @@ def load_records(path: Path, warn: Callable[[str], None] | None = _to_stderr) ->
     return done
 
 
-def warm_kernels(domains: set[str], strategy: str = "auto",
-                 progress: Callable[[str], None] | None = _to_stderr) -> None:
-    """Compile (first run on this machine) or load the search kernels of ``domains`` in this
-    process, so that forked workers inherit them instead of each compiling them within its
-    time limit. Nothing without numba (or without ``synth.search.compiled.warmup``)."""
-    if ensure_compiled is None or not domains:
-        return
-    try:
-        ensure_compiled(set(domains), progress, strategy=strategy)
-    except Exception as e:  # the workers then compile (or fail) on their own, visibly
-        if progress is not None:
-            first = (str(e).splitlines() or [""])[0]
-            progress(f"synth: warning: could not compile the search kernels ahead of the workers: "
-                     f"{type(e).__name__}: {first}")
-
-
 def run_items(items: Sequence[BenchItem], cfg: BenchConfig, out: Path | None = None,
               on_record: Callable[[BenchItem, dict], None] | None = None,
               done: dict[str, dict] | None = None,
@@ -267,7 +145,7 @@ def _run_items(items, cfg, out, on_record, done, progress, records, executor) ->
         if it.name in done:
             records[it.name] = done[it.name]
         elif it.task is None:
-            rec = _error_record(it.name, "?", cfg.strategy, it.error or "could not load")
+            rec = error_record(it.name, "?", cfg.strategy, it.error or "could not load")
             _finish(it, rec, out, on_record, records)
         else:
             pending.append(it)
@@ -308,7 +186,7 @@ def _drive(pending, cfg, out, on_record, records, ex) -> None:
             try:
                 text = task_to_wire(it.task)
             except SynthError as e:
-                _finish(it, _error_record(it.task.name, it.task.domain, cfg.strategy, str(e)), out,
+                _finish(it, error_record(it.task.name, it.task.domain, cfg.strategy, str(e)), out,
                         on_record, records)
                 continue
             with _sigint_blocked():  # a submitted task is always known to the executor
@@ -325,14 +203,14 @@ def _outcome_record(it: BenchItem, oc, cfg: BenchConfig) -> dict:
     if oc.kind == "done":
         rec = oc.record
     elif oc.kind == "timeout":
-        rec = _error_record(it.task.name, domain, cfg.strategy,
+        rec = error_record(it.task.name, domain, cfg.strategy,
                             f"killed after {oc.elapsed:.1f} s (hard limit)", status="timeout")
         rec["seconds"] = round(oc.elapsed, 3)
         rec["stopped_by"] = "hard-kill"
     elif oc.kind == "died":
-        rec = _error_record(it.task.name, domain, cfg.strategy, f"worker died ({oc.reason})")
+        rec = error_record(it.task.name, domain, cfg.strategy, f"worker died ({oc.reason})")
     else:
-        rec = _error_record(it.task.name, domain, cfg.strategy, f"internal error: {oc.reason}")
+        rec = error_record(it.task.name, domain, cfg.strategy, f"internal error: {oc.reason}")
     rec.setdefault("wall", round(oc.elapsed, 3))  # the worker's own when it answered
     return rec
 
@@ -391,6 +269,57 @@ def _end_last_line(f) -> None:
     else:
         f.truncate(start)
     f.seek(0, os.SEEK_END)
+
+
+def solve_many(tasks: Iterable, *, executor: str = "local", jobs: int | None = None,
+               address: str | None = None, timeout: float | None = 10.0,
+               max_candidates: int | None = None, max_memory_mb: float | None = 4096.0,
+               strategy: str = "auto", max_size: int | None = None,
+               out: str | Path | None = None, **options: Any) -> list:
+    """Solve every task, each in a worker process with a hard time limit, and return one
+    ``synth.Result`` per task, in task order (``synth.solve_many``).
+
+    ``executor``: ``"local"`` (worker processes on this machine; ``jobs`` of them, default one
+    per CPU) or ``"ray"`` (Ray actors on the cluster at ``address``, ``"auto"`` for the one
+    ``ray start`` runs here, or on a local Ray cluster sized to this machine when ``address`` is
+    None; ``jobs`` default: one per CPU of the cluster; needs ``pip install 'synth[ray]'``).
+    The budgets are ``solve``'s, per task; a worker that overruns ``timeout`` by
+    ``GRACE_SECONDS`` is killed and its task reported as ``timeout`` (``stats
+    ["stopped_by"] == "hard-kill"``); a worker that dies gives status ``error``, ``error``
+    saying why. A task the worker rejects (bad input) gives status ``error`` with the message
+    ``solve`` would raise. ``out``: a JSONL file that receives each result record as it
+    arrives; a rerun with the same file and tasks returns the recorded ones without solving
+    them again. Ctrl-C raises ``Interrupted`` (a ``KeyboardInterrupt``) after the workers are
+    stopped; the records finished so far are on it (and in ``out``). Each ``Result`` is read
+    back from its record (``synth.records.result_from_record``), renderings included.
+    """
+    from synth.errors import InvalidArgument
+    from synth.executors import EXECUTORS
+    from synth.records import result_from_record
+    from synth.search.budget import Budget
+
+    tasks = list(tasks)
+    for i, t in enumerate(tasks):
+        if not isinstance(t, Task):
+            raise InvalidArgument(f"solve_many() needs Task objects (from synth.load_tasks, "
+                                  f"Task.from_dict or Task.from_examples); item {i} is "
+                                  f"{type(t).__name__}")
+    if executor not in EXECUTORS:
+        raise InvalidArgument(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise InvalidArgument(f"jobs must be a positive integer or None, got {jobs!r}")
+    Budget(timeout=timeout, max_candidates=max_candidates, max_memory_mb=max_memory_mb,
+           max_size=max_size)  # a bad budget raises here, once, not once per task
+    if strategy != "auto":
+        from synth.search import get_strategy
+        get_strategy(strategy)  # an unknown strategy raises here
+    if max_size is not None:
+        options = {**options, "max_size": max_size}
+    cfg = BenchConfig(timeout=timeout, strategy=strategy, jobs=jobs, max_candidates=max_candidates,
+                      max_memory_mb=max_memory_mb, options=options, executor=executor, address=address)
+    items = [BenchItem(name=f"{i}:{t.name}", group="", task=t) for i, t in enumerate(tasks)]
+    records = run_items(items, cfg, Path(out) if out is not None else None, progress=None)
+    return [result_from_record(rec, t) for rec, t in zip(records, tasks)]
 
 
 # ---------------------------------------------------------------------------------- reporting

@@ -257,6 +257,8 @@ def _check_domains(tasks, strategy: str = "auto") -> None:
 
 
 def _solution_text(task, rec: dict[str, Any]) -> str:
+    """What ``synth solve`` prints for a solved task: the record's ``solution`` (the ``Result``'s
+    ``define-fun`` rendering, for a task from a SyGuS file), else the program's text."""
     if rec.get("solution"):
         return rec["solution"]
     return rec.get("program") or ""
@@ -287,7 +289,8 @@ def solve(files, domain, timeout, strategy, ops, fmt, jobs, executor, address, m
     A file that cannot be read is reported (synth: error: FILE: ...) and the others are solved;
     the exit status is then 2.
     """
-    from synth.bench import BenchConfig, BenchItem, Interrupted, _error_record, _solve_record, run_items
+    from synth import records as recs
+    from synth.bench import BenchConfig, BenchItem, Interrupted, run_items
     from synth.dsl import get_domain
 
     _check_strategy_name(strategy)
@@ -325,7 +328,7 @@ def solve(files, domain, timeout, strategy, ops, fmt, jobs, executor, address, m
         try:
             with _spinner(f"searching ({len(tasks)} task{'s' if len(tasks) > 1 else ''}, {timeout:g} s each)"):
                 for i, t in enumerate(tasks):
-                    records[i] = _solve_record(t, cfg)
+                    records[i] = recs.solve_record(t, cfg)
         except KeyboardInterrupt:
             interrupted = True
     else:
@@ -345,7 +348,7 @@ def solve(files, domain, timeout, strategy, ops, fmt, jobs, executor, address, m
         if ts is None:
             status = max(status, 2)
             if fmt == "json":
-                rec = _error_record(STDIN if f == "-" else f, "?", strategy, error)
+                rec = recs.error_record(STDIN if f == "-" else f, "?", strategy, error)
                 rec["file"] = STDIN if f == "-" else f
                 click.echo(json.dumps(rec))
             continue

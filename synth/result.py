@@ -1,11 +1,44 @@
-"""The result of solving one task, and its JSON record (``Result.to_record``)."""
+"""The result of solving one task, its JSON record (``Result.to_record``), and the other forms of
+its program (``Renderings``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, Iterator, Mapping
 
 from synth.dsl.base import Program
 from synth.errors import NoProgramInDSL, SynthesisTimeout, SynthError, VerificationUnknown
+
+
+class Renderings(Mapping[str, str]):
+    """The other forms of a result's program, by name: ``"python"`` (``Program.to_python``, every
+    domain), ``"python-re"`` (a regex as a pattern for Python's ``re``), ``"define-fun"`` (the
+    SyGuS solution of a task read from a SyGuS file). Which names a result has is known at once;
+    each text is made on first access and then kept (an error making it is raised there, each
+    time it is asked for). ``synth.api.renderings`` says which a program gets."""
+
+    def __init__(self, makers: Mapping[str, "str | Callable[[], str]"] | None = None):
+        self._items: dict[str, Any] = dict(makers or {})
+
+    def __getitem__(self, name: str) -> str:
+        value = self._items[name]
+        if callable(value):
+            value = self._items[name] = value()
+        return value
+
+    def __contains__(self, name: object) -> bool:  # without making the text
+        return name in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"Renderings({', '.join(self._items)})"
+
+    def __reduce__(self):  # pickled, copied: as the texts themselves
+        return (Renderings, ({name: self[name] for name in self},))
 
 
 @dataclass
@@ -13,7 +46,9 @@ class Result:
     """``status`` is solved, timeout (a budget ran out), exhausted (the DSL cannot express the
     task up to the size limit), unproven (a candidate Z3 could neither prove nor refute),
     infeasible (no program can exist, e.g. a loop whose assertion fails on a reachable state) or
-    error. ``stats`` says how far the search got."""
+    error. ``stats`` says how far the search got; ``renderings`` holds the other forms of
+    ``program`` (``Renderings``: ``result.renderings["python"]``, and ``"python-re"`` or
+    ``"define-fun"`` where they apply)."""
 
     name: str
     domain: str
@@ -26,6 +61,7 @@ class Result:
     test_ok: bool | None = None
     error: str | None = None
     stats: dict[str, Any] = field(default_factory=dict)
+    renderings: Renderings = field(default_factory=Renderings, repr=False, compare=False)
 
     @property
     def solved(self) -> bool:

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 import synth.bench as bench
+import synth.executors.wire as wire
+import synth.records as records
 from synth.task import Task
 
 UPPER = {"name": "up", "examples": [{"inputs": {"s": "ab"}, "output": "AB"}]}
@@ -71,7 +73,7 @@ def test_run_items_resumes_after_a_cut_off_line(tmp_path, capsys):
 
 def test_kernels_compiled_before_the_first_fork(tmp_path, monkeypatch):
     calls = []
-    monkeypatch.setattr(bench, "ensure_compiled", lambda domains, progress=None, **k: calls.append(set(domains)))
+    monkeypatch.setattr(wire, "ensure_compiled", lambda domains, progress=None, **k: calls.append(set(domains)))
     items = [bench.BenchItem("up", "g", Task.from_dict(UPPER))]
     cfg = bench.BenchConfig(timeout=30, max_candidates=10000)
     out = tmp_path / "r.jsonl"
@@ -79,7 +81,7 @@ def test_kernels_compiled_before_the_first_fork(tmp_path, monkeypatch):
     assert calls == [{"strings"}]
     bench.run_items(items, cfg, out)  # all recorded: nothing to fork, nothing to compile
     assert calls == [{"strings"}]
-    monkeypatch.setattr(bench, "ensure_compiled", None)  # numba (or the warm-up module) missing
+    monkeypatch.setattr(wire, "ensure_compiled", None)  # numba (or the warm-up module) missing
     assert bench.run_items(items, cfg)[0]["status"] == "solved"
 
 
@@ -99,8 +101,8 @@ def test_interrupt_kills_the_workers_and_keeps_the_records(monkeypatch):
 
     def slow(task, cfg):
         real_sleep(60)
-    monkeypatch.setattr(bench, "_solve_record", slow)
-    monkeypatch.setattr(bench, "ensure_compiled", None)
+    monkeypatch.setattr(records, "solve_record", slow)
+    monkeypatch.setattr(wire, "ensure_compiled", None)
     items = [bench.BenchItem(f"t{i}", "g", Task.from_dict(UPPER)) for i in range(3)]
     with pytest.raises(bench.Interrupted) as exc:
         bench.run_items(items, bench.BenchConfig(timeout=60, jobs=2))

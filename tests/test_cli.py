@@ -121,7 +121,8 @@ def test_bench_hard_kill(monkeypatch, tmp_path):
     def stuck(task, cfg):
         import time
         time.sleep(60)
-    monkeypatch.setattr(bench, "_solve_record", stuck)
+    import synth.records as records
+    monkeypatch.setattr(records, "solve_record", stuck)
     from synth.task import Task
     items = [bench.BenchItem("stuck", "g", Task.from_dict(UPPER))]
     recs = bench.run_items(items, bench.BenchConfig(timeout=0.2))
@@ -260,11 +261,11 @@ def test_exit_status_precedence(tmp_path):
 # ------------------------------------------------------------------------ strategy vs. domain
 @pytest.mark.parametrize("strategy", ["exedec", "cegis", "regex-enum", "robustfill-decompose"])
 def test_strategy_that_does_not_serve_the_domain_exit_2(tmp_path, monkeypatch, strategy):
-    import synth.bench as bench
+    import synth.records as records
 
     def no_search(*a, **k):
         raise AssertionError("searched")
-    monkeypatch.setattr(bench, "_solve_record", no_search)
+    monkeypatch.setattr(records, "solve_record", no_search)
     r = run("solve", write(tmp_path, UPPER), "--strategy", strategy)
     assert r.exit_code == 2
     assert r.stderr.startswith(f"synth: error: strategy {strategy!r} does not search the strings domain")
@@ -330,9 +331,9 @@ def test_lone_surrogate_is_printed_escaped(tmp_path):
 
 # -------------------------------------------------------------------- kernels before the fork
 def test_kernels_compiled_once_before_forking(tmp_path, monkeypatch):
-    import synth.bench as bench
+    import synth.executors.wire as wire
     calls = []
-    monkeypatch.setattr(bench, "ensure_compiled", lambda domains, progress=None, **k: calls.append(set(domains)))
+    monkeypatch.setattr(wire, "ensure_compiled", lambda domains, progress=None, **k: calls.append(set(domains)))
     path = write(tmp_path, UPPER)
     assert run("solve", path, "--max-candidates", "10000").exit_code == 0
     assert calls == []  # the in-process path (jobs 1) leaves it to the search

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 import synth.bench as bench
+import synth.records as records
 from synth.cli import main
 from synth.executors.wire import task_from_wire, task_to_wire
 from synth.io import read_tasks
@@ -74,13 +75,13 @@ def test_tasks_travel_as_json_and_come_back_equal():
 
 # ------------------------------------------------------------------------------------ local
 def test_local_dead_worker_is_an_error_record_and_the_run_goes_on(monkeypatch, tmp_path):
-    real = bench._solve_record
+    real = records.solve_record
 
     def crash_one(task, cfg):
         if task.name == "low":
             os._exit(7)
         return real(task, cfg)
-    monkeypatch.setattr(bench, "_solve_record", crash_one)  # the forked workers run it
+    monkeypatch.setattr(records, "solve_record", crash_one)  # the forked workers run it
     out = tmp_path / "r.jsonl"
     recs = bench.run_items([item(UPPER), item(LOWER), item({**UPPER, "name": "up2"})],
                            bench.BenchConfig(timeout=30, max_candidates=10000, jobs=2), out)
@@ -97,7 +98,7 @@ def test_local_workers_tune_their_garbage_collector_and_leave_the_driver_s(monke
     def report_gc(task, cfg):
         return {"name": task.name, "status": "solved", "program": None, "seconds": 0.0,
                 "threshold": list(gc.get_threshold()), "frozen": gc.get_freeze_count()}
-    monkeypatch.setattr(bench, "_solve_record", report_gc)  # the forked workers run it
+    monkeypatch.setattr(records, "solve_record", report_gc)  # the forked workers run it
     driver = gc.get_threshold()
     recs = bench.run_items([item(UPPER)], bench.BenchConfig(timeout=30, jobs=1), tmp_path / "r.jsonl")
     assert recs[0]["threshold"] == list(WORKER_GC_THRESHOLD) and recs[0]["frozen"] > 0
@@ -105,7 +106,7 @@ def test_local_workers_tune_their_garbage_collector_and_leave_the_driver_s(monke
 
 
 def test_solve_many_returns_results_in_order_and_resumes(tmp_path):
-    from synth.executors import solve_many
+    from synth import solve_many
 
     tasks = [Task.from_dict(UPPER), Task.from_dict(hard(1)), Task.from_dict(LOWER)]
     out = tmp_path / "many.jsonl"
@@ -130,7 +131,7 @@ def test_executor_ray_without_ray_is_a_one_line_error(monkeypatch, tmp_path):
         assert r.exit_code == 2, r.output
         assert r.stderr.count("\n") == 1 and "pip install 'synth[ray]'" in r.stderr, r.stderr
         assert r.stderr.startswith("synth: error: ")
-    from synth.executors import solve_many
+    from synth import solve_many
     from synth.executors.ray_pool import MissingDependency
     with pytest.raises(MissingDependency, match="synth\\[ray\\]"):
         solve_many([Task.from_dict(UPPER)], executor="ray")
@@ -176,12 +177,12 @@ def test_ray_kills_a_hung_task_and_records_a_dead_worker(ray_cluster, monkeypatc
         import os
         import time
 
-        from synth.bench import _solve_record
+        from synth.records import solve_record
         if task.name == "hang":
             time.sleep(600)
         if task.name == "crash":
             os._exit(3)
-        return _solve_record(task, cfg)
+        return solve_record(task, cfg)
     monkeypatch.setattr(bench, "GRACE_SECONDS", 1.0)  # the driver applies the hard limit
     items = [item({**UPPER, "name": "hang"}), item({**UPPER, "name": "crash"}), item(UPPER), item(LOWER)]
     out = tmp_path / "r.jsonl"

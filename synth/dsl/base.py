@@ -223,6 +223,12 @@ class Domain:
     def format_value(self, value: Any) -> str:
         return repr(value)
 
+    def renderings(self, program: "Program") -> dict[str, Callable[[], str]]:
+        """The other forms of a program of this domain, by name, each as a function that makes
+        its text (called on first use: ``synth.result.Renderings``): ``"python"``
+        (``Program.to_python``) for every domain; a domain may add its own."""
+        return {"python": program.to_python}
+
     def __repr__(self) -> str:
         return f"<Domain {self.name}>"
 

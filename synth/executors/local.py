@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from synth.executors.base import Executor, Outcome, died_reason
-from synth.executors.wire import Warmup, solve_wire, tune_gc, warm_worker
+from synth.executors.wire import Warmup, solve_wire, tune_gc, warm_kernels, warm_worker
 
 #: tasks a worker process runs before pebble replaces it with a fresh fork (0: no limit)
 TASKS_PER_WORKER = 0
@@ -67,11 +67,9 @@ class LocalExecutor(Executor):
     _size: int = field(default=1, init=False, repr=False)
 
     def start(self, warmup: Warmup, pending: int) -> None:
-        from synth import bench
-
         self._size = max(1, min(self.jobs or os.cpu_count() or 1, pending))
         # compile/load the kernels, load the weights and import the solver here, before forking
-        bench.warm_kernels(set(warmup.domains), warmup.strategy, self.progress)
+        warm_kernels(set(warmup.domains), warmup.strategy, self.progress)
         warm_worker(warmup, kernels=False, gc_tuning=False)  # the workers tune their own
 
     def _new_pool(self):

@@ -96,7 +96,7 @@ class RayExecutor(Executor):
     """``jobs`` actors (default: one per CPU of the cluster) on the cluster at ``address``
     (``"auto"``: the one ``ray start`` runs on this machine), or on a local cluster sized to this
     machine when ``address`` is None. Uses the Ray instance this process has already started, if
-    any. ``solve_fn(task, cfg)`` replaces ``synth.bench._solve_record`` in the actors (tests)."""
+    any. ``solve_fn(task, cfg)`` replaces ``synth.records.solve_record`` in the actors (tests)."""
 
     address: str | None = None
     solve_fn: Callable | None = field(default=None, repr=False)

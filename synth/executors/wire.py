@@ -8,7 +8,8 @@ worker reads it with the reader the driver used. The settings of a run travel as
 and the result record (``Result.to_record``) comes back as a JSON-able dict.
 
 ``warm_worker`` is what a worker does once, before its first task: load (or compile, the first
-time on a machine) the numba kernels and load the shipped neural weights the run's tasks use.
+time on a machine) the numba kernels (``warm_kernels``) and load the shipped neural weights the
+run's tasks use. Each task's record is ``synth.records.solve_record``'s.
 """
 from __future__ import annotations
 
@@ -21,6 +22,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from synth.errors import InvalidTask, SynthError
+
+try:  # compiles (or loads) the numba kernels once, before workers are forked
+    from synth.search.compiled.warmup import ensure_compiled
+except ImportError:  # numba missing: the pure-Python engine runs, nothing to compile
+    ensure_compiled = None
 
 #: the version of the wire format (a worker refuses another)
 WIRE_VERSION = 1
@@ -96,7 +102,7 @@ def config_to_wire(cfg) -> str:
 
 
 def config_from_wire(text: str):
-    from synth.bench import BenchConfig
+    from synth.records import BenchConfig
 
     d = json.loads(text)
     return BenchConfig(timeout=d["timeout"], strategy=d["strategy"], max_candidates=d["max_candidates"],
@@ -108,9 +114,9 @@ def config_from_wire(text: str):
 def solve_wire(task_text: str, cfg_text: str, solve_fn: Callable | None = None) -> dict[str, Any]:
     """Rebuild the task and settings, solve, and return the record with ``wall``: the seconds
     this worker spent on the task (reading it, searching, checking). ``solve_fn(task, cfg)``
-    replaces ``synth.bench._solve_record`` (looked up at each call, so that a forked worker runs
+    replaces ``synth.records.solve_record`` (looked up at each call, so that a forked worker runs
     what its parent has in that name)."""
-    from synth import bench
+    from synth import records
     from synth.search.release import release
 
     release()  # the previous task's search values: not this task's time
@@ -120,14 +126,14 @@ def solve_wire(task_text: str, cfg_text: str, solve_fn: Callable | None = None) 
         task = task_from_wire(task_text)
     except SynthError as e:
         name, domain = task_name_of(task_text)
-        rec = bench._error_record(name, domain, cfg.strategy, str(e))
+        rec = records.error_record(name, domain, cfg.strategy, str(e))
     except Exception as e:  # a bug (or another synth version on a worker): say what broke
         name, domain = task_name_of(task_text)
         tb = traceback.format_exc(limit=3).strip().splitlines()[-1]
-        rec = bench._error_record(name, domain, cfg.strategy,
-                                  f"internal error: reading the task in the worker: {e!r} ({tb})")
+        rec = records.error_record(name, domain, cfg.strategy,
+                                   f"internal error: reading the task in the worker: {e!r} ({tb})")
     else:
-        rec = (solve_fn or bench._solve_record)(task, cfg)
+        rec = (solve_fn or records.solve_record)(task, cfg)
     if isinstance(rec, dict):
         rec["wall"] = round(time.perf_counter() - started, 3)
     return rec
@@ -156,6 +162,28 @@ class Warmup:
     def from_wire(cls, text: str) -> "Warmup":
         d = json.loads(text)
         return cls(frozenset(d["domains"]), d["strategy"], tuple(tuple(m) for m in d["models"]))
+
+
+def _to_stderr(line: str) -> None:
+    import sys
+
+    print(line, file=sys.stderr, flush=True)
+
+
+def warm_kernels(domains: set[str], strategy: str = "auto",
+                 progress: Callable[[str], None] | None = _to_stderr) -> None:
+    """Compile (first run on this machine) or load the search kernels of ``domains`` in this
+    process, so that forked workers inherit them instead of each compiling them within its
+    time limit. Nothing without numba (or without ``synth.search.compiled.warmup``)."""
+    if ensure_compiled is None or not domains:
+        return
+    try:
+        ensure_compiled(set(domains), progress, strategy=strategy)
+    except Exception as e:  # the workers then compile (or fail) on their own, visibly
+        if progress is not None:
+            first = (str(e).splitlines() or [""])[0]
+            progress(f"synth: warning: could not compile the search kernels ahead of the workers: "
+                     f"{type(e).__name__}: {first}")
 
 
 def warm_models(models: Iterable[tuple[str, str]], strategy: str = "auto") -> None:
@@ -197,14 +225,13 @@ def warm_worker(warmup: Warmup, progress: Callable[[str], None] | None = None,
     """Everything a worker does once before its first task: import the solver, load (or
     compile) the kernels (``kernels``) and the weights, then (``gc_tuning``) ``tune_gc``.
     Returns the seconds it took."""
-    from synth import bench
     from synth.search.release import release
 
     release()  # the previous task's search values: not this task's time
     started = time.perf_counter()
     import synth.api  # noqa: F401  (the imports a first solve would otherwise pay for)
     if kernels:
-        bench.warm_kernels(set(warmup.domains), warmup.strategy, progress)
+        warm_kernels(set(warmup.domains), warmup.strategy, progress)
     warm_models(warmup.models, warmup.strategy)
     if gc_tuning:
         tune_gc()

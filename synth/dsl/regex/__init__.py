@@ -49,5 +49,11 @@ class RegexDomain(Domain):
     def to_python_re(self, node: Node) -> str:
         return to_python_pattern(node)
 
+    def renderings(self, program: Program) -> dict:
+        """``Domain.renderings`` and ``"python-re"``: the pattern for Python's ``re.fullmatch``."""
+        from functools import partial
+
+        return {**super().renderings(program), "python-re": partial(self.to_python_re, program.node)}
+
 
 DOMAIN = RegexDomain()
