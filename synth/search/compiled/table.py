@@ -14,6 +14,9 @@ Hash collisions never merge values: a hash hit is confirmed by comparing the val
 from __future__ import annotations
 
 import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.extending import intrinsic
 
 from synth.search.compiled.jit import kernel
 
@@ -69,24 +72,39 @@ def _fmix(h):
     return np.int64(h)
 
 
+@intrinsic
+def _load_u64(typingctx, arr, idx):
+    """The eight bytes at element ``idx`` of a 1-D array, as one unaligned little-endian uint64
+    load (elements idx..idx + 8 / itemsize - 1 must exist)."""
+    if not isinstance(arr, types.Array) or arr.ndim != 1 or not isinstance(idx, types.Integer):
+        return None
+
+    def codegen(context, builder, signature, args):
+        ary = context.make_array(signature.args[0])(context, builder, args[0])
+        ptr = builder.gep(ary.data, [args[1]])
+        return builder.load(builder.bitcast(ptr, ir.IntType(64).as_pointer()), align=1)
+
+    return types.uint64(arr, idx), codegen
+
+
 @kernel(inline=True)
 def _hash_part(h1, h2, el, lo, hi):
-    """Fold one example's elements into two independent hash lanes, four per step."""
+    """Fold one example's elements into two independent hash lanes, eight bytes per lane and
+    step (one unaligned 64-bit load: eight one-byte or two four-byte elements), the rest one
+    element at a time."""
     j = np.uint64(lo)  # unsigned indices: no negative-index wraparound code
     end = np.uint64(hi)
-    if el.itemsize == 1:  # one-byte text: four bytes per lane and step
-        while j + _U8 <= end:
-            h1 = (h1 ^ (np.uint64(el[j]) | (np.uint64(el[j + _U1]) << _U8)
-                        | (np.uint64(el[j + _U2]) << _U16) | (np.uint64(el[j + _U3]) << _U24))) * _PRIME
-            h2 = (h2 ^ (np.uint64(el[j + _U4]) | (np.uint64(el[j + _U5]) << _U8)
-                        | (np.uint64(el[j + _U6]) << _U16) | (np.uint64(el[j + _U7]) << _U24))) * _PRIME
-            j += _U8
-    while j + _U4 <= end:
-        h1 = (h1 ^ (np.uint64(el[j]) | (np.uint64(el[j + _U1]) << _U32))) * _PRIME
-        h2 = (h2 ^ (np.uint64(el[j + _U2]) | (np.uint64(el[j + _U3]) << _U32))) * _PRIME
-        j += _U4
+    w = np.uint64(8 // el.itemsize)  # elements per 64-bit word
+    w2 = w + w
+    while j + w2 <= end:
+        h1 = (h1 ^ _load_u64(el, j)) * _PRIME
+        h2 = (h2 ^ _load_u64(el, j + w)) * _PRIME
+        j += w2
+    if j + w <= end:
+        h1 = (h1 ^ _load_u64(el, j)) * _PRIME
+        j += w
     while j < end:
-        h1 = (h1 ^ np.uint64(el[j])) * _PRIME
+        h2 = (h2 ^ np.uint64(el[j])) * _PRIME
         j += _U1
     return h1, h2
 
@@ -131,9 +149,17 @@ def values_equal(kind, E, el, of, ints, a, b):
                 return False
         pa = np.uint64(of[ba])
         pb = np.uint64(of[bb])
-        for j in range(np.uint64(of[ba + E]) - pa):
+        m = np.uint64(of[ba + E]) - pa
+        w = np.uint64(8 // el.itemsize)  # elements per 64-bit word
+        j = np.uint64(0)
+        while j + w <= m:
+            if _load_u64(el, pa + j) != _load_u64(el, pb + j):
+                return False
+            j += w
+        while j < m:
             if el[pa + j] != el[pb + j]:
                 return False
+            j += _U1
         return True
     for e in range(E):
         if ints[a, e] != ints[b, e]:

@@ -479,30 +479,35 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                             r = TOOLONG
                         else:
                             r = ls
-                            if op == S_PROPER:
-                                for q in range(slo, shi):
-                                    if el0[q] > 127:
+                            # one loop per op (the op tested once, not per character), unsigned
+                            # indices (no negative-index wraparound code)
+                            src = np.uint64(slo)
+                            dst = np.uint64(w)
+                            if op == S_LOWER:
+                                for q in range(np.uint64(ls)):
+                                    c = el0[src + q]
+                                    el[dst + q] = c + 32 if 65 <= c <= 90 else c
+                            elif op == S_UPPER:
+                                for q in range(np.uint64(ls)):
+                                    c = el0[src + q]
+                                    el[dst + q] = c - 32 if 97 <= c <= 122 else c
+                            else:
+                                for q in range(np.uint64(ls)):
+                                    if el0[src + q] > 127:
                                         r = DEFER  # needs str.isalpha / str.upper
                                         break
-                            prev_letter = False
-                            if r >= 0:
-                                for q in range(ls):
-                                    c = el0[slo + q]
-                                    upper = 65 <= c <= 90
-                                    lower = 97 <= c <= 122
-                                    if op == S_LOWER:
-                                        if upper:
-                                            c += 32
-                                    elif op == S_UPPER:
-                                        if lower:
-                                            c -= 32
-                                    else:
+                                if r >= 0:
+                                    prev_letter = False
+                                    for q in range(np.uint64(ls)):
+                                        c = el0[src + q]
+                                        upper = 65 <= c <= 90
+                                        lower = 97 <= c <= 122
                                         if prev_letter and upper:
                                             c += 32
                                         elif not prev_letter and lower:
                                             c -= 32
                                         prev_letter = upper or lower
-                                    el[w + q] = c
+                                        el[dst + q] = c
                     else:  # SUBSTITUTE: every occurrence, the first at ``first``
                         lo_ = ohi - olo
                         lr = rhi - rlo
