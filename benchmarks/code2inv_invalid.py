@@ -27,7 +27,7 @@ def main() -> int:
     invalid = []
     for f in files:
         (task,) = read_c_tasks(f)
-        ts = TransitionSystem.from_loop(task.spec["loop"])
+        ts = TransitionSystem.from_loop(task.spec.loop)
         v = bmc(ts, args.depth, timeout_ms=10000)
         if v.refuted:
             invalid.append(f.stem)

@@ -31,8 +31,8 @@ def main() -> int:
     dom = get_domain("regex")
     rows = []
     for task in synth.load_tasks(args.suite):
-        intended = dom.parse(task.spec["solution"]).node
-        pos, neg = list(task.spec["positive"]), list(task.spec.get("negative", []))
+        intended = dom.parse(task.spec.solution).node
+        pos, neg = list(task.spec.positive), list(task.spec.negative)
         first = None
         questions = 0
         rec: dict = {}
@@ -45,7 +45,7 @@ def main() -> int:
                    "regex": str(res.program) if res.program else None,
                    "python_re": res.stats.get("also", {}).get("python re"),
                    "z3_examples": res.stats.get("verified"), "method": res.stats.get("method"),
-                   "intended": task.spec["solution"], "questions": questions}
+                   "intended": task.spec.solution, "questions": questions}
             if res.program is None:
                 rec["equivalent"] = None
                 first = first or dict(rec)

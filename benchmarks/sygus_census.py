@@ -53,7 +53,7 @@ def census(root: Path, folders=FOLDERS):
         for f in files:
             try:
                 (task,) = read_sygus_tasks(f)
-                problem = task.spec.get("sygus") or task.spec.get("sygus_inv")
+                problem = getattr(task.spec, "sygus", None) or getattr(task.spec, "sygus_inv", None)
                 kind = "pbe" if isinstance(problem, PbeProblem) else "inv"
                 assert isinstance(problem, (PbeProblem, InvProblem))
                 counts[kind] += 1

@@ -20,7 +20,7 @@ from synth.search import check_options, check_strategy, get_strategy, strategy_o
 from synth.search.auto import auto_strategy
 from synth.search.release import release
 from synth.search.budget import Budget
-from synth.task import Task
+from synth.task import GrammarSpec, InvariantSpec, Task
 
 
 def default_strategy(domain_name: str, task: Task | None = None, max_size: int | None = None) -> str:
@@ -56,7 +56,7 @@ def solve(task: Task, *, strategy: str = "auto", timeout: float | None = 10.0,
                           f"{', '.join(domain.op_sets)}) or op names")
     budget = Budget(timeout=timeout, max_candidates=max_candidates, max_memory_mb=max_memory_mb,
                     max_size=max_size)  # InvalidBudget names a bad one
-    max_size = max_size if max_size is not None else task.spec.get("max_size")
+    max_size = max_size if max_size is not None else task.spec.max_size
     name = default_strategy(task.domain, task, max_size) if strategy == "auto" else strategy
     fn = get_strategy(name)
     if strategy != "auto":
@@ -110,12 +110,13 @@ def renderings(task: Task, program: Program) -> Renderings:
 
 def _sygus_task(task: Task) -> bool:
     """Whether ``task`` was read from a SyGuS file (its spec holds the parsed problem)."""
-    spec = task.spec or {}
-    if "sygus" not in spec and "sygus_inv" not in spec:
+    spec = task.spec
+    if not isinstance(spec, (GrammarSpec, InvariantSpec)):
         return False
     from synth.io.sygus import InvProblem, PbeProblem
 
-    return isinstance(spec.get("sygus"), PbeProblem) or isinstance(spec.get("sygus_inv"), InvProblem)
+    return isinstance(getattr(spec, "sygus", None), PbeProblem) or \
+        isinstance(getattr(spec, "sygus_inv", None), InvProblem)
 
 
 def fits(program: Program, examples: Sequence) -> bool:

@@ -10,17 +10,25 @@ for the search's quadratic constant extraction), integers within +-``MAX_INT`` (
 their checks (``describe_value``, ``check_limits``, ``iter_values``) live in ``synth.dsl.values``,
 where the domains' ``check_task`` can use them; this module re-exports them. A ``max_size`` is an
 integer from 1 to ``MAX_SIZE``.
+
+A task's ``spec`` is one frozen dataclass per kind of specification, checked when it is built:
+``ExampleSpec`` (input/output examples: only metadata), ``RegexSpec`` (positive and negative
+strings), ``LiaSpec`` (a JSON loop: vars, pre, guard, body, post), ``LoopSpec`` (a loop parsed from
+a C file), ``InvariantSpec`` (a SyGuS synth-inv problem) and ``GrammarSpec`` (a SyGuS PBE problem
+and its grammar). Each one's ``to_dict`` gives its fields of the JSON task format, and each keeps a
+read-only dict view (``spec.get("max_size")``, ``"sygus" in spec``) for code that reads the old
+``spec`` dict.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from dataclasses import InitVar, dataclass, field
+from typing import Any, ClassVar, Iterator, Mapping, Sequence
 
 # the value limits and checks; MAX_INT, MAX_LIST_LENGTH, check_limits and iter_values are re-exported
 from synth.dsl.values import (MAX_INT, MAX_LIST_LENGTH, MAX_STRING_LENGTH, check_limits, check_value,
                               describe_value, iter_values)
-from synth.errors import InconsistentExamples, InvalidTask
+from synth.errors import InconsistentExamples, InvalidTask, SynthError
 
 #: largest ``max_size`` (program size bound)
 MAX_SIZE = 1_000_000
@@ -28,6 +36,265 @@ MAX_SIZE = 1_000_000
 #: task fields that every example-based task may have
 _EXAMPLE_TASK_FIELDS = {"name", "domain", "examples", "tests", "inputs", "description", "ops", "constants",
                         "source", "solution", "tags", "split", "max_size"}
+
+
+# ----------------------------------------------------------------------------- specifications
+@dataclass(frozen=True, kw_only=True)
+class TaskSpec:
+    """What a task specifies besides its examples: the base of one frozen class per kind of
+    task, each checked when built (``where``, not a field: the prefix of its error messages,
+    ``"task 'NAME': "``). The base holds the metadata every kind may carry: ``source`` (the file
+    or data set the task came from), ``solution`` (a known answer in the domain's program text),
+    ``tags``, and ``max_size`` (the largest program size to search, 1 to ``MAX_SIZE``; None: the
+    default).
+
+    ``from_fields`` reads a task's JSON fields (``FIELDS``); ``to_dict`` gives them back, those
+    that are set (None: left out). ``get``, ``[]``, ``in``, ``keys`` and ``items`` read that dict:
+    a read-only view for code written against the ``spec`` dict of earlier versions."""
+
+    #: the JSON fields of this kind of task, in the order ``to_dict`` writes them
+    FIELDS: ClassVar[tuple[str, ...]] = ("source", "solution", "tags", "max_size")
+    #: the fields a task of this kind must give
+    REQUIRED: ClassVar[tuple[str, ...]] = ()
+    #: what a task of this kind is, for messages
+    KIND: ClassVar[str] = "a task"
+
+    source: Any = None
+    solution: Any = None
+    tags: Any = None
+    max_size: int | None = None
+    where: InitVar[str] = ""
+
+    def __post_init__(self, where: str) -> None:
+        if self.max_size is not None:
+            _check_max_size(self.max_size, where)
+
+    @classmethod
+    def from_fields(cls, fields: Mapping[str, Any], where: str = "", name: str = "task") -> "TaskSpec":
+        """The spec of a task's JSON fields; ``InvalidTask`` (or ``InconsistentExamples``) names
+        the bad one (``name``: the task's, for the loops of lia tasks)."""
+        if "max_size" in fields:
+            _check_max_size(fields["max_size"], where)
+        cls._check_fields(fields, where)
+        return cls(**fields, where=where)
+
+    @classmethod
+    def _check_fields(cls, fields: Mapping[str, Any], where: str) -> None:
+        unknown = set(fields) - set(cls.FIELDS)
+        if unknown:
+            raise InvalidTask(f"{where}unknown field(s) {', '.join(sorted(map(str, unknown)))} in "
+                              f"{cls.KIND}; allowed: {', '.join(sorted(cls.FIELDS))}")
+        for key in cls.REQUIRED:
+            if key not in fields:
+                raise InvalidTask(f"{where}missing field {key!r} in {cls.KIND}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON fields of this spec that are set (tuples as lists)."""
+        out: dict[str, Any] = {}
+        for key in self.FIELDS:
+            v = getattr(self, key)
+            if v is not None:
+                out[key] = list(v) if isinstance(v, tuple) else v
+        return out
+
+    # the read-only dict view of earlier versions' ``Task.spec``
+    def _view(self) -> dict[str, Any]:
+        return self.to_dict()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._view().get(key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._view()[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._view()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._view())
+
+    def keys(self):
+        return self._view().keys()
+
+    def items(self):
+        return self._view().items()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExampleSpec(TaskSpec):
+    """The spec of an input/output example task (the examples are the ``Task``'s): metadata
+    only, with ``split``, the data set split a generated task was drawn from (ExeDec's), which
+    picks the subgoal model."""
+
+    FIELDS = ("source", "solution", "tags", "split", "max_size")
+    KIND = "an example task"
+
+    split: Any = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegexSpec(TaskSpec):
+    """A regex task: strings the regex must accept (at least one) and strings it must reject,
+    none in both, each of at most ``MAX_STRING_LENGTH`` characters. ``solution`` is the intended
+    regex (read, and checked, by the regex search)."""
+
+    FIELDS = ("positive", "negative", "source", "tags", "solution", "max_size")
+    KIND = "a regex task"
+
+    positive: tuple[str, ...]
+    negative: tuple[str, ...] = ()
+
+    def __post_init__(self, where: str) -> None:
+        super().__post_init__(where)
+        for key in ("positive", "negative"):
+            v = getattr(self, key)
+            if not isinstance(v, (list, tuple)) or not all(isinstance(x, str) for x in v):
+                raise InvalidTask(f"{where}'{key}' must be a list of strings")
+            for i, x in enumerate(v):
+                if len(x) > MAX_STRING_LENGTH:
+                    raise InvalidTask(f"{where}{key}[{i}] has {len(x):,} characters; example strings may "
+                                      f"have at most {MAX_STRING_LENGTH:,}")
+            object.__setattr__(self, key, tuple(v))
+        if not self.positive:
+            raise InvalidTask(f"{where}'positive' is empty; give at least one string to accept")
+        both = sorted(set(self.positive) & set(self.negative))
+        if both:
+            raise InconsistentExamples(f"{where}{json.dumps(both[0])} is both a positive and a negative "
+                                       f"example; no regex can accept and reject it")
+
+    @classmethod
+    def _check_fields(cls, fields: Mapping[str, Any], where: str) -> None:
+        super()._check_fields(fields, where)
+        if "positive" not in fields:
+            raise InvalidTask(f"{where}missing field 'positive' (a list of strings the regex must accept)")
+
+
+@dataclass(frozen=True, kw_only=True)
+class LiaSpec(TaskSpec):
+    """A loop-invariant task given as JSON: the loop's variables (``vars``; None: those it
+    mentions), integer variables that are booleans (``bool_vars``), and the texts of its
+    precondition, guard (None: a loop that may stop after any iteration), body and
+    postcondition, checked by parsing them (``synth.dsl.lia.loop.loop_from_spec``). ``invalid``
+    marks a benchmark whose postcondition does not hold. ``to_dict`` always writes ``guard``."""
+
+    FIELDS = ("vars", "pre", "guard", "body", "post", "bool_vars", "source", "tags", "solution",
+              "invalid", "max_size")
+    KIND = "a lia task"
+
+    pre: str
+    guard: str | None = None
+    body: str
+    post: str
+    vars: tuple[str, ...] | None = None
+    bool_vars: tuple[str, ...] | None = None
+    invalid: Any = None
+
+    def __post_init__(self, where: str) -> None:
+        super().__post_init__(where)
+        self.parse_loop("task", where)  # checks every field
+        for key in ("vars", "bool_vars"):
+            if getattr(self, key) is not None:
+                object.__setattr__(self, key, tuple(getattr(self, key)))
+
+    @classmethod
+    def from_fields(cls, fields: Mapping[str, Any], where: str = "", name: str = "task") -> "LiaSpec":
+        if "max_size" in fields:
+            _check_max_size(fields["max_size"], where)
+        _read_loop(name, fields, where)  # unknown and missing fields, named as a lia task's
+        return cls(**fields, where=where)
+
+    def parse_loop(self, name: str, where: str = ""):
+        """The parsed loop (a ``synth.dsl.lia.loop.LoopProblem`` named ``name``)."""
+        return _read_loop(name, self.to_dict(), where)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        if self.guard is None:  # null: a nondeterministic loop
+            out = {k: out.get(k) for k in self.FIELDS if k in out or k == "guard"}
+        return out
+
+
+def _read_loop(name: str, fields: Mapping[str, Any], where: str):
+    from synth.dsl.lia.loop import loop_from_spec
+
+    try:
+        return loop_from_spec(name, fields, where)  # raises InvalidTask naming the bad field
+    except RecursionError:  # backstop: an expression nested thousands of levels deep
+        raise InvalidTask(f"{where}an expression is nested too deeply to read; "
+                          f"simplify the loop's conditions") from None
+
+
+@dataclass(frozen=True, kw_only=True)
+class LoopSpec(TaskSpec):
+    """A loop-invariant task read from a C file (``synth.io.c_loops``): ``loop`` is the parsed
+    ``synth.dsl.lia.loop.LoopProblem``; ``source`` the file."""
+
+    FIELDS = ("loop", "source", "solution", "tags", "max_size")
+    REQUIRED = ("loop",)
+    KIND = "a C loop task"
+
+    loop: Any
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvariantSpec(TaskSpec):
+    """A loop-invariant task read from a SyGuS file (``synth.io.sygus``): ``sygus_inv`` is the
+    parsed ``synth.io.sygus.InvProblem``; ``source`` the file."""
+
+    FIELDS = ("sygus_inv", "source", "solution", "tags", "max_size")
+    REQUIRED = ("sygus_inv",)
+    KIND = "a SyGuS invariant task"
+
+    sygus_inv: Any
+
+
+@dataclass(frozen=True, kw_only=True)
+class GrammarSpec(TaskSpec):
+    """The spec of a SyGuS PBE task (its examples are the ``Task``'s): ``sygus`` is the parsed
+    ``synth.io.sygus.PbeProblem``, whose synth-fun grammar the search follows; ``source`` the
+    file. The search grammar built from it is kept here on first use (``search_grammar``,
+    ``keep_search_grammar``): a cache, not part of the spec's value."""
+
+    FIELDS = ("sygus", "source", "solution", "tags", "max_size")
+    REQUIRED = ("sygus",)
+    KIND = "a SyGuS task"
+
+    sygus: Any
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @property
+    def search_grammar(self) -> Any:
+        """The search grammar built from ``sygus`` (``synth.search.sygus_grammar``), once built."""
+        return self._cache.get("search_grammar")
+
+    def keep_search_grammar(self, grammar: Any) -> None:
+        self._cache["search_grammar"] = grammar
+
+    def _view(self) -> dict[str, Any]:
+        out = self.to_dict()
+        if self.search_grammar is not None:
+            out["search_grammar"] = self.search_grammar
+        return out
+
+
+#: which spec class reads a task's fields, tried in order: (key that picks it, class)
+_SPEC_BY_KEY = (("sygus_inv", InvariantSpec), ("loop", LoopSpec), ("sygus", GrammarSpec))
+
+
+def spec_from_dict(fields: Mapping[str, Any], domain: Any = None, name: str = "task",
+                   where: str = "") -> TaskSpec:
+    """The typed spec of a ``spec`` dict (``Task(spec={...})``): the kind its keys name (a parsed
+    SyGuS or C problem), else the domain's (regex, lia), else the kind its keys suggest
+    ('positive': regex, 'pre': lia), else an example task's. Checked: ``InvalidTask`` names a bad
+    field."""
+    for key, kind in _SPEC_BY_KEY:
+        if key in fields:
+            return kind.from_fields(fields, where, name)
+    if domain == "regex" or (domain != "lia" and "positive" in fields):
+        return RegexSpec.from_fields(fields, where, name)
+    if domain == "lia" or "pre" in fields:
+        return LiaSpec.from_fields(fields, where, name)
+    return ExampleSpec.from_fields(fields, where, name)
 
 
 @dataclass(frozen=True)
@@ -42,8 +309,11 @@ class Task:
 
     ``examples`` drive the search; ``tests`` (optional) are held out and only used to report
     ``test_ok``. ``ops`` restricts the domain's ops (a set name such as ``"bustle"`` or a list of
-    op names); ``constants`` adds literals. Domains with other specifications (regex, lia) keep
-    them in ``spec``.
+    op names); ``constants`` adds literals. ``spec`` is the rest of the specification, one
+    ``TaskSpec`` class per kind of task (``ExampleSpec``: metadata only; ``RegexSpec``,
+    ``LiaSpec``, ``LoopSpec``, ``InvariantSpec``: the whole specification of a task without
+    examples; ``GrammarSpec``: a SyGuS grammar). A dict given as ``spec`` (earlier versions' form)
+    becomes the matching class; if it is malformed, it stays a dict until ``validate`` reports it.
     """
 
     name: str
@@ -53,12 +323,19 @@ class Task:
     description: str = ""
     ops: Any = None
     constants: list[Any] = field(default_factory=list)
-    spec: dict[str, Any] = field(default_factory=dict)
+    spec: TaskSpec = field(default_factory=ExampleSpec)
     #: rows without outputs (the rest of a spreadsheet column): inputs only, same names as the
     #: examples'; a strategy may use them to choose among programs that fit the examples
     inputs: list[dict[str, Any]] = field(default_factory=list)
     #: where the task came from (a file path), for messages
     origin: str = ""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.spec, Mapping) and not isinstance(self.spec, TaskSpec):
+            try:
+                self.spec = spec_from_dict(self.spec, self.domain, str(self.name), self.where)
+            except SynthError:  # left as given: ``validate`` (which ``solve`` runs) reports it
+                pass
 
     @property
     def input_names(self) -> list[str]:
@@ -80,10 +357,11 @@ class Task:
         where = self.where
         if not isinstance(self.domain, str):
             raise InvalidTask(f"{where}'domain' must be a string, got {describe_value(self.domain)}")
-        if not isinstance(self.spec, dict):
-            raise InvalidTask(f"{where}'spec' must be a dict, got {describe_value(self.spec)}")
-        if "max_size" in self.spec:
-            _check_max_size(self.spec["max_size"], where)
+        if not isinstance(self.spec, TaskSpec):
+            if not isinstance(self.spec, Mapping):
+                raise InvalidTask(f"{where}'spec' must be a TaskSpec (such as RegexSpec) or a dict, "
+                                  f"got {describe_value(self.spec)}")
+            self.spec = spec_from_dict(self.spec, self.domain, self.name, where)  # raises if bad
         if self.domain in ("regex", "lia"):
             self._validate_spec(where)
             return
@@ -107,32 +385,27 @@ class Task:
         _check_consistent_signature(list(self.examples) + list(self.tests), where, len(self.examples))
         _check_ops(self.ops, where)
         _check_constants(self.constants, where)
-        if "max_size" in self.spec:
-            _check_max_size(self.spec["max_size"], where)
         check_domain_rules(self)
 
     def _validate_spec(self, where: str) -> None:
-        """A regex or lia task: specified by its ``spec``, not by input/output examples."""
+        """A regex or lia task: specified by its ``spec``, not by input/output examples. A spec
+        of another kind (the domain was changed) is read as this domain's, which names what is
+        wrong with it."""
+        spec = self.spec
         other = ("it has input/output examples" if self.examples or self.tests else
-                 "it is a loop-invariant problem" if "loop" in self.spec or "sygus_inv" in self.spec
-                 else "")
+                 "it is a loop-invariant problem" if isinstance(spec, (LoopSpec, InvariantSpec)) else "")
         if self.domain == "regex":
             if other:
                 raise InvalidTask(f"{where}not a regex task ({other}); a regex task gives 'positive' "
                                   f"and 'negative' strings")
-            _check_regex_spec(self.spec, where)
+            if not isinstance(spec, RegexSpec):
+                self.spec = RegexSpec.from_fields(spec.to_dict(), where, self.name)
             return
         if self.examples or self.tests:
             raise InvalidTask(f"{where}not a lia task (it has input/output examples); a lia task "
                               f"gives a loop: 'vars', 'pre', 'guard', 'body' and 'post'")
-        if "loop" in self.spec or "sygus_inv" in self.spec:
-            return  # read from a C or SyGuS file: checked by that reader
-        from synth.dsl.lia.loop import loop_from_spec
-        try:
-            loop_from_spec(self.name, self.spec, where)
-        except RecursionError:
-            raise InvalidTask(f"{where}an expression is nested too deeply to read; "
-                              f"simplify the loop's conditions") from None
+        if not isinstance(spec, (LiaSpec, LoopSpec, InvariantSpec)):  # C and SyGuS: read by their reader
+            self.spec = LiaSpec.from_fields(spec.to_dict(), where, self.name)
 
     # ------------------------------------------------------------------------------------
     @classmethod
@@ -167,18 +440,8 @@ class Task:
         # their domain's own reader.
         if domain in ("regex", "lia") or (domain is None and ("positive" in d or "pre" in d)):
             domain = domain or ("regex" if "positive" in d else "lia")
-            spec = {k: v for k, v in d.items() if k not in ("name", "domain", "description")}
-            if "max_size" in spec:
-                _check_max_size(spec["max_size"], where)
-            if domain == "regex":
-                _check_regex_spec(spec, where)
-            else:
-                from synth.dsl.lia.loop import loop_from_spec
-                try:
-                    loop_from_spec(name, spec, where)  # raises InvalidTask naming the bad field
-                except RecursionError:  # backstop: an expression nested thousands of levels deep
-                    raise InvalidTask(f"{where}an expression is nested too deeply to read; "
-                                      f"simplify the loop's conditions") from None
+            fields = {k: v for k, v in d.items() if k not in ("name", "domain", "description")}
+            spec = (RegexSpec if domain == "regex" else LiaSpec).from_fields(fields, where, name)
             return cls(name=name, domain=domain, description=str(d.get("description", "")),
                        spec=spec, origin=origin)
 
@@ -201,9 +464,7 @@ class Task:
         _check_ops(ops, where)
         constants = d.get("constants", [])
         _check_constants(constants, where)
-        if "max_size" in d:
-            _check_max_size(d["max_size"], where)
-        spec = {k: d[k] for k in ("source", "solution", "tags", "split", "max_size") if k in d}
+        spec = ExampleSpec.from_fields({k: d[k] for k in ExampleSpec.FIELDS if k in d}, where)
         task = cls(name=name, domain=domain, examples=examples, tests=tests,
                    description=str(d.get("description", "")), ops=ops, constants=constants,
                    spec=spec, inputs=unlabeled, origin=origin)
@@ -224,35 +485,9 @@ class Task:
             d["ops"] = self.ops
         if self.constants:
             d["constants"] = self.constants
-        d.update(self.spec)
+        d.update(self.spec.to_dict() if isinstance(self.spec, TaskSpec) else self.spec)
         return d
 
-
-_REGEX_FIELDS = {"positive", "negative", "source", "tags", "solution", "max_size"}
-
-
-def _check_regex_spec(spec: dict, where: str) -> None:
-    """A regex task: non-empty list of positive strings, list of negative strings, none in both."""
-    unknown = set(spec) - _REGEX_FIELDS
-    if unknown:
-        raise InvalidTask(f"{where}unknown field(s) {', '.join(sorted(unknown))} in a regex task; "
-                          f"allowed: {', '.join(sorted(_REGEX_FIELDS))}")
-    if "positive" not in spec:
-        raise InvalidTask(f"{where}missing field 'positive' (a list of strings the regex must accept)")
-    for key in ("positive", "negative"):
-        v = spec.get(key, [])
-        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-            raise InvalidTask(f"{where}'{key}' must be a list of strings")
-        for i, x in enumerate(v):
-            if len(x) > MAX_STRING_LENGTH:
-                raise InvalidTask(f"{where}{key}[{i}] has {len(x):,} characters; example strings may "
-                                  f"have at most {MAX_STRING_LENGTH:,}")
-    if not spec["positive"]:
-        raise InvalidTask(f"{where}'positive' is empty; give at least one string to accept")
-    both = sorted(set(spec["positive"]) & set(spec.get("negative", [])))
-    if both:
-        raise InconsistentExamples(f"{where}{json.dumps(both[0])} is both a positive and a negative "
-                                   f"example; no regex can accept and reject it")
 
 
 def _pair_to_dict(e: Any, name: str) -> Any:

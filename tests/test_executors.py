@@ -69,8 +69,8 @@ def test_tasks_travel_as_json_and_come_back_equal():
         text = json.loads(task_to_wire(t))  # a parsed specification: the file's text travels
         assert "task" not in text and text["file"]["name"] == Path(f).name
         back = task_from_wire(json.dumps(text))
-        assert (back.name, back.domain, back.examples, back.origin, back.spec["source"]) == \
-            (t.name, t.domain, t.examples, t.origin, t.spec["source"])
+        assert (back.name, back.domain, back.examples, back.origin, back.spec.source) == \
+            (t.name, t.domain, t.examples, t.origin, t.spec.source)
 
 
 # ------------------------------------------------------------------------------------ local

@@ -46,7 +46,7 @@ def test_tasks_carry_the_solution(domain):
     d = get_domain(domain)
     for t in tasks:
         assert len(t.examples) == (4 if domain == "robustfill" else 3)
-        assert fits(d.parse(t.spec["solution"]), t.examples)
+        assert fits(d.parse(t.spec.solution), t.examples)
 
 
 def test_data_files_are_the_released_ones():

@@ -126,7 +126,7 @@ def test_generation_is_reproducible_and_makes_tasks(domain):
     assert a == b and a != c
     s = next(generate(domain, "NONE", "test", 1, seed=0))
     t = to_task(s, "gen/0", domain, "NONE")
-    assert fits(get_domain(domain).parse(t.spec["solution"]), t.examples)
+    assert fits(get_domain(domain).parse(t.spec.solution), t.examples)
     rec = s.to_record()
     assert set(rec) >= {"inputs", "outputs", "program"}
 

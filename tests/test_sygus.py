@@ -55,7 +55,7 @@ def solve_and_check(path, **budget):
     res = solve(task, timeout=None, **budget)
     assert res.status == "solved", res
     text = format_solution(task, res.program)
-    problem = task.spec["sygus"]
+    problem = task.spec.sygus
     body = parse_solution(text, problem)  # the round trip through our reader
     assert failing_examples(problem, body) == []  # every constraint of the file, repeats included
     assert in_grammar(problem, body)

@@ -81,7 +81,7 @@ def test_inv_task(tmp_path):
     p = tmp_path / "b.sl"
     p.write_text(V2)
     (task,) = read_tasks(p)
-    assert task.domain == "lia" and isinstance(task.spec["sygus_inv"], InvProblem)
+    assert task.domain == "lia" and isinstance(task.spec.sygus_inv, InvProblem)
 
 
 @pytest.mark.parametrize("text,needle", [

@@ -56,7 +56,7 @@ _SOLVED: dict = {}
 
 
 def solved(task):
-    key = (task.domain, task.name, json.dumps(task.spec, sort_keys=True, default=str))
+    key = (task.domain, task.name, json.dumps(task.spec.to_dict(), sort_keys=True, default=str))
     if key not in _SOLVED:
         _SOLVED[key] = synth.solve(task, timeout=None, max_candidates=200_000)
     return _SOLVED[key]
@@ -73,12 +73,12 @@ def test_emitted_function_agrees_on_the_example_task(task):
     src = program.to_python()
     if task.domain == "regex":
         fn = standalone(src, "matches")
-        pos, neg = task.spec["positive"], task.spec["negative"]
+        pos, neg = task.spec.positive, task.spec.negative
         for s in pos + neg:
             assert fn(s) is program.run({"s": s}) is (s in pos), s
     elif task.domain == "lia":
         fn = standalone(src, "invariant")
-        names = task.spec["vars"]
+        names = task.spec.vars
         for values in itertools.product(range(-3, 4), repeat=len(names)):
             state = dict(zip(names, values))
             assert outcome(fn, **state) == program.run(state), state

@@ -17,7 +17,7 @@ import json
 import tempfile
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -40,7 +40,7 @@ def task_to_wire(task) -> str:
         return json.dumps({"v": WIRE_VERSION, "task": task.to_dict(), "origin": task.origin})
     except (TypeError, ValueError):  # a parsed specification (SyGuS, C): send its file instead
         pass
-    source = task.spec.get("source")
+    source = getattr(task.spec, "source", None)
     path = Path(source) if isinstance(source, str) and source else None
     if path is None or not path.is_file():
         raise InvalidTask(f"{task.where}cannot send this task to a worker: its specification is "
@@ -77,7 +77,7 @@ def task_from_wire(text: str):
         raise InvalidTask(f"{f['source']}: no task {d['name']!r} in the file sent to this worker")
     task = same[0]
     task.origin = d.get("origin", "")
-    task.spec["source"] = f["source"]
+    task.spec = replace(task.spec, source=f["source"])
     task.domain = d["domain"]
     task.ops = d["ops"]
     return task
@@ -151,7 +151,7 @@ class Warmup:
     @classmethod
     def for_tasks(cls, tasks: Iterable, strategy: str = "auto") -> "Warmup":
         tasks = [t for t in tasks if t is not None]
-        models = sorted({(t.domain, str((t.spec or {}).get("split") or "")) for t in tasks})
+        models = sorted({(t.domain, str(getattr(t.spec, "split", None) or "")) for t in tasks})
         return cls(frozenset(t.domain for t in tasks), strategy, tuple(models))
 
     def to_wire(self) -> str:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from synth.errors import InvalidTask
-from synth.task import Example, Task
+from synth.task import Example, ExampleSpec, Task
 
 #: ExeDec's six generalization splits: the one list (the CLI, the report, the paper's figures and
 #: the generators all read it)
@@ -60,7 +60,7 @@ def read_records(domain: str, split: str, limit: int | None = None,
 
 def record_to_task(domain: str, split: str, rec: dict, origin: str = "") -> Task:
     """One released problem as a ``Task`` named ``DOMAIN/SPLIT/INDEX`` with its ground truth in
-    ``spec["solution"]`` (in our program text)."""
+    ``spec.solution`` (in our program text)."""
     name = f"{domain}/{split}/{rec['index']}"
     if len(rec["inputs"]) != len(rec["outputs"]):
         raise InvalidTask(f"{origin or name}: {len(rec['inputs'])} inputs but {len(rec['outputs'])} outputs")
@@ -74,8 +74,8 @@ def record_to_task(domain: str, split: str, rec: dict, origin: str = "") -> Task
         examples = [Example(parse_state(i), parse_value(o)) for i, o in zip(rec["inputs"], rec["outputs"])]
         solution = str(DOMAIN.parse(rec["program"]))
     return Task(name=name, domain=domain, examples=examples, origin=origin,
-                spec={"solution": solution, "split": split,
-                      "source": "ExeDec test set (google-deepmind/exedec @ ef046ce)"})
+                spec=ExampleSpec(solution=solution, split=split,
+                                 source="ExeDec test set (google-deepmind/exedec @ ef046ce)"))
 
 
 def load_exedec_tasks(domain: str, split: str, limit: int | None = None,

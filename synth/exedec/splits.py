@@ -172,14 +172,14 @@ def generate(domain: str, split: str, kind: str, n: int, seed: int = 0) -> Itera
 
 
 def to_task(sample, name: str, domain: str, split: str):
-    """A generated sample as a ``Task`` (ground truth in ``spec["solution"]``)."""
-    from synth.task import Example, Task
+    """A generated sample as a ``Task`` (ground truth in ``spec.solution``)."""
+    from synth.task import Example, ExampleSpec, Task
     if domain == "robustfill":
         examples = [Example({"x": i}, o) for i, o in zip(sample.inputs, sample.outputs)]
     else:
         examples = [Example(dict(i), o) for i, o in zip(sample.inputs, sample.outputs)]
     return Task(name=name, domain=domain, examples=examples,
-                spec={"solution": str(sample.program), "split": split, "source": "synth.exedec.splits"})
+                spec=ExampleSpec(solution=str(sample.program), split=split, source="synth.exedec.splits"))
 
 
 __all__ = ["SPLITS", "KINDS", "ROBUSTFILL", "DEEPCODER", "generate", "to_task",

@@ -20,7 +20,7 @@ from synth.dsl.lia.statements import Assert, Assign, Assume, If, assigned_vars
 from synth.dsl.lia.syntax import mk_and, mk_not, mk_or
 from synth.errors import InvalidTask
 from synth.io.limits import MAX_C_NESTING, MAX_LITERAL_DIGITS, tree_too_deep
-from synth.task import Task
+from synth.task import LoopSpec, Task
 
 GRAMMAR_FILE = Path(__file__).with_name("c_loops.lark")
 
@@ -228,5 +228,5 @@ def read_c_tasks(path: str | Path) -> list[Task]:
     except OSError as e:
         raise InvalidTask(f"{path}: cannot read ({e.strerror or e})") from None
     problem = parse_c_loop(text, path.stem, str(path))
-    return [Task(name=path.stem, domain="lia", spec={"loop": problem, "source": str(path)},
+    return [Task(name=path.stem, domain="lia", spec=LoopSpec(loop=problem, source=str(path)),
                  origin=str(path))]

@@ -6,7 +6,7 @@ terms) and type-checks every term; this module builds one problem (``sygus_probl
 
 * ``PbeProblem``: one ``synth-fun`` whose constraints are all ``(= (f lit ...) lit)`` examples.
   ``read_sygus_tasks`` turns it into a strings-domain ``Task`` with the problem in
-  ``spec["sygus"]``; the search turns the synth-fun grammar into a ``SearchGrammar``
+  its ``GrammarSpec``; the search turns the synth-fun grammar into a ``SearchGrammar``
   (``synth.search.sygus_grammar.sygus_task_grammar``) when it searches the task.
 * ``InvProblem``: a ``synth-inv`` with ``inv-constraint`` (the invariant track); see its docstring
   for the term representation a solver gets.
@@ -186,18 +186,18 @@ def _as_example(t: Term, f: SynthFun):
 
 def read_sygus_tasks(path: str | Path) -> list:
     """The tasks of a ``.sl`` file (one): a strings-domain PBE task or a ``lia`` invariant task."""
-    from synth.task import Example, Task
+    from synth.task import Example, GrammarSpec, InvariantSpec, Task
 
     path = Path(path)
     problem = read_sygus_problem(path)
     if isinstance(problem, InvProblem):
-        return [Task(name=problem.name, domain="lia", spec={"sygus_inv": problem, "source": str(path)},
+        return [Task(name=problem.name, domain="lia", spec=InvariantSpec(sygus_inv=problem, source=str(path)),
                      origin=str(path))]
     f = problem.fun
     names = [p for p, _ in f.params]
     examples = [Example(dict(zip(names, e.inputs)), e.output) for e in problem.distinct_examples]
     task = Task(name=problem.name, domain="strings", examples=examples, origin=str(path),
-                spec={"sygus": problem, "source": str(path)})
+                spec=GrammarSpec(sygus=problem, source=str(path)))
     task.validate()  # the strings domain's limits: 64-bit integers, strings of 10,000 characters
     return [task]
 

@@ -53,12 +53,12 @@ def format_solution(task, program) -> str:
     """The ``(define-fun ...)`` text of a program found for a SyGuS task: the synth-fun of a PBE
     problem, or the invariant of an Inv problem (printed by the lia domain)."""
     node = getattr(program, "node", program)
-    inv = task.spec.get("sygus_inv")
+    inv = getattr(task.spec, "sygus_inv", None)
     if isinstance(inv, InvProblem):
         from synth.dsl.lia.syntax import format_define_fun
 
         return format_define_fun(_sym(inv.inv_name), list(inv.state), node)
-    problem = task.spec.get("sygus")
+    problem = getattr(task.spec, "sygus", None)
     if not isinstance(problem, PbeProblem):
         raise InvalidTask(f"task {task.name!r} did not come from a SyGuS file")
     return define_fun_text(problem, program_term(node))

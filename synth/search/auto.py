@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from synth.dsl import get_domain
 from synth.dsl.base import Domain
-from synth.task import Task
+from synth.task import GrammarSpec, Task
 
 #: domain name -> the strategy ``auto`` runs when the domain does not choose per task
 DEFAULT_STRATEGY: dict[str, str] = {
@@ -42,8 +42,7 @@ def enumerative_strings_strategy(domain: Domain, task: Task, max_size: int | Non
     from synth.neural.models import shipped_guide
 
     bustle = set(domain.op_sets["bustle"])
-    if max_size is None and task.spec.get("search_grammar") is None \
-            and task.spec.get("sygus") is None \
+    if max_size is None and not isinstance(task.spec, GrammarSpec) \
             and all(op.name in bustle for op in domain.resolve_ops(task.ops)) \
             and shipped_guide(domain.name) is not None:
         return "guided"

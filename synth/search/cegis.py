@@ -26,7 +26,7 @@ from synth.search.invariant import (Atom, AtomTable, CandidateAtoms, Clause, Cla
                                     StateTable, admits_negative, atom_values, candidate_atoms,
                                     conjunction_node, pair_clauses, strongest_consistent,
                                     triple_clauses, unit_clauses)
-from synth.task import Task
+from synth.task import InvariantSpec, LiaSpec, LoopSpec, Task, TaskSpec
 
 #: most Z3 milliseconds one query may take
 QUERY_MS = 8000
@@ -58,15 +58,17 @@ def system_for_task(task: Task):
     from synth.verify.transition import TransitionSystem
 
     spec = task.spec
-    if "sygus_inv" in spec:
+    if isinstance(spec, InvariantSpec):
         try:
-            return TransitionSystem.from_sygus(spec["sygus_inv"])
+            return TransitionSystem.from_sygus(spec.sygus_inv)
         except ValueError as e:
             raise InvalidTask(f"task {task.name!r}: {e}") from None
-    if "loop" in spec:
-        loop = spec["loop"]
-    else:
-        loop = loop_from_spec(task.name, spec)
+    if isinstance(spec, LoopSpec):
+        loop = spec.loop
+    elif isinstance(spec, LiaSpec):
+        loop = spec.parse_loop(task.name)
+    else:  # not a lia task's spec: loop_from_spec names what is wrong with it
+        loop = loop_from_spec(task.name, spec.to_dict() if isinstance(spec, TaskSpec) else spec)
     if not isinstance(loop, LoopProblem):
         raise InvalidTask(f"task {task.name!r}: not a loop problem")
     return TransitionSystem.from_loop(loop)
@@ -550,9 +552,9 @@ def solve_cegis(task: Task, domain: Domain, budget: Budget, seed: int = 0, level
         final = verify_invariant(ts, node, max(FINAL_CHECK_MS, _query_ms(clock)))
         stats["verification"] = final.detail
         if final.proved:
-            return outcome("solved", node, also=_renderings(ts, node, "sygus_inv" in task.spec))
+            return outcome("solved", node, also=_renderings(ts, node, isinstance(task.spec, InvariantSpec)))
         if final.unknown:
-            return outcome("unproven", node, also=_renderings(ts, node, "sygus_inv" in task.spec),
+            return outcome("unproven", node, also=_renderings(ts, node, isinstance(task.spec, InvariantSpec)),
                            error=f"Z3 could not prove the invariant: {final.detail}")
         return outcome("error", None, error=f"internal error: the invariant found fails "
                                             f"re-verification: {final.detail}")

@@ -45,7 +45,7 @@ def default_grammar(task: Task, domain: Domain) -> SearchGrammar:
 
 def task_grammar(task: Task, domain: Domain) -> SearchGrammar:
     """The grammar a task is searched in: its own (a SyGuS ``synth-fun`` grammar, kept in
-    ``task.spec["search_grammar"]``) or the domain's ops over its inputs and constants."""
+    its ``GrammarSpec``) or the domain's ops over its inputs and constants."""
     from synth.search.sygus_grammar import sygus_task_grammar
 
     grammar = sygus_task_grammar(task, domain)

@@ -35,7 +35,7 @@ from synth.exedec.subgoal_model import StepProblem, SubgoalModel, load_subgoal_m
 from synth.search.budget import Budget, Clock
 from synth.search.contract import BudgetExceeded, SearchOutcome
 from synth.search.exedec_steps import DeepCoderSteps, RobustFillSteps, freeze, run_statement
-from synth.task import Task
+from synth.task import ExampleSpec, Task
 
 #: ExeDec's beam size
 BEAM_SIZE = 10
@@ -270,8 +270,13 @@ def solve_exedec(task: Task, domain: Domain, budget: Budget, model: SubgoalModel
                           f"not {domain.name!r}")
     domain.check_task(task)
     if model is None:
-        model = load_subgoal_model(domain.name, (task.spec or {}).get("split"))
+        model = load_subgoal_model(domain.name, _split(task))
     return ExeDecLoop(task, domain, budget, model, beam_size, per_state, max_beam).run()
+
+
+def _split(task: Task):
+    """The data set split the task was drawn from (an ``ExampleSpec``'s), which picks the model."""
+    return task.spec.split if isinstance(task.spec, ExampleSpec) else None
 
 
 def _hybrid_loop(task: Task, domain: Domain, budget: Budget, model: SubgoalModel | None) -> SearchOutcome:
@@ -279,7 +284,7 @@ def _hybrid_loop(task: Task, domain: Domain, budget: Budget, model: SubgoalModel
     beam (``REACH_STATES``)."""
     domain.check_task(task)
     if model is None:
-        model = load_subgoal_model(domain.name, (task.spec or {}).get("split"))
+        model = load_subgoal_model(domain.name, _split(task))
     reach = REACH_STATES if domain.name == "robustfill" else None
     return ExeDecLoop(task, domain, budget, model, reach_states=reach).run()
 

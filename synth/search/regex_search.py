@@ -27,7 +27,7 @@ from synth.dsl.regex.syntax import lit
 from synth.errors import InvalidTask
 from synth.search.bottom_up import SearchOutcome
 from synth.search.budget import Budget, Clock
-from synth.task import Task
+from synth.task import RegexSpec, Task, TaskSpec
 
 #: named classes tried as leaves, narrowest first (observational equivalence keeps the first)
 NAMED_CLASSES = (DIGIT, LOWER, UPPER, HEX, ALPHA, ALNUM, WORD, SPACE)
@@ -635,22 +635,13 @@ def _leaf_accepts(node: Const, w: str) -> bool:
 
 # ------------------------------------------------------------------------------- strategy
 def regex_examples(task: Task) -> tuple[list[str], list[str]]:
-    """The distinct positive and negative strings of a regex task (checked again here: a
-    ``Task`` built in Python skips the reader's checks)."""
-    from synth.errors import InconsistentExamples
-
+    """The distinct positive and negative strings of a regex task (its ``RegexSpec``, checked
+    when built; a spec of another kind is read as a regex task's, which names what is wrong)."""
     spec = task.spec
-    pos, neg = spec.get("positive"), spec.get("negative", [])
-    for key, v in (("positive", pos), ("negative", neg)):
-        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-            raise InvalidTask(f"task {task.name!r}: '{key}' must be a list of strings")
-    if not pos:
-        raise InvalidTask(f"task {task.name!r}: 'positive' is empty; give at least one string to accept")
-    both = sorted(set(pos) & set(neg))
-    if both:
-        raise InconsistentExamples(f"task {task.name!r}: {both[0]!r} is both a positive and a "
-                                   f"negative example; no regex can accept and reject it")
-    return list(dict.fromkeys(pos)), list(dict.fromkeys(neg))
+    if not isinstance(spec, RegexSpec):  # a malformed dict, or another kind of task
+        spec = RegexSpec.from_fields(spec.to_dict() if isinstance(spec, TaskSpec) else spec,
+                                     f"task {task.name!r}: ")
+    return list(dict.fromkeys(spec.positive)), list(dict.fromkeys(spec.negative))
 
 
 class _OutOfTime(Exception):
@@ -692,7 +683,7 @@ def solve_regex(task: Task, domain: Domain, budget: Budget, max_values: int | No
     started = time.perf_counter()
     positive, negative = regex_examples(task)
     clock = Clock(budget)
-    reference = task.spec.get("solution")
+    reference = task.spec.solution
     ref_node = None
     if isinstance(reference, str):  # read before searching: a bad one is a bad task
         from synth.dsl.regex.syntax import parse_regex

@@ -27,6 +27,7 @@ from synth.io.sygus_problem import AnyConstant, AnyVariable, PbeProblem, SygusGr
 from synth.io.sygus_terms import App, Sym, Term, format_term
 from synth.io.sygus_theory import V1_OP_NAMES, result_sort
 from synth.search.grammar import CONCAT_OPS, COND_OPS, Leaf, Production, SearchGrammar, grammar_from_ops
+from synth.task import GrammarSpec
 
 #: ops whose n-ary use (n > 2) is the right-nested binary one
 _ASSOCIATIVE = {"str.++", "+", "*", "and", "or"}
@@ -306,10 +307,14 @@ def search_grammar(problem: PbeProblem, task, domain: Domain | None = None) -> S
 
 
 def sygus_task_grammar(task, domain: Domain | None = None) -> SearchGrammar | None:
-    """The search grammar of a task read from a SyGuS PBE file (``task.spec["sygus"]``): its
-    synth-fun's grammar, built on first use and kept in ``task.spec["search_grammar"]``; None
-    for any other task. ``InvalidTask`` names a grammar the strings domain cannot express."""
-    grammar = task.spec.get("search_grammar")
-    if grammar is None and isinstance(task.spec.get("sygus"), PbeProblem):
-        grammar = task.spec["search_grammar"] = search_grammar(task.spec["sygus"], task, domain)
+    """The search grammar of a task read from a SyGuS PBE file (its ``GrammarSpec``): its
+    synth-fun's grammar, built on first use and kept in the spec (``search_grammar``); None for
+    any other task. ``InvalidTask`` names a grammar the strings domain cannot express."""
+    spec = task.spec
+    if not isinstance(spec, GrammarSpec):
+        return None
+    grammar = spec.search_grammar
+    if grammar is None and isinstance(spec.sygus, PbeProblem):
+        grammar = search_grammar(spec.sygus, task, domain)
+        spec.keep_search_grammar(grammar)
     return grammar
