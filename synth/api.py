@@ -31,8 +31,14 @@ def default_strategy(domain_name: str, task: Task | None = None, max_size: int |
 
 def solve(task: Task, *, strategy: str = "auto", timeout: float | None = 10.0,
           max_candidates: int | None = None, max_memory_mb: float | None = 4096.0,
-          max_size: int | None = None, **options: Any) -> Result:
+          max_size: int | None = None, top: int = 1, **options: Any) -> Result:
     """Search for a program that fits ``task.examples``.
+
+    ``top > 1`` also asks for up to ``top - 1`` other fits that behave differently
+    (``Result.alternatives``): the deductive strings strategy finds them itself; for DeepCoder
+    they are the found program's one-edit variants that still fit (``synth.search.neighbours``),
+    for regexes the next of the ranked fits, each with a string on which it and the answer
+    disagree (``differs_on``); other domains give none.
 
     Returns a ``Result`` whatever happens in the search (``status`` says how it ended; call
     ``result.raise_for_status()`` to turn failure into an exception). Bad input raises a
@@ -58,6 +64,10 @@ def solve(task: Task, *, strategy: str = "auto", timeout: float | None = 10.0,
                     max_size=max_size)  # InvalidBudget names a bad one
     max_size = max_size if max_size is not None else task.spec.max_size
     name = default_strategy(task.domain, task, max_size) if strategy == "auto" else strategy
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise InvalidArgument(f"top must be a positive integer (the programs to return), got {top!r}")
+    if top > 1 and "top" in (strategy_options(name) or ()):
+        options["top"] = top  # the strategy finds its own alternatives
     fn = get_strategy(name)
     if strategy != "auto":
         check_strategy(name, domain.name)
@@ -69,11 +79,16 @@ def solve(task: Task, *, strategy: str = "auto", timeout: float | None = 10.0,
     with deadline.until(budget.timeout):  # work before and beside the search loop counts too
         outcome = fn(task, domain, budget, **options)
     seconds = time.perf_counter() - started
+    ranked_fits = outcome.extra.pop("ranked_fits", None) or []  # regex: for the alternatives
+    if not ranked_fits and isinstance(outcome.extra.get("distinguishing"), dict):
+        ranked_fits = [outcome.extra["distinguishing"]["other"]]  # the runner-up it found
     program = None if outcome.node is None else Program(outcome.node, domain)
     result = Result(name=task.name, domain=domain.name, strategy=name, status=outcome.status,
                     program=program, seconds=seconds, candidates=outcome.candidates,
                     stats={"values": outcome.values, "max_size_explored": outcome.max_size_explored,
                            "stopped_by": outcome.stopped_by, **outcome.extra})
+    if top > 1 and domain.name == "regex" and program is not None:
+        result.stats["alternatives"] = _regex_alternatives(program, ranked_fits, top - 1, budget, started)
     if outcome.extra.get("error") and result.error is None:
         result.error = str(outcome.extra["error"])  # why a verified search did not solve it
     if program is not None:
@@ -87,11 +102,38 @@ def solve(task: Task, *, strategy: str = "auto", timeout: float | None = 10.0,
             warnings = warnings_for(program.node, task.examples)
             if warnings:
                 result.stats["warnings"] = warnings
+            if top > 1 and "alternatives" not in result.stats:
+                rows = [dict(r) for r in getattr(task, "inputs", None) or ()]
+                result.stats["alternatives"] = neighbours.alternatives(
+                    domain, program.node, task.examples, top - 1, rows or None)
             if "ask" not in result.stats:  # another fit one edit away, and where it differs
                 ask = neighbours.question(domain, program.node, task.examples)
                 if ask is not None:
                     result.stats["ask"] = {"input": ask["input"], "answers": ask["answers"]}
     return result
+
+
+def _regex_alternatives(program: Program, ranked: list, k: int, budget: Budget, started: float) -> list[dict]:
+    """The next ``k`` of a regex search's ranked fits (regex texts, best first) whose language
+    differs from the answer's, each with a string Z3 finds on which the two disagree; within
+    what is left of the budget."""
+    from synth.dsl.regex.syntax import format_regex, parse_regex
+    from synth.verify.regex import distinguishing_string
+
+    out: list[dict] = []
+    answer = format_regex(program.node)
+    stop = None if budget.timeout is None else started + budget.timeout
+    for text in ranked:
+        if len(out) >= k or (stop is not None and time.perf_counter() >= stop):
+            break
+        if text == answer:
+            continue
+        diff = distinguishing_string(program.node, parse_regex(text), 2000, deadline=stop)
+        if diff.refuted:
+            w = diff.counterexample
+            out.append({"program": text, "differs_on": w,
+                        "accepted_by": "answer" if diff.extra["accepted_by"] == "first" else "this fit"})
+    return out
 
 
 def renderings(task: Task, program: Program) -> Renderings:

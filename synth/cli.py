@@ -265,6 +265,21 @@ def _solution_text(task, rec: dict[str, Any]) -> str:
 
 
 # --------------------------------------------------------------------------------------- solve
+def _alternative_text(alt: dict) -> str:
+    """One other fit as ``synth solve --top`` prints it: where it differs from the answer."""
+    def show(v):
+        return "(undefined)" if v is None else json.dumps(v, ensure_ascii=False)
+
+    program = str(alt["program"]).replace("\n", "; ")
+    if "outputs" in alt:
+        shown = ", ".join(show(o) for o in alt["outputs"][:5])
+        return f"{program}  (on the unlabeled rows: {shown}{', ...' if len(alt['outputs']) > 5 else ''})"
+    if "answers" in alt:
+        return (f"{program}  (on {show(alt['differs_on'])}: {show(alt['answers'][1])}, "
+                f"the answer gives {show(alt['answers'][0])})")
+    return f"{program}  (differs on {alt['differs_on']!r}: accepted by {alt['accepted_by']})"
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--domain", default=None, help="domain of the tasks (default: from the file or inferred)")
@@ -279,8 +294,9 @@ def _solution_text(task, rec: dict[str, Any]) -> str:
 @_executor_options
 @_budget_options
 @click.option("--top", type=click.IntRange(min=1), default=1, show_default=True,
-              help="strings (deductive strategy): also print up to K-1 other programs that fit the "
-                   "examples but differ on the task's unlabeled rows")
+              help="also print up to K-1 other programs that fit the examples but behave differently: "
+                   "strings (deductive strategy) on the task's unlabeled rows, deepcoder one-edit variants, "
+                   "regex the next ranked fits")
 def solve(files, domain, timeout, strategy, ops, fmt, jobs, executor, address, max_candidates, max_memory_mb,
           max_size, top):
     """Find a program for each task in FILES (.json, .jsonl or SyGuS .sl; - reads a JSON task,
@@ -393,10 +409,7 @@ def _print_record(task, rec: dict, fmt: str, many: bool, timeout: float) -> None
         for label, text in (rec.get("also") or {}).items():
             click.echo(f"  {label}: {text}")
         for i, alt in enumerate(rec.get("alternatives") or [], start=2):
-            shown = ", ".join("(undefined)" if o is None else json.dumps(o, ensure_ascii=False)
-                              for o in alt["outputs"][:5])
-            click.echo(f"  fit {i}: {alt['program']}  (on the unlabeled rows: {shown}"
-                       f"{', ...' if len(alt['outputs']) > 5 else ''})")
+            click.echo(f"  fit {i}: {_alternative_text(alt)}")
         ask = rec.get("ask")
         if ask:
             answers = ["(undefined)" if a is None else json.dumps(a, ensure_ascii=False) for a in ask["answers"]]

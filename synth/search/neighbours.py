@@ -1,4 +1,5 @@
-"""Other fits one edit away, and the question that tells them apart, for DeepCoder programs.
+"""Other fits one edit away (``alternatives``), and the question that tells them apart
+(``question``), for DeepCoder programs.
 
 Observational equivalence keeps one program per behaviour on the examples, so the search never
 reports a second fit. Here the found program's statements are edited one at a time (another op
@@ -85,3 +86,41 @@ def question(domain: Domain, node: Node, examples: Sequence) -> dict[str, Any] |
                 return {"input": r, "answers": [a, None if b is ERROR else b],
                         "other": domain.format(other)}
     return None
+
+
+def alternatives(domain: Domain, node: Node, examples: Sequence, k: int,
+                 rows: Sequence[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Up to ``k`` other fits one edit away, each behaving differently from the found program
+    and every earlier alternative: ``{"program", "outputs"}``, its outputs on ``rows`` (the
+    task's unlabeled inputs), or without rows ``{"program", "differs_on", "answers"}``: the
+    first generated input where it and the found program differ, and their outputs there."""
+    if k <= 0 or not isinstance(node, Apply) or domain.name != "deepcoder":
+        return []
+    generated = not rows
+    rows = _inputs(examples) if generated else list(rows)
+
+    def run(n: Node) -> list:
+        return [None if (v := domain.evaluate(n, r)) is ERROR else v for r in rows]
+
+    def key(outs: list) -> tuple:
+        return tuple(tuple(v) if isinstance(v, list) else v for v in outs)
+
+    seen = {key(run(node))}
+    out = []
+    for j, other in enumerate(_edits(node, domain)):
+        if j >= MAX_EDITS or len(out) >= k:
+            break
+        if any(domain.evaluate(other, e.inputs) != e.output for e in examples):
+            continue
+        beh = run(other)
+        if key(beh) in seen:
+            continue
+        seen.add(key(beh))
+        if not generated:
+            out.append({"program": domain.format(other), "outputs": beh})
+            continue
+        mine = run(node)
+        i = next((i for i, (a, b) in enumerate(zip(mine, beh)) if a != b), None)
+        if i is not None:
+            out.append({"program": domain.format(other), "differs_on": rows[i], "answers": [mine[i], beh[i]]})
+    return out

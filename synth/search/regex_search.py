@@ -665,6 +665,10 @@ def simple_candidates(positive: Sequence[str], clock: Clock, fits) -> Node | Non
     return None
 
 
+#: the ranked fits a search hands back (``extra["ranked_fits"]``) for ``solve(top=K)``
+MAX_RANKED_SHOWN = 16
+
+
 def solve_regex(task: Task, domain: Domain, budget: Budget, max_values: int | None = None,
                 z3_timeout_ms: int = 5000, runner_up: bool = True, use_fields: bool = True,
                 **options: Any) -> SearchOutcome:
@@ -819,6 +823,7 @@ def solve_regex(task: Task, domain: Domain, budget: Budget, max_values: int | No
             node = pool[ranked[0]][1]
             other = pool[ranked[1]][1]
             extra["also"]["python re"] = to_python_pattern(node)
+            extra["ranked_fits"] = [format_regex(pool[i][1]) for i in ranked[:MAX_RANKED_SHOWN]]
         extra["fits_ranked"] = len(pool)
     deadline = clock.deadline
     verdict = check_examples(node, positive, negative, z3_timeout_ms, deadline=deadline)
