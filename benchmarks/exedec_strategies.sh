@@ -5,7 +5,7 @@
 # STRATEGY: symbolic (robustfill-decompose / deepcoder-bottom-up, written to
 # benchmarks/results/runs/exedec-auto/, the auto strategy when that run was made), exedec or
 # exedec-hybrid (written to benchmarks/results/runs/exedec-STRATEGY/). Compare runs with
-#   python -m synth.exedec.report enum=benchmarks/results/runs/exedec-auto \
+#   python benchmarks/exedec_report.py enum=benchmarks/results/runs/exedec-auto \
 #       exedec=benchmarks/results/runs/exedec-exedec hybrid=benchmarks/results/runs/exedec-exedec-hybrid --limit LIMIT
 set -euo pipefail
 STRATEGY=${1:?strategy}

@@ -4,7 +4,8 @@
 set -euo pipefail
 JOBS=${1:-2}
 DEVICE=${2:-cpu}
-SPLITS="NONE LENGTH_GENERALIZATION COMPOSE_DIFFERENT_CONCEPTS SWITCH_CONCEPT_ORDER COMPOSE_NEW_OP ADD_OP_FUNCTIONALITY"
+# the split names: synth.exedec.SPLITS, the one list
+SPLITS=$(python -c 'from synth.exedec import SPLITS; print(" ".join(SPLITS))')
 mkdir -p benchmarks/results/runs/subgoal-training
 for split in $SPLITS; do
   synth train subgoal --domain deepcoder --split "$split" --programs 1200 --epochs 30 \

@@ -19,7 +19,7 @@ from synth.result import Renderings, Result
 from synth.search import check_options, check_strategy, get_strategy, strategy_options
 from synth.search.auto import auto_strategy
 from synth.search.release import release
-from synth.search.budget import Budget
+from synth.search.budget import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, Budget
 from synth.task import GrammarSpec, InvariantSpec, Task
 
 
@@ -29,8 +29,8 @@ def default_strategy(domain_name: str, task: Task | None = None, max_size: int |
     return auto_strategy(domain_name, task, max_size)
 
 
-def solve(task: Task, *, strategy: str = "auto", timeout: float | None = 10.0,
-          max_candidates: int | None = None, max_memory_mb: float | None = 4096.0,
+def solve(task: Task, *, strategy: str = "auto", timeout: float | None = DEFAULT_TIMEOUT,
+          max_candidates: int | None = None, max_memory_mb: float | None = DEFAULT_MAX_MEMORY_MB,
           max_size: int | None = None, top: int = 1, **options: Any) -> Result:
     """Search for a program that fits ``task.examples``.
 
@@ -170,7 +170,7 @@ def fits(program: Program, examples: Sequence) -> bool:
     return True
 
 
-def synthesize(examples: Sequence, domain: str | None = None, *, timeout: float | None = 10.0,
+def synthesize(examples: Sequence, domain: str | None = None, *, timeout: float | None = DEFAULT_TIMEOUT,
                strategy: str = "auto", tests: Sequence = (), ops: Any = None,
                constants: Sequence = (), name: str = "task", **budget: Any) -> Result:
     """Find a program for ``[(inputs_dict, output), ...]``.

@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterable, Sequence
 # the settings of a run and the per-task record live in the API layer (the workers make records
 # there too); their names stay importable from here
 from synth.records import PROTOCOLS, BenchConfig, error_record, examples_needed_record  # noqa: F401
+from synth.search.budget import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
 from synth.task import Task
 
 #: seconds a worker gets beyond the task's own timeout (start-up, re-checks) before it is killed
@@ -272,8 +273,8 @@ def _end_last_line(f) -> None:
 
 
 def solve_many(tasks: Iterable, *, executor: str = "local", jobs: int | None = None,
-               address: str | None = None, timeout: float | None = 10.0,
-               max_candidates: int | None = None, max_memory_mb: float | None = 4096.0,
+               address: str | None = None, timeout: float | None = DEFAULT_TIMEOUT,
+               max_candidates: int | None = None, max_memory_mb: float | None = DEFAULT_MAX_MEMORY_MB,
                strategy: str = "auto", max_size: int | None = None,
                out: str | Path | None = None, **options: Any) -> list:
     """Solve every task, each in a worker process with a hard time limit, and return one

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from synth.errors import InvalidTask, SynthError
+from synth.search.budget import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
 
 STRATEGY_HELP = "search strategy: auto (the domain's best), bottom-up, or a domain-specific one"
 #: what names standard input in messages (``synth solve -``)
@@ -111,8 +112,8 @@ def main() -> None:
 def _budget_options(f):
     f = click.option("--max-size", type=click.IntRange(min=1), default=None,
                      help="largest program size (AST nodes) to enumerate")(f)
-    f = click.option("--max-memory", "max_memory_mb", type=click.FloatRange(min=1), default=4096.0,
-                     show_default=True, help="memory budget of one search, MiB")(f)
+    f = click.option("--max-memory", "max_memory_mb", type=click.FloatRange(min=1),
+                     default=DEFAULT_MAX_MEMORY_MB, show_default=True, help="memory budget of one search, MiB")(f)
     f = click.option("--max-candidates", type=click.IntRange(min=1), default=None,
                      help="stop after this many candidate programs")(f)
     return f
@@ -283,8 +284,8 @@ def _alternative_text(alt: dict) -> str:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--domain", default=None, help="domain of the tasks (default: from the file or inferred)")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
-              help="seconds per task")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT,
+              show_default=True, help="seconds per task")
 @click.option("--strategy", default="auto", show_default=True, help=STRATEGY_HELP)
 @click.option("--ops", default=None, help="restrict ops: an op-set name (bustle, smt, all) or a comma list")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -536,7 +537,8 @@ def dsl_show(domain):
 @click.option("--column", "column", default=None, help="the column to fill (required)")
 @click.option("--output", "old_column", default=None, hidden=True)  # the old name of --column
 @click.option("--inputs", default=None, help="comma list of input columns (default: every other column)")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT,
+              show_default=True)
 @click.option("--ops", default=None, help="restrict ops (op-set name or comma list)")
 @click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False), default=None,
               help="write the filled table here (default: standard output)")
@@ -677,10 +679,6 @@ def _input_names(names: list[str]) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------------------- bench
-EXEDEC_SPLITS = ("NONE", "LENGTH_GENERALIZATION", "COMPOSE_DIFFERENT_CONCEPTS", "SWITCH_CONCEPT_ORDER",
-                 "COMPOSE_NEW_OP", "ADD_OP_FUNCTIONALITY")
-
-
 @main.command()
 @click.argument("suites", nargs=-1, required=True)
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
@@ -795,11 +793,11 @@ def _bench_runs(suites, domain, split, ops, limit):
         if suite == "exedec":
             if domain not in ("robustfill", "deepcoder"):
                 raise InvalidTask("synth bench exedec needs --domain robustfill or --domain deepcoder")
-            from synth.exedec import load_exedec_tasks
-            splits = EXEDEC_SPLITS if split in (None, "all") else (split,)
+            from synth.exedec import SPLITS, load_exedec_tasks
+            splits = SPLITS if split in (None, "all") else (split,)
             for s in splits:
-                if s not in EXEDEC_SPLITS:
-                    raise InvalidTask(f"unknown split {s!r}; choose one of {', '.join(EXEDEC_SPLITS)} or all")
+                if s not in SPLITS:
+                    raise InvalidTask(f"unknown split {s!r}; choose one of {', '.join(SPLITS)} or all")
                 tasks = load_exedec_tasks(domain, s, limit)
                 runs.append((f"exedec-{domain}-{s}", [BenchItem(t.name, s, t) for t in tasks]))
             continue

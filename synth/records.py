@@ -13,6 +13,7 @@ import traceback
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from synth.search.budget import DEFAULT_MAX_MEMORY_MB
 from synth.task import Task
 
 #: the examples-needed protocols of ``BenchConfig.protocol``
@@ -30,7 +31,7 @@ class BenchConfig:
     strategy: str = "auto"
     jobs: int | None = 1
     max_candidates: int | None = None
-    max_memory_mb: float | None = 4096.0
+    max_memory_mb: float | None = DEFAULT_MAX_MEMORY_MB
     options: dict[str, Any] = field(default_factory=dict)
     executor: str = "local"
     address: str | None = None

@@ -1,7 +1,14 @@
-"""The ExeDec benchmark report: solved shares, generalization gaps and the auto column."""
+"""The ExeDec benchmark report (benchmarks/exedec_report.py, with the paper's figures in
+benchmarks/exedec_paper.py): solved shares, generalization gaps and the auto column."""
 import json
+import runpy
+import sys
+from pathlib import Path
 
-from synth.exedec.report import auto_run, compare
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+from exedec_report import auto_run, compare  # noqa: E402
 
 
 def _write(folder, domain, split, strategy, statuses):
@@ -32,14 +39,14 @@ def test_compare_gap_and_auto_column(tmp_path):
 
 
 def test_steps_of_counts_released_program_lengths():
-    from synth.exedec.report import steps_of
+    from exedec_report import steps_of
     assert steps_of("deepcoder", "x0 = INPUT | x1 = INPUT | x2 = Scanl1 (-) x0 | x3 = Map (*(-1)) x2") == 2
     assert steps_of("robustfill", "4 29|7 109 211|3 8 111 17 109 216") == 3
 
 
 def test_by_steps_groups_a_run_by_ground_truth_length(tmp_path):
     from synth.exedec import read_records
-    from synth.exedec.report import by_steps, steps_of
+    from exedec_report import by_steps, steps_of
     raw = read_records("deepcoder", "NONE", 3)
     _write(tmp_path, "deepcoder", "NONE", "exedec", ["solved", "timeout", "solved"])
     text = by_steps(tmp_path)
@@ -54,7 +61,7 @@ def test_by_steps_groups_a_run_by_ground_truth_length(tmp_path):
 
 
 def test_remeasured_column_gives_value_and_gap_or_missing(tmp_path):
-    from synth.exedec.paper import REMEASURED_PERCENT, remeasured_figure
+    from exedec_paper import REMEASURED_PERCENT, remeasured_figure
     none, cno = REMEASURED_PERCENT[("deepcoder", "NONE")], REMEASURED_PERCENT[("deepcoder", "COMPOSE_NEW_OP")]
     assert remeasured_figure("deepcoder", "NONE") == f"{none:.1f}%"
     assert remeasured_figure("deepcoder", "COMPOSE_NEW_OP") == f"{cno:.1f}% (gap {none - cno:+.1f})"
@@ -70,8 +77,8 @@ def test_remeasured_column_gives_value_and_gap_or_missing(tmp_path):
 
 
 def test_report_names_where_the_remeasured_figures_come_from(tmp_path, capsys):
-    from synth.exedec.paper import REMEASURED_PERCENT, REMEASURED_SOURCE
-    from synth.exedec.report import main
+    from exedec_paper import REMEASURED_PERCENT, REMEASURED_SOURCE
+    from exedec_report import main
     assert {d for d, _ in REMEASURED_PERCENT} <= set(REMEASURED_SOURCE)   # every figure has a source
     _write(tmp_path, "deepcoder", "NONE", "exedec", ["solved"])
     main([f"exedec={tmp_path}"])
@@ -80,7 +87,7 @@ def test_report_names_where_the_remeasured_figures_come_from(tmp_path, capsys):
 
 
 def test_a_run_can_be_read_from_several_folders_first_one_wins(tmp_path, capsys):
-    from synth.exedec.report import main
+    from exedec_report import main
     new, old = tmp_path / "new", tmp_path / "old"
     _write(new, "deepcoder", "NONE", "exedec", ["solved", "solved"])       # redone: 2/2
     _write(old, "deepcoder", "NONE", "exedec", ["timeout", "timeout"])     # superseded: 0/2
@@ -91,3 +98,14 @@ def test_a_run_can_be_read_from_several_folders_first_one_wins(tmp_path, capsys)
     assert "| 100.0 (2/2) |" in rows[("deepcoder", "NONE")]
     assert "| 50.0 (1/2) |" in rows[("robustfill", "NONE")]
     assert "| - | - |" in rows[("deepcoder", "COMPOSE_NEW_OP")]           # in neither folder
+
+
+def test_the_old_module_entry_point_runs_the_report(tmp_path, capsys, monkeypatch):
+    """``python -m synth.exedec.report ...`` (the commands recorded in benchmarks/RESULTS.md)
+    still prints the report."""
+    _write(tmp_path, "deepcoder", "NONE", "exedec", ["solved", "timeout"])
+    monkeypatch.setattr(sys, "argv", ["synth.exedec.report", str(tmp_path)])
+    ran = runpy.run_module("synth.exedec.report", run_name="__main__")
+    assert ran["SCRIPT"] == BENCHMARKS / "exedec_report.py"
+    row = next(line for line in capsys.readouterr().out.splitlines() if "| deepcoder | NONE |" in line)
+    assert "| first 2 of 1000 | 1 | 50.0 |" in row

@@ -30,11 +30,11 @@ LAYERS: list[tuple[str, ...]] = [
     # 6: the public Python API, and a solve as a result record (what the CLI prints and the
     # workers of synth.executors send back)
     ("synth.api", "synth.records"),
-    # 7: running many tasks (bench, the executors that run them in worker processes, the ExeDec
-    # report) and training (data generation runs searches)
-    ("synth.bench", "synth.executors", "synth.exedec.report", "synth.training", "synth.session"),
-    # 8: command lines
-    ("synth.cli", "synth.cli_train", "synth.exedec.__main__"),
+    # 7: running many tasks (bench, the executors that run them in worker processes) and
+    # training (data generation runs searches)
+    ("synth.bench", "synth.executors", "synth.training", "synth.session"),
+    # 8: command lines (synth.exedec.report: ``python -m`` of benchmarks/exedec_report.py)
+    ("synth.cli", "synth.cli_train", "synth.exedec.__main__", "synth.exedec.report"),
     # 9: the package facade ``import synth``
     ("synth",),
 ]

@@ -1,5 +1,6 @@
-"""ExeDec's benchmark (Shi et al., ICLR 2024): its released test sets as tasks, its data formats,
-the split generators (``synth.exedec.splits``) and the paper's figures (``synth.exedec.paper``).
+"""ExeDec's benchmark (Shi et al., ICLR 2024): its released test sets as tasks, its data formats
+and the split generators (``synth.exedec.splits``). The report of a run and the paper's figures
+are with the benchmarks (``benchmarks/exedec_report.py``, ``benchmarks/exedec_paper.py``).
 """
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from pathlib import Path
 from synth.errors import InvalidTask
 from synth.task import Example, ExampleSpec, Task
 
-#: ExeDec's six generalization splits: the one list (the CLI, the report, the paper's figures and
-#: the generators all read it)
+#: ExeDec's six generalization splits: the one list (``synth bench exedec``, ``synth train
+#: subgoal``, ``python -m synth.exedec``, the generators, the report and the paper's figures in
+#: benchmarks/ and benchmarks/train_subgoals.sh all read it)
 SPLITS = ("NONE", "LENGTH_GENERALIZATION", "COMPOSE_DIFFERENT_CONCEPTS", "SWITCH_CONCEPT_ORDER",
           "COMPOSE_NEW_OP", "ADD_OP_FUNCTIONALITY")
 DOMAINS = ("robustfill", "deepcoder")

@@ -18,10 +18,16 @@ MAX_MEMORY_MB = 1_000_000_000
 MAX_CANDIDATES = 10**18
 MAX_SIZE = 1_000_000
 
+#: the default limits of one solve: ``Budget``, ``synth.solve``/``synthesize``/``solve_many``,
+#: ``BenchConfig`` and the command line's ``--timeout``/``--max-memory`` all take them from here
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MAX_MEMORY_MB = 4096.0
+
 
 @dataclass(frozen=True)
 class Budget:
-    """Limits of one search. ``None`` means unlimited (except memory, which defaults to 4 GiB).
+    """Limits of one search. ``None`` means unlimited (by default: ``DEFAULT_TIMEOUT`` seconds,
+    ``DEFAULT_MAX_MEMORY_MB`` MiB, no candidate or size limit).
 
     Parameters
     ----------
@@ -36,9 +42,9 @@ class Budget:
     a fraction where an integer is needed) raises ``synth.errors.InvalidBudget`` naming it.
     """
 
-    timeout: float | None = 10.0
+    timeout: float | None = DEFAULT_TIMEOUT
     max_candidates: int | None = None
-    max_memory_mb: float | None = 4096.0
+    max_memory_mb: float | None = DEFAULT_MAX_MEMORY_MB
     max_size: int | None = None
 
     def __post_init__(self):
@@ -48,11 +54,16 @@ class Budget:
         for name, top in (("max_candidates", MAX_CANDIDATES), ("max_size", MAX_SIZE)):
             object.__setattr__(self, name, _int_limit(name, getattr(self, name), top))
 
-    def remaining(self, seconds: float, candidates: int = 0, min_seconds: float = 0.05) -> "Budget | None":
+    def remaining(self, seconds: float, candidates: int = 0, min_seconds: float = 0.05,
+                  cap: float | None = None) -> "Budget | None":
         """What is left after a search spent ``seconds`` and ``candidates`` of this budget: the
         same limits less those, or None when the time left is at most ``min_seconds`` or no
-        candidate is left."""
+        candidate is left. ``cap``: at most this many seconds (the time left before the whole
+        solve's deadline, ``synth.deadline.remaining()``), also where this budget has no time
+        limit."""
         timeout = None if self.timeout is None else self.timeout - seconds
+        if cap is not None:
+            timeout = cap if timeout is None else min(timeout, cap)
         cands = None if self.max_candidates is None else self.max_candidates - candidates
         if (timeout is not None and timeout <= min_seconds) or (cands is not None and cands <= 0):
             return None
@@ -173,6 +184,10 @@ class Clock:
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.start
+
+    def time_left(self) -> float | None:
+        """Seconds until the deadline (negative once past it), None without one."""
+        return None if self.deadline is None else self.deadline - time.perf_counter()
 
     def exceeded(self) -> str | None:
         now = time.perf_counter()

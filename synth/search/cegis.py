@@ -21,7 +21,7 @@ import numpy as np
 from synth.dsl.base import Domain, Node
 from synth.errors import InvalidTask
 from synth.search.bottom_up import SearchOutcome
-from synth.search.budget import Budget, Clock
+from synth.search.budget import DEFAULT_TIMEOUT, Budget, Clock
 from synth.search.invariant import (Atom, AtomTable, CandidateAtoms, Clause, ClauseValues, IceData,
                                     StateTable, admits_negative, atom_values, candidate_atoms,
                                     conjunction_node, pair_clauses, strongest_consistent,
@@ -299,15 +299,16 @@ def houdini(ts, atoms: CandidateAtoms, clauses: Sequence[Clause], data: IceData,
 
 def _unknown_or_timeout(clock: Clock) -> str:
     """A Z3 ``unknown`` is a timeout when the query only had the last moments of the budget."""
-    if clock.deadline is not None and clock.deadline - time.perf_counter() < 0.25:
+    left = clock.time_left()
+    if left is not None and left < 0.25:
         return "timeout"
     return "unknown"
 
 
 def _query_ms(clock: Clock) -> int:
-    if clock.deadline is None:
+    left = clock.time_left()
+    if left is None:
         return QUERY_MS
-    left = clock.deadline - time.perf_counter()
     return max(1, min(QUERY_MS, int(left * 1000)))
 
 
@@ -514,13 +515,13 @@ def solve_cegis(task: Task, domain: Domain, budget: Budget, seed: int = 0, level
                              stopped_by=clock.exceeded() if status == "timeout" else None, extra=extra)
 
     concrete = ts.step is not None or ts.concrete_step is not None  # runs without Z3: cheap
-    share = (0.1 if concrete else 0.2) * (budget.timeout or 10.0)
+    share = (0.1 if concrete else 0.2) * (budget.timeout or DEFAULT_TIMEOUT)
     bad = sample_states(ts, data, rng, clock, share)
     if bad is not None:
         return outcome("infeasible", error="no invariant exists: a run of the loop reaches a state "
                                            f"that violates the post-condition: {bad['trace'][-1]}",
                        trace=bad["trace"])
-    deadline = time.perf_counter() + 0.1 * (budget.timeout or 10.0)
+    deadline = time.perf_counter() + 0.1 * (budget.timeout or DEFAULT_TIMEOUT)
     if clock.deadline is not None:
         deadline = min(deadline, clock.deadline)
     v = bmc(ts, BMC_DEPTH, min(QUERY_MS, 1000), deadline=deadline)

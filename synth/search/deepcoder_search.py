@@ -56,8 +56,13 @@ def _ok_int(v):
 
 # ----------------------------------------------------------------------- kernels on tuples
 # Each kernel takes one example's argument values (lists as tuples) and returns the result or
-# None, exactly like the reference op in synth.dsl.deepcoder.ops (tests check they agree). The
-# lambdas run as C-level callables (``_C_FN1``...: ``(1).__add__`` is ``x + 1``, ``(2).__rfloordiv__``
+# None, exactly like the checked reference op in synth.dsl.deepcoder.ops (``OPS[name].fn``; the
+# lambdas' ``Lambda.python``): hand copies for speed, checked against the reference on random
+# values by tests/test_search_op_copies.py (test_deepcoder_kernels_are_the_checked_reference_ops,
+# test_every_deepcoder_op_and_lambda_has_a_kernel) and tests/test_deepcoder_search.py
+# (test_kernels_agree_with_reference; the inverses below: test_inverses_are_exact,
+# test_zip_inverses_are_exact). Change a kernel and its reference together.
+# The lambdas run as C-level callables (``_C_FN1``...: ``(1).__add__`` is ``x + 1``, ``(2).__rfloordiv__``
 # is ``x // 2``), so a kernel's loop over the elements runs inside ``map``/``filter``/``accumulate``
 # without a Python frame per element; results that cannot leave the range skip the range check
 # (an argument's elements are in range: ``x // k``, ``-x``, ``min``, ``max`` keep them there).

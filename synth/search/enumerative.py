@@ -85,13 +85,11 @@ def solve_bottom_up(task: Task, domain: Domain, budget: Budget, grammar: SearchG
         if out.status in ("solved", "exhausted") and out.candidates < quick:
             return out
         if budget.timeout is not None:
-            left = budget.timeout - (time.perf_counter() - start)
-            ambient = deadline.remaining()  # the whole solve's
-            if ambient is not None:
-                left = min(left, ambient)
-            if left <= 0:
+            # the time left, within the whole solve's deadline; the candidates stay whole
+            rest = budget.remaining(time.perf_counter() - start, min_seconds=0.0, cap=deadline.remaining())
+            if rest is None:
                 return out
-            budget = replace(budget, timeout=left)
+            budget = rest
     search = cls(domain, grammar, inputs, target, budget, limits, **options)
     release.hold(search)  # freed by the next solve, not inside this one's budget
     return search.run()

@@ -294,13 +294,6 @@ _MINIMIZE_FACTOR = 1.0
 
 def _rest(budget: Budget, started: float, used_candidates: int) -> Budget | None:
     """What is left of ``budget`` after the time since ``started`` and ``used_candidates``
-    (None when nothing is)."""
-    timeout = None if budget.timeout is None else budget.timeout - (time.perf_counter() - started)
-    ambient = deadline.remaining()  # the whole solve's deadline (work before ``started`` counts)
-    if ambient is not None:
-        timeout = ambient if timeout is None else min(timeout, ambient)
-    cands = None if budget.max_candidates is None else budget.max_candidates - used_candidates
-    if (timeout is not None and timeout <= 0) or (cands is not None and cands <= 0):
-        return None
-    return Budget(timeout=timeout, max_candidates=cands, max_memory_mb=budget.max_memory_mb,
-                  max_size=budget.max_size)
+    (None when nothing is), within the whole solve's deadline (work before ``started`` counts)."""
+    return budget.remaining(time.perf_counter() - started, used_candidates, min_seconds=0.0,
+                            cap=deadline.remaining())

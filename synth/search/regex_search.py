@@ -26,7 +26,7 @@ from synth.dsl.regex.charclass import ALNUM, ALPHA, DIGIT, HEX, LOWER, SPACE, UP
 from synth.dsl.regex.syntax import lit
 from synth.errors import InvalidTask
 from synth.search.bottom_up import SearchOutcome
-from synth.search.budget import Budget, Clock
+from synth.search.budget import DEFAULT_MAX_MEMORY_MB, Budget, Clock
 from synth.task import RegexSpec, Task, TaskSpec
 
 #: named classes tried as leaves, narrowest first (observational equivalence keeps the first)
@@ -740,7 +740,7 @@ def solve_regex(task: Task, domain: Domain, budget: Budget, max_values: int | No
                 method = "simple forms (the examples are too long to enumerate)"
             else:
                 if max_values is None:  # the bank may take 40 % of the memory budget
-                    mem = budget.max_memory_mb or 4096.0
+                    mem = budget.max_memory_mb or DEFAULT_MAX_MEMORY_MB
                     en.max_values = int(min(20_000_000, mem * 0.4 * 2**20 / (en.space.words * 8 + 80)))
                 max_cost = (budget.max_size or 60) * en.costs.unit
                 found: tuple[int, int] | None = None
@@ -790,7 +790,7 @@ def solve_regex(task: Task, domain: Domain, budget: Budget, max_values: int | No
     if runner_up and method == "enumeration":
         from synth.search.regex_rank import rank_fits
 
-        remaining = None if clock.deadline is None else clock.deadline - time.perf_counter()
+        remaining = clock.time_left()
         share = 5.0 if remaining is None else max(0.0, remaining * RANK_SHARE)
         pool: list[tuple[int, Node]] = [(found[0], node)]
         if share > 0.05:

@@ -41,11 +41,14 @@ Config = tuple  # (op, const args...) of a modification, without its string argu
 
 _TYPES = tuple(TYPE_PATTERNS)
 _CHAR_SET = frozenset(CHARACTER)
+#: ToCase by case name: a copy of ``synth.dsl.robustfill.ops.to_case`` (checked against it by
+#: tests/test_search_op_copies.py::test_robustfill_inline_semantics_agree)
 _CASE_FNS = {"PROPER": str.capitalize, "ALL_CAPS": str.upper, "LOWER": str.lower}
 
 
 def _norm(i: int, n: int) -> int:
-    """ExeDec's match index: 1-based, or from the end when negative."""
+    """ExeDec's match index: 1-based, or from the end when negative (``k`` of the reference's
+    ``get_token``, ``substitute``, ``remove`` and ``get_span`` in ``synth.dsl.robustfill.ops``)."""
     return i - 1 if i > 0 else n + i
 
 
@@ -320,6 +323,11 @@ class ConcatDecomposition:
         return out
 
     def substring_ops(self) -> None:
+        """Every substring op over the input. The values are computed here on memoized match
+        lists, as copies of ``synth.dsl.robustfill.ops`` (GetToken: ``get_token``; GetUpto and
+        GetFrom: ``get_upto``/``get_from``; SubStr: ``_substr``; GetSpan: ``_boundary``); each
+        value is checked against its node's reference value by
+        tests/test_search_op_copies.py::test_robustfill_stage_values_are_the_reference_values."""
         xs, var = self.inputs, self.var
         regexes = self.regexes()
         # GetToken
@@ -371,7 +379,9 @@ class ConcatDecomposition:
 
     def modification_values(self, xs: Vals, chars: Iterable[str]) -> Iterable[tuple[Config, Vals]]:
         """Every modification config applied to the strings ``xs``, with Substitute and
-        SubstituteAll characters taken from ``chars``."""
+        SubstituteAll characters taken from ``chars``. The values are copies of the reference
+        ops of ``synth.dsl.robustfill.ops`` (``to_case``, ``replace``, ``trim``, ``get_all`` inline;
+        the match-list helpers below), checked by tests/test_search_op_copies.py."""
         chars = tuple(chars)
         for c in CASES:
             f = _CASE_FNS[c]
@@ -403,7 +413,14 @@ class ConcatDecomposition:
         """Every modification of string ``s`` whose result is non-empty and inside output ``e``
         (memoized per example and string). A config with a free character (Replace's d2, the c
         of Substitute and SubstituteAll) is keyed without it and maps to {character: result}, or
-        to one string when the result does not depend on it (no match: the identity)."""
+        to one string when the result does not depend on it (no match: the identity).
+
+        The results are the reference ops' (``synth.dsl.robustfill.ops``) computed faster
+        (SubstituteAll as a join of the pieces between matches, Substitute as the text around
+        the match with each fitting character): tests/test_search_op_copies.py
+        (``test_robustfill_compose_parts_are_the_reference_values``) checks each part against its
+        node's reference value, and tests/test_robustfill_search.py
+        (``test_compose_parts_are_every_modification_inside_the_outputs``) that none is missed."""
         memo = self._part_cfgs[e]
         got = memo.get(s)
         if got is not None:
@@ -635,8 +652,14 @@ _COMPILED: dict[str, Any] = {}
 
 
 # ------------------------------------------------------------------ semantics on match lists
-# These mirror synth.dsl.robustfill.ops (the reference) on precomputed matches; the tests check
-# that every search result is re-run with the reference interpreter.
+# Hand copies of reference ops of synth.dsl.robustfill.ops (the one semantics), working on
+# precomputed match lists for speed: _substr is sub_str, _boundary is get_span's boundary,
+# _get_first is get_first, _substitute is substitute (remove with c = ""), _remove_all is
+# substitute_all (remove_all with c = ""). tests/test_robustfill_search.py
+# (test_substr_agrees, test_get_span_boundaries_agree, test_match_list_semantics_agree) checks
+# each against its reference on random strings, and tests/test_search_op_copies.py every value
+# the search computes with them; change a copy and its reference together. Every program found
+# is also re-run with the reference interpreter (api.solve).
 
 
 def _substr(p1: int, p2: int, s: str) -> str:

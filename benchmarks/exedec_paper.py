@@ -1,4 +1,5 @@
-"""The ExeDec paper's figures per split, as data, for the benchmark table.
+"""The ExeDec paper's figures per split, as data, for the benchmark table (``exedec_report.py``;
+this file was ``synth/exedec/paper.py``).
 
 Shi et al., "ExeDec: Execution Decomposition for Compositional Generalization in Neural Program
 Synthesis", ICLR 2024 (arXiv:2307.13883). Their metric: a test problem is solved when some
