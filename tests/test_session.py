@@ -79,3 +79,16 @@ def test_other_word_counts_decimals_and_lookups_are_unsure():
     s = _learned([({"t": "Mrs. Ann"}, "Mrs"), ({"t": "Mrs. Bo"}, "Mrs")])
     assert s.predict([{"t": "Mr. Al"}])[0].status == "unsure"
     assert s.predict([{"t": "Mrs. Ann"}])[0].status == "sure"
+
+
+def test_a_piece_cut_from_another_place_of_the_cell_is_unsure():
+    # the house number starts every example's cell; on "One Elm St, NY 41230" the first number
+    # is the zip code at the cell's end
+    s = _learned([({"a": "2345 Redwood Rd, Greensboro"}, "2345"), ({"a": "78 Seventh Blvd, Denver"}, "78")])
+    p = s.predict([{"a": "890 Third Pl, Midland"}, {"a": "One Madeup St, NY 41230"}])
+    assert p[0].status == "sure" and p[1].status == "unsure", p
+    # a last name cut after a hyphen where every example's followed a space, in a nested
+    # concatenation ("Last, F.")
+    s = _learned([({"n": "aysu polat"}, "Polat, A."), ({"n": "artem kuznetsov"}, "Kuznetsov, A.")])
+    p = s.predict([{"n": "milica zujovic"}, {"n": "aisha al-lami"}])
+    assert p[0].status == "sure" and p[1].status == "unsure", p

@@ -18,15 +18,20 @@ class Doubts:
 
     * the output has another shape than every example's output (``deductive.graph.shape``),
       or another count of decimals where every example's shows the same;
-    * a piece of it (an argument of the top-level concatenation) has another shape, or starts
-      or ends with another kind of character, than that piece has on every example;
+    * a piece of it (one it is concatenated from, nested concatenations flattened) has another
+      shape, or starts or ends with another kind of character, than on every example;
     * an input cell has another count of words than that column has on every example (the
       program was never shown how to treat the extra or missing words);
     * the output is one of the program's data constants copied whole from the outputs (a
       lookup of the answers), or the program reads no input at all, or the examples (two or
       more) all have one output, for a row whose inputs no example has;
     * the program carries a warning (``Result.warnings``: many constants copied from the
-      outputs, or a size the examples do not justify), for any row no example has.
+      outputs, or a size the examples do not justify), for any row no example has;
+    * the output, or a piece of it that is cut from an input cell, sits in the row's cells
+      between other kinds of character (or at another end of the cell) than on every example,
+      or is not in the row's cells at all: a number taken from the start of "78 Elm St" is
+      doubtful where it comes from the end of "One Elm St, NY 41230", a last word after a
+      hyphen ("al-lami") where every example's followed a space.
     """
 
     def __init__(self, program: Program, examples: list, implausible: bool = False):
@@ -43,13 +48,29 @@ class Doubts:
         self.decimals = decimals.pop() if len(decimals) == 1 else None
         root = program.node
         self.pieces = []
-        if isinstance(root, Apply) and root.op in ("CONCATENATE", "CONCAT", "str.++") and len(root.args) > 1:
+        parts = _concatenated(root)
+        if len(parts) > 1:
             dom = program.domain
-            for arg in root.args:
+            for arg in parts:
                 got = {_piece_shape(v) if isinstance(v, str) else None
                        for v in (dom.evaluate(arg, dict(i)) for i, _ in examples)}
                 if len(got) == 1 and None not in got:
                     self.pieces.append((arg, got.pop()))
+        # where the output (or each cut piece of it) sits in the examples' cells
+        self.places = []
+        dom = program.domain
+        for arg in parts:
+            if not any(isinstance(n, Var) for n in iter_nodes(arg)):
+                continue  # a constant is not cut from a cell
+            common = None
+            for i, _ in examples:
+                v = dom.evaluate(arg, dict(i))
+                where = _places(dict(i), v) if isinstance(v, str) and v else set()
+                common = where if common is None else common & where
+                if not common:
+                    break
+            if common:
+                self.places.append((arg, common))
         self.lookups = set(copied_constants(root, [_Ex(i, o) for i, o in examples]))
         # a program that reads no input, or examples that all show one output: no row's
         # output was learned from its input
@@ -84,7 +105,43 @@ class Doubts:
             v = dom.evaluate(arg, row)
             if isinstance(v, str) and _piece_shape(v) != s0:
                 return True
+        for arg, where in self.places:
+            v = out if len(self.places) == 1 and arg is self.program.node else dom.evaluate(arg, row)
+            if isinstance(v, str) and v and not (_places(row, v) & where):
+                return True
         return any(isinstance(row.get(n), str) and len(row[n].split()) != k for n, k in self.words.items())
+
+
+_CONCATS = ("CONCATENATE", "CONCAT", "str.++")
+
+
+def _concatenated(node) -> list:
+    """The pieces a program's output is concatenated from, nested concatenations flattened
+    ("CONCATENATE(CONCATENATE(a, b), c)" has a, b, c); the node itself if it is none."""
+    if isinstance(node, Apply) and node.op in _CONCATS:
+        return [p for a in node.args for p in _concatenated(a)]
+    return [node]
+
+
+def _kind(c: str) -> str:
+    return "a" if c.isalpha() else "9" if c.isdigit() else " " if c.isspace() else c
+
+
+def _places(row: Mapping[str, Any], piece: str) -> set:
+    """Where a piece occurs in a row's text cells, ignoring case: for each occurrence, the kinds
+    of character just before and after it, "^" and "$" at the cell's ends."""
+    out = set()
+    p = piece.lower()
+    for cell in row.values():
+        if not isinstance(cell, str):
+            continue
+        t = cell.lower()
+        i = t.find(p)
+        while i >= 0:
+            j = i + len(p)
+            out.add((_kind(t[i - 1]) if i > 0 else "^", _kind(t[j]) if j < len(t) else "$"))
+            i = t.find(p, i + 1)
+    return out
 
 
 def _piece_shape(text: str) -> tuple:
