@@ -122,6 +122,10 @@ def _solve(examples, inputs=(), **kw):
     # number, not the integer part copied
     ([({"n": "40.88"}, "40-45")], [{"n": "27.95"}, {"n": "4.15"}], ({"n": "27.95"}, "25-30")),
     ([({"t": "18:25"}, "6PM-8PM")], [{"t": "09:10"}, {"t": "23:59"}], ({"t": "09:10"}, "8AM-10AM")),
+    # a field shown twice in one pattern is one time written twice: the ends of the range
+    # are two roundings ("{h}:{ss}{AM}-{h}:{nn}{AM}" would read the seconds as minutes)
+    ([({"t": "6:25PM"}, "6:00PM-6:30PM")], [{"t": "9:44PM"}, {"t": "7:00AM"}, {"t": "11:34PM"}],
+     ({"t": "9:44PM"}, "9:30PM-10:00PM")),
     # a day of the year, also read from a column's "year day-of-year" rows
     ([({"d": "06-Oct-2143"}, "279 2143"), ({"d": "1846 231"}, "231 1846")], [{"d": "31-Dec-2024"}],
      ({"d": "31-Dec-2024"}, "366 2024")),

@@ -566,6 +566,9 @@ class DateWitness:
         extra += 0.4 * sum(1 for k, v in pieces if k == "lit" and v.isalnum())
         if ("h" in fields or "hh" in fields) and not ("AM" in fields or "am" in fields):
             extra += 0.5  # a 12-hour hour without its AM/PM
+        # a field shown twice in one pattern ("{h}:{ss}-{h}:{nn}") is one time written twice:
+        # the two ends of a range are two roundings, not one pattern
+        extra += REPEATED_FIELD_COST * (len(fields) - len(set(fields)))
         weeks = "w" in fields or "ww" in fields
         if "GGGG" in fields and not weeks or weeks and "yyyy" in fields:
             extra += 0.5  # ISO week numbers go with the ISO year, calendar years without them
@@ -611,6 +614,8 @@ class DateWitness:
 FIELD_COST = {"dd": 0.1, "mm": 0.1, "hh": 0.1, "HH": 0.1, "ss": 0.2, "s": 0.3, "n": 0.2,
               "q": 0.3, "w": 0.4, "ww": 0.4, "do": 0.3, "j": 0.4, "jjj": 0.5, "GGGG": 0.3,
               "yy": 0.15}
+#: extra cost of each repeated field in one date pattern
+REPEATED_FIELD_COST = 2.0
 #: extra cost of an output field that the rounding makes constant
 CONSTANT_FIELD_COST = 1.0
 _TIME_RANK = {"H": 0, "HH": 0, "h": 0, "hh": 0, "nn": 1, "n": 1, "ss": 2, "s": 2}
