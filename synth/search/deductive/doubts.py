@@ -105,11 +105,21 @@ class Doubts:
             v = dom.evaluate(arg, row)
             if isinstance(v, str) and _piece_shape(v) != s0:
                 return True
+        if self.misplaced(row, out):
+            return True
+        return any(isinstance(row.get(n), str) and len(row[n].split()) != k for n, k in self.words.items())
+
+    def misplaced(self, row: dict, out: Any) -> bool:
+        """Whether the output, or a piece of it cut from a cell, sits in the row's cells between
+        other kinds of character (or at another end) than on every example, or is not there."""
+        if not self.text or not isinstance(out, str):
+            return False
+        dom = self.program.domain
         for arg, where in self.places:
-            v = out if len(self.places) == 1 and arg is self.program.node else dom.evaluate(arg, row)
+            v = out if arg is self.program.node else dom.evaluate(arg, row)
             if isinstance(v, str) and v and not (_places(row, v) & where):
                 return True
-        return any(isinstance(row.get(n), str) and len(row[n].split()) != k for n, k in self.words.items())
+        return False
 
 
 _CONCATS = ("CONCATENATE", "CONCAT", "str.++")

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import Any
+from typing import Any, Callable
 
 from synth import deadline
-from synth.dsl.base import Domain
+from synth.dsl.base import Domain, Program
 from synth.search.bottom_up import SearchOutcome
 from synth.search.budget import Budget
 from synth.dsl.base import Const
 from synth.search.deductive.atoms import AtomFinder
 from synth.search.deductive.conditional import deduce_conditional
+from synth.search.deductive.doubts import Doubts
 from synth.search.deductive.graph import (Ranker, alternatives, cheapest_path, coherent, program_node,
                                           question)
 from synth.search.deductive.scope import applies
@@ -84,15 +85,21 @@ def deduce(task: Task, domain: Domain, stop_at: float | None, max_candidates: in
     return node, tried[0]
 
 
-def worst_row(outs: tuple, examples_out: list) -> int | None:
+def worst_row(outs: tuple, examples_out: list, misplaced: Callable[[int], bool] | None = None) -> int | None:
     """The unlabeled row the best program is most likely wrong on: the first where it is
-    undefined, else the first whose output has another shape than every example's (see
-    ``graph.shape``) when the examples' outputs share one; None when neither."""
+    undefined, else the first where ``misplaced(row)`` says a piece of its output is cut from
+    another place of the cell than on the examples (``Doubts.misplaced``), else the first whose
+    output has another shape than every example's (see ``graph.shape``) when the examples'
+    outputs share one; None when none is."""
     from synth.search.deductive.graph import shape
 
     for i, o in enumerate(outs):
         if o is None:
             return i
+    if misplaced is not None:
+        for i in range(len(outs)):
+            if misplaced(i):
+                return i
     shapes = {shape(o) for o in examples_out}
     if len(shapes) == 1:
         s0 = shapes.pop()
@@ -113,7 +120,9 @@ def _alternatives(domain, task, unlabeled, finder, ranker, outputs, path, k, top
     if top > 1:
         extra["alternatives"] = alts
         extra["cost"] = round(found[0][1], 3)
-    row = worst_row(found[0][2], outputs)
+    doubts = Doubts(Program(program_node(path), domain), [(e.inputs, e.output) for e in task.examples])
+    outs = found[0][2]
+    row = worst_row(outs, outputs, lambda i: doubts.misplaced(unlabeled[i], outs[i]))
     q = question(found)
     if row is not None:  # a row the best program cannot be right on comes first
         answers = [found[0][2][row]] + [f[2][row] for f in found[1:] if f[2][row] != found[0][2][row]][:2]
