@@ -210,6 +210,18 @@ def test_top_k_alternatives_differ_on_unlabeled_rows_and_ask_names_one():
     assert len(set(res.ask["answers"])) > 1
 
 
+def test_alternatives_include_another_range_with_both_ends_moved():
+    # "6:25PM" -> "6:15PM-6:45PM" from one example: the alternatives hold ranges whose two ends
+    # are one other rounding (both ends swapped together), not only one end changed
+    ex = [({"t": "6:25PM"}, "6:15PM-6:45PM")]
+    rows = [{"t": "9:44PM"}, {"t": "7:00AM"}, {"t": "11:34PM"}, {"t": "4:15PM"}]
+    res = _solve(ex, rows, top=3)
+    progs = [str(res.program)] + [a["program"] for a in res.alternatives]
+    both = [p for p in progs if p.count("round") == 2 or p.count("floor") == 2]
+    assert len(both) >= 2, progs
+    assert any(a["outputs"][1] == "6:45AM-7:15AM" for a in res.alternatives), res.alternatives
+
+
 def test_cli_top_prints_fits_and_the_question(tmp_path):
     import json
     from click.testing import CliRunner

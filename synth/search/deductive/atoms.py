@@ -611,7 +611,7 @@ class DateWitness:
 
 #: extra cost of output fields that are less often meant when a piece fits several: a leading
 #: zero ("17" is {d} and {dd}), seconds (":00" after rounding is minutes first), the rarer ones
-FIELD_COST = {"dd": 0.1, "mm": 0.1, "hh": 0.1, "HH": 0.1, "ss": 0.2, "s": 0.3, "n": 0.2,
+FIELD_COST = {"dd": 0.1, "mm": 0.1, "hh": 0.1, "HH": 0.1, "ss": 0.2, "s": 1.0, "n": 1.0,
               "q": 0.3, "w": 0.4, "ww": 0.4, "do": 0.3, "j": 0.4, "jjj": 0.5, "GGGG": 0.3,
               "yy": 0.15}
 #: extra cost of each repeated field in one date pattern

@@ -233,19 +233,36 @@ def alternatives(finder: AtomFinder, outputs: Sequence[str], ranker: Ranker, pat
                  k: int) -> list[tuple[list[Atom], float, tuple]]:
     """Up to ``k`` programs that fit the examples as the cheapest path does but give other
     outputs on the unlabeled rows, cheapest first: the path with one atom swapped for another
-    that covers the same pieces of every example ("the last word" for "the 2nd word"). Each
-    is (path, cost, outputs on the unlabeled rows); the first is the cheapest path itself."""
+    that covers the same pieces of every example ("the last word" for "the 2nd word"), or with
+    both ends of a range swapped for the ends of another range (one other rounding of the same
+    source); priced as ``coherent`` prices paths. Each is (path, cost, outputs on the unlabeled
+    rows); the first is the cheapest path itself."""
     m, n_rows = len(outputs), finder.n_rows
-    best = sum(ranker.cost(a) for a in path)
+    pairs0 = _range_pairs(path)
+    best = sum(ranker.cost(a) for a in path) - RANGE_BONUS * pairs0
     first = behaviour(path, m, n_rows)
     found = [(path, best, first)]
     if n_rows == m or k <= 1:
         return found
+    swaps = _swaps(finder, outputs, ranker, path)
+    candidates = []
+    for c, i, b in swaps:
+        alt = path[:i] + [b] + path[i + 1:]
+        candidates.append((c - RANGE_BONUS * _range_pairs(alt), alt))
+    if pairs0:  # the ends of another range: two swaps that make a pair of their own
+        ends = [(c, i, b) for c, i, b in swaps if _range_key(b) is not None]
+        raw = best + RANGE_BONUS * pairs0
+        for n, (c, i, b) in enumerate(ends):
+            for c2, j, b2 in ends[n + 1:]:
+                if j != i and _range_key(b) == _range_key(b2) and b.key[-1] != b2.key[-1]:
+                    alt = list(path)
+                    alt[i], alt[j] = b, b2
+                    candidates.append((c + c2 - raw - RANGE_BONUS * _range_pairs(alt), alt))
+    candidates.sort(key=lambda t: t[0])
     seen = {first}
-    for cost, i, b in _swaps(finder, outputs, ranker, path):
+    for cost, alt in candidates:
         if cost > best + ALTERNATIVE_MARGIN:
             break  # much less likely than the best: not a fit worth showing or asking about
-        alt = path[:i] + [b] + path[i + 1:]
         beh = behaviour(alt, m, n_rows)
         if beh in seen:
             continue
@@ -261,12 +278,21 @@ def alternatives(finder: AtomFinder, outputs: Sequence[str], ranker: Ranker, pat
 RANGE_BONUS = 2.5
 
 
+def _range_key(a: Atom) -> tuple | None:
+    """What the two ends of one range share (kind, source, input formats, rounding step), or
+    None for an atom that is not a rounded number or date."""
+    k = a.key
+    if k[0] == "num" and len(k) == 5 and k[3] or k[0] == "date" and len(k) == 6 and k[4]:
+        return (k[0], k[1], k[2] if k[0] == "date" else None, k[-2])
+    return None
+
+
 def _range_pairs(path: list[Atom]) -> int:
     ends: dict[tuple, set] = {}
     for a in path:
-        k = a.key
-        if k[0] == "num" and len(k) == 5 and k[3] or k[0] == "date" and len(k) == 6 and k[4]:
-            ends.setdefault((k[0], k[1], k[2] if k[0] == "date" else None, k[-2]), set()).add(k[-1])
+        key = _range_key(a)
+        if key is not None:
+            ends.setdefault(key, set()).add(a.key[-1])
     return sum(len(v) - 1 for v in ends.values())
 
 
