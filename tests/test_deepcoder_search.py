@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import synth
 from synth.dsl.deepcoder import statements_of
-from synth.dsl.deepcoder.ops import LAMBDA_BY_TEXT, OPS
+from synth.dsl.deepcoder.ops import LAMBDA_BY_TEXT, MAX_INT, MIN_INT, OPS
 from synth.exedec import load_exedec_tasks
 from synth.search import deepcoder_search as ds
 from synth.task import Task
@@ -23,9 +23,17 @@ def _ref(op, lam, *args):
     return tuple(v) if isinstance(v, list) else v
 
 
-@settings(max_examples=150, deadline=None)
-@given(lists, lists, st.integers(-6, 6))
+#: ints and lists of ExeDec's range, plus values at its edges (a kernel's range check must fire
+#: exactly where the reference's does)
+edge_ints = st.one_of(st.integers(MIN_INT, MAX_INT), st.sampled_from([MIN_INT, MAX_INT, 0, 1, -1, 25, -26]))
+edge_lists = st.lists(edge_ints, max_size=6)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(lists, edge_lists), st.one_of(lists, edge_lists), st.integers(-8, 8))
 def test_kernels_agree_with_reference(xs, ys, n):
+    """Every kernel of ``deepcoder_search`` is the reference op with its range check (None where
+    the reference fails), at the range's edges too."""
     tx, ty = tuple(xs), tuple(ys)
     for op, lam, _rtype, fn in ds.LIST_UNARY:
         assert fn(tx) == _ref(op, lam, xs), (op, lam, xs)

@@ -14,8 +14,9 @@ value a copy computes is the reference's, on random inputs:
   interpreter (``synth.dsl.robustfill.ops`` through ``Domain.evaluate``); the Compose parts are
   checked the same way, and for completeness, by
   ``test_compose_parts_are_every_modification_inside_the_outputs``;
-* DeepCoder: every kernel is the checked reference op (``synth.dsl.deepcoder.ops.OPS``) on lists
-  and integers of ExeDec's range, including results that leave it.
+* DeepCoder: every op and lambda has a kernel; that each kernel is the checked reference op
+  (``synth.dsl.deepcoder.ops.OPS``) on lists and integers of ExeDec's range, including results
+  that leave it, is ``tests/test_deepcoder_search.py::test_kernels_agree_with_reference``.
 """
 import re
 
@@ -23,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import synth
-from synth.dsl.deepcoder.ops import LAMBDA_BY_TEXT, MAX_INT, MIN_INT, OPS
+from synth.dsl.deepcoder.ops import LAMBDA_BY_TEXT, OPS
 from synth.dsl.robustfill import ops
 from synth.dsl.robustfill.ops import CASES, DELIMITER, INDICES, TYPE_PATTERNS
 from synth.search import deepcoder_search as ds
@@ -136,32 +137,6 @@ def test_robustfill_inline_semantics_agree(s, t, i, r, case, d1, d2):
 
 
 # ------------------------------------------------------------------------------ DeepCoder
-#: ints and lists of ExeDec's range, plus values at its edges (a kernel's range check must fire
-#: exactly where the reference's does)
-ints = st.one_of(st.integers(MIN_INT, MAX_INT), st.sampled_from([MIN_INT, MAX_INT, 0, 1, -1, 25, -26]))
-lists = st.lists(ints, max_size=6)
-
-
-def _ref(op, lam, *args):
-    lam_args = [LAMBDA_BY_TEXT[lam]] if lam else []
-    v = OPS[op].fn(*lam_args, *[list(a) if isinstance(a, tuple) else a for a in args])
-    return tuple(v) if isinstance(v, list) else v
-
-
-@settings(max_examples=400, deadline=None)
-@given(lists, lists, st.integers(-8, 8))
-def test_deepcoder_kernels_are_the_checked_reference_ops(xs, ys, n):
-    """Every kernel of ``deepcoder_search`` is the reference op with its range check (None where
-    the reference fails), at the range's edges too."""
-    tx, ty = tuple(xs), tuple(ys)
-    for op, lam, _rtype, fn in ds.LIST_UNARY:
-        assert fn(tx) == _ref(op, lam, xs), (op, lam, xs)
-    for op, _rtype, fn in ds.INT_LIST:
-        assert fn(n, tx) == _ref(op, None, n, xs), (op, n, xs)
-    for lam, _comm, fn in ds.ZIPS:
-        assert fn(tx, ty) == _ref("ZipWith", lam, xs, ys), (lam, xs, ys)
-
-
 def test_every_deepcoder_op_and_lambda_has_a_kernel():
     """The kernels cover the whole DSL: no op is searched with semantics of its own elsewhere."""
     have = {(op, lam) for op, lam, _r, _f in ds.LIST_UNARY} | {(op, None) for op, _r, _f in ds.INT_LIST}

@@ -47,10 +47,10 @@ class Doubts:
         decimals = {_decimals(o) for o in outs}
         self.decimals = decimals.pop() if len(decimals) == 1 else None
         root = program.node
+        dom = program.domain
         self.pieces = []
         parts = _concatenated(root)
         if len(parts) > 1:
-            dom = program.domain
             for arg in parts:
                 got = {_piece_shape(v) if isinstance(v, str) else None
                        for v in (dom.evaluate(arg, dict(i)) for i, _ in examples)}
@@ -58,7 +58,6 @@ class Doubts:
                     self.pieces.append((arg, got.pop()))
         # where the output (or each cut piece of it) sits in the examples' cells
         self.places = []
-        dom = program.domain
         for arg in parts:
             if not any(isinstance(n, Var) for n in iter_nodes(arg)):
                 continue  # a constant is not cut from a cell
@@ -134,6 +133,7 @@ def _concatenated(node) -> list:
 
 
 def _kind(c: str) -> str:
+    """A character's kind: a letter, a digit, a space, or the punctuation character itself."""
     return "a" if c.isalpha() else "9" if c.isdigit() else " " if c.isspace() else c
 
 
@@ -157,10 +157,7 @@ def _places(row: Mapping[str, Any], piece: str) -> set:
 def _piece_shape(text: str) -> tuple:
     """A piece's shape and the kinds of its first and last characters: "[CPT-115" and
     "[CPT-115]" have the same kinds of character but end differently."""
-    def kind(c: str) -> str:
-        return "a" if c.isalpha() else "9" if c.isdigit() else " " if c.isspace() else c
-
-    return (shape(text), kind(text[0]) if text else "", kind(text[-1]) if text else "")
+    return (shape(text), _kind(text[0]) if text else "", _kind(text[-1]) if text else "")
 
 
 @dataclass(frozen=True)

@@ -300,13 +300,13 @@ def coherent(finder: AtomFinder, outputs: Sequence[str], ranker: Ranker, path: l
     """The path, or a one-atom swap of it that makes two of its pieces the ends of one range
     (the same rounding of the same source, shifted apart), where the swap costs less than
     ``RANGE_BONUS`` more: "40" of "40-45" is the rounded number, not a copied token."""
-    if not any(a.key[0] in ("num", "date") for a in path):
+    if all(_range_key(a) is None for a in path):
         return path
     best_path, best = path, sum(ranker.cost(a) for a in path) - RANGE_BONUS * _range_pairs(path)
     for cost, i, b in _swaps(finder, outputs, ranker, path):
         if cost - RANGE_BONUS > best:
             break
-        if b.key[0] not in ("num", "date"):
+        if _range_key(b) is None:
             continue
         alt = path[:i] + [b] + path[i + 1:]
         c = cost - RANGE_BONUS * _range_pairs(alt)
