@@ -64,3 +64,21 @@ def test_the_default_limits_are_set_once():
         assert params["timeout"].default == DEFAULT_TIMEOUT
         if "max_memory_mb" in params:
             assert params["max_memory_mb"].default == DEFAULT_MAX_MEMORY_MB
+
+
+def test_ticker_counts_and_stops_at_the_candidate_budget():
+    """``Ticker`` adds every candidate to its clock and raises ``BudgetExceeded`` at the first
+    check after the budget is spent (it checks every ``every`` candidates)."""
+    from synth.search.budget import Ticker
+    from synth.search.contract import BudgetExceeded
+    clock = Clock(Budget(timeout=None, max_candidates=100))
+    tick = Ticker(clock, every=10)
+    for _ in range(99):
+        tick()
+    assert clock.candidates == 99
+    with pytest.raises(BudgetExceeded):
+        tick()
+    tick2 = Ticker(Clock(Budget(timeout=None, max_candidates=100)), every=64)
+    tick2(63)
+    tick2(1)  # 64 candidates, under the budget: no exception
+    assert tick2.clock.candidates == 64

@@ -344,3 +344,22 @@ def test_robustfill_features_are_the_numpy_ones():
                 assert sm.robustfill_features(*args) == _numpy_robustfill_features(*args)
                 checked += 1
     assert checked > 100
+
+
+def test_robustfill_stages_pause_inside_the_compose_stage(monkeypatch):
+    """The Compose stage pauses after each chunk of inner values (``partial`` set, so the loop
+    runs a narrow beam over the parts so far) before it yields its end (``partial`` clear)."""
+    from synth.exedec import load_exedec_tasks
+    from synth.search import robustfill_search as rs
+    from synth.dsl.base import Var
+    from synth.search.budget import Budget, Clock
+    from synth.search.exedec_steps import RobustFillSteps
+    monkeypatch.setattr(rs, "COMPOSE_FIRST_CHUNK", 5)
+    monkeypatch.setattr(rs, "COMPOSE_CHUNK", 50)
+    task = load_exedec_tasks("robustfill", "NONE", 1)[0]
+    space = RobustFillSteps([e.inputs["x"] for e in task.examples], [e.output for e in task.examples],
+                            Var("x", "String"), Clock(Budget(timeout=None)))
+    seen = [(name, space.partial) for name in space.stages()]
+    assert ("compose_phase", True) in seen
+    assert seen[-2:] == [("compose_phase", False), ("partial_phase", False)]
+    assert seen.index(("compose_phase", True)) > seen.index(("modification_ops", False))

@@ -290,3 +290,69 @@ def test_single_character_types_substitute_all_is_a_join(s, t, c):
     ms = re.findall(TYPE_PATTERNS[t], s)
     pieces = re.split(TYPE_PATTERNS[t], s)
     assert ops.substitute_all(TYPE_PATTERNS[t], c, s) == c.join(pieces) == rs._remove_all(s, ms, c)
+
+
+def _inners_task():
+    """A search over three strings with its first three stages run (the Compose inners known)."""
+    xs = ["ab-cd 12", "xy-zw 345", "pq-rs 6"]
+    targets = ["AB cd|12", "XY zw|345", "PQ rs|6"]
+    var = synth.dsl.base.Var("x", "String")
+    search = rs.ConcatDecomposition(xs, targets, var, rs.Clock(rs.Budget(timeout=None)))
+    search.reach = _Parts()
+    search.constants()
+    search.substring_ops()
+    search.modification_ops()
+    return search
+
+
+def test_compose_chunks_pause_and_add_what_compose_phase_adds(monkeypatch):
+    """``compose_chunks`` pauses after its first chunk and after each later one, and in all
+    composes the inner values ``compose_phase`` composes: the same parts, in the same order."""
+    monkeypatch.setattr(rs, "COMPOSE_FIRST_CHUNK", 3)
+    monkeypatch.setattr(rs, "COMPOSE_CHUNK", 5)
+    whole = _inners_task()
+    whole.compose_phase()
+    chunked = _inners_task()
+    n = len(chunked.inner)
+    pauses = list(chunked.compose_chunks())
+    assert pauses == list(range(3, n, 5))
+    assert chunked.reach.parts == whole.reach.parts
+    assert list(chunked.parts) == list(whole.parts)
+
+
+def test_compose_tries_inner_values_that_wrote_an_absent_character_last():
+    """An inner value whose op wrote, on some example, a character that example's output lacks
+    is composed after every inner value of the same op that did not."""
+    order = []
+    search = _inners_task()
+    search.compose_over = lambda vals, node: order.append((vals, node))
+    list(search.compose_chunks())
+    subs = [(vals, node) for vals, node in order if node.op == "Substitute"]
+    absent = [any(node.args[2].value in v and node.args[2].value not in t
+                  for v, t in zip(vals, search.targets)) for vals, node in subs]
+    assert True in absent and False in absent
+    assert absent == sorted(absent)  # every False (kept) before every True (demoted)
+    assert rs._inserted_char(subs[0][1]) == subs[0][1].args[2].value
+
+
+def test_a_finished_search_is_freed_without_the_garbage_collector():
+    """No reference cycle holds a search: dropping it frees its values at once, rather than
+    leaving millions of them to a collection that would pause some later search."""
+    import gc
+    import weakref
+    task = load_exedec_tasks("robustfill", "NONE", 1)[0]
+    x = [e.inputs["x"] for e in task.examples]
+    search = rs.ConcatDecomposition(x, [e.output for e in task.examples],
+                                    synth.dsl.base.Var("x", "String"),
+                                    rs.Clock(rs.Budget(max_candidates=20_000)), max_states=5000)
+    search.run()
+    assert search.parts
+    gone = weakref.ref(search)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del search
+        assert gone() is None
+    finally:
+        if enabled:
+            gc.enable()

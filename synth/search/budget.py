@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 
 from synth import deadline
+from synth.search.contract import BudgetExceeded
 
 
 #: largest budgets accepted (beyond them a limit means "never"; use None for that). The timeout
@@ -202,3 +203,26 @@ class Clock:
             if resident_mb() >= self.budget.max_memory_mb:
                 return "memory"
         return None
+
+
+class Ticker:
+    """Counts a search's candidates on its ``Clock`` and checks the clock every ``every`` of
+    them, raising ``BudgetExceeded`` once a limit is reached. A separate object rather than a
+    method of the search, so that the search's helpers can hold it without a reference cycle
+    back to the search (see ``synth.search.release``)."""
+
+    __slots__ = ("clock", "every", "count")
+
+    def __init__(self, clock: "Clock", every: int = 256):
+        self.clock = clock
+        self.every = every
+        self.count = 0
+
+    def __call__(self, n: int = 1) -> None:
+        self.clock.candidates += n
+        self.count += n
+        if self.count >= self.every:
+            self.count = 0
+            if self.clock.exceeded():
+                raise BudgetExceeded
+

@@ -36,6 +36,7 @@ from synth.dsl.base import Const, Domain, Var
 from synth.dsl.deepcoder import Ref, Statement, program_node
 from synth.dsl.deepcoder.ops import (FN1, FN2, LAMBDA_BY_TEXT, MAX_INT, MAX_VARIABLES, MIN_INT,
                                      PRED)
+from synth.search import release
 from synth.search.contract import BudgetExceeded, SearchOutcome
 from synth.search.budget import Budget, Clock
 from synth.task import Task
@@ -690,6 +691,7 @@ def solve_deepcoder(task: Task, domain: Domain, budget: Budget, **options: Any) 
     ops = None if task.ops is None else frozenset(op.name for op in domain.resolve_ops(task.ops))
     search = ValueSearch(inputs, target, clock,
                          max_level=min(budget.max_size or 10, MAX_VARIABLES - len(names)), ops=ops)
+    release.hold(search)  # freed by the next solve, not inside this one's budget
     status, node, stopped = search.run()
     program = None
     if node is not None:

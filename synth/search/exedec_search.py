@@ -32,6 +32,7 @@ from typing import Any
 from synth.dsl.base import Apply, Domain, Var
 from synth.dsl.deepcoder import program_node, value_type
 from synth.exedec.subgoal_model import StepProblem, SubgoalModel, load_subgoal_model
+from synth.search import release
 from synth.search.budget import Budget, Clock
 from synth.search.contract import BudgetExceeded, SearchOutcome
 from synth.search.exedec_steps import DeepCoderSteps, RobustFillSteps, freeze, run_statement
@@ -115,6 +116,7 @@ class ExeDecLoop:
         cache: dict[Any, dict] = {}
         ranked: dict[Any, list] = {}  # exact state -> the model's proposals, best first
         finishes: dict[Any, Any] = {}  # exact state -> the statement reaching the outputs, or None
+        release.hold(cache, ranked, finishes)  # freed by the next solve, not inside this one's budget
         most = max(k for _, k in self._widths())  # proposals per state in the widest round
 
         def key(states):  # the set of value tuples, whatever their names
@@ -193,6 +195,7 @@ class ExeDecLoop:
         reach = None if self.max_steps is not None else self.reach_states
         space = RobustFillSteps(inputs, targets, Var(name, "String"), self.clock, self.ops,
                                 reach_states=reach)
+        release.hold(space)  # freed by the next solve, not inside this one's budget
         goal = tuple(len(t) for t in targets)
         max_steps = min(self.max_steps or MAX_EXPRESSIONS, MAX_EXPRESSIONS)
         for _stage in space.stages():
@@ -200,19 +203,24 @@ class ExeDecLoop:
                 return space.solution
             if not space.capped:
                 continue  # the reachability saw every part: no decomposition of them exists
-            found = self._robustfill_beam(space, inputs, targets, goal, max_steps)
+            # in the middle of a stage, one round of the narrowest beam (cheap, and often
+            # enough: the parts a program needs tend to arrive early in the Compose stage)
+            found = self._robustfill_beam(space, inputs, targets, goal, max_steps,
+                                          narrow=space.partial)
             if found is not None:
                 return found
         self.exhausted = not space.capped
         return None
 
-    def _robustfill_beam(self, space: RobustFillSteps, inputs, targets, goal, max_steps):
+    def _robustfill_beam(self, space: RobustFillSteps, inputs, targets, goal, max_steps,
+                         narrow: bool = False):
         start = (0,) * len(targets)
         # offsets -> (the pieces that continue there, the model's proposals best first): the
         # parts do not change within a stage, so a wider round asks again for more of the same
         ranked: dict[tuple, tuple] = {}
-        most = max(k for _, k in self._widths())
-        for beam_size, per_state in self._widths():
+        widths = [next(self._widths())] if narrow else list(self._widths())
+        most = max(k for _, k in widths)
+        for beam_size, per_state in widths:
             self.rounds += 1
             beam = [(0.0, start, [])]
             seen = {start}

@@ -172,6 +172,8 @@ class RobustFillSteps:
         self.solution: Any = None
         self.targets = targets
         self.done: list[str] = []
+        #: whether ``stages()`` paused in the middle of a stage (the Compose stage's chunks)
+        self.partial = False
         self._by_first: dict[str, list[Vals]] = {}
         self._indexed = 0
 
@@ -188,12 +190,22 @@ class RobustFillSteps:
     def stages(self) -> Iterator[str]:
         """Run the next enumeration stage; yields its name when it is done, or as soon as the
         reachability finds a decomposition (``solution`` set; the stage is left unfinished).
-        The budget's exception (``synth.search.contract.BudgetExceeded``) propagates."""
+        The Compose stage, the longest, also pauses after each chunk of inner values
+        (``ConcatDecomposition.compose_chunks``), yielding its name with ``partial`` set, so a
+        caller can search the parts found so far. The budget's exception
+        (``synth.search.contract.BudgetExceeded``) propagates."""
         from synth.search.robustfill_search import _Solved
         for name in self.STAGES:
             try:
-                getattr(self.search, name)()
+                if name == "compose_phase":
+                    for _ in self.search.compose_chunks():
+                        self.partial = True
+                        yield name
+                        self.partial = False
+                else:
+                    getattr(self.search, name)()
             except _Solved:
+                self.partial = False
                 self.solution = self.search.solution_node()
                 yield name
                 return

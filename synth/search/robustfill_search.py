@@ -26,14 +26,15 @@ from __future__ import annotations
 import re
 import time
 from collections import deque
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from synth.dsl.base import Apply, Const, Domain, Var, node_ops
 from synth.dsl.robustfill import MAX_EXPRESSIONS, const_node
 from synth.dsl.robustfill.ops import (CASES, CHARACTER, DELIMITER, INDICES, TYPE_PATTERNS,
                                       delimiter_pattern)
+from synth.search import release
 from synth.search.contract import BudgetExceeded, SearchOutcome
-from synth.search.budget import Budget, Clock
+from synth.search.budget import Budget, Clock, Ticker
 from synth.task import Task
 
 Vals = tuple  # one string per example
@@ -220,6 +221,11 @@ class ConcatDecomposition:
         self.partial: dict[Vals, Any] = {}
         #: every distinct non-Compose expression value over the input -> node (Compose inners)
         self.inner: dict[Vals, Any] = {}
+        #: counts candidates and checks the clock; its own object, so that the reachability
+        #: can hold it without a reference cycle back to this search (a cycle leaves the whole
+        #: search, millions of values, to the garbage collector: a pause of a second or more
+        #: inside some later search)
+        self._tick = Ticker(clock, 256)
         self.reach = Reachability(targets, MAX_EXPRESSIONS, self._tick, max_states)
         self._matches: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
         self._texts: dict[tuple[str, str], list[str]] = {}
@@ -239,18 +245,8 @@ class ConcatDecomposition:
                                   if c in union or c in swapped or c in DELIMITER or c in "aA0")
         self._target_lower = [t.lower() for t in targets]
         self._example_order = sorted(range(self.n), key=lambda e: len(targets[e]))
-        self._ticks = 0
         self.stage = ""
         self.timings: dict[str, float] = {}
-
-    # -- budget --------------------------------------------------------------------------
-    def _tick(self, n: int = 1) -> None:
-        self.clock.candidates += n
-        self._ticks += n
-        if self._ticks >= 256:
-            self._ticks = 0
-            if self.clock.exceeded():
-                raise BudgetExceeded
 
     # -- regex matches, memoized per (pattern, string) --------------------------------------
     def matches(self, pattern: str, s: str) -> list[tuple[int, int, str]]:
@@ -617,16 +613,36 @@ class ConcatDecomposition:
         return Apply("Concat", tuple(bank[v] for v in path))
 
     def compose_phase(self) -> None:
-        """Compose over the inner values, most likely first: an op's prior in ExeDec's sampler
-        (a Compose's inner is a substring op 1/2, a modification 1/2, uniform inside each)
-        divided by how many distinct values that op has here."""
+        """Compose over the inner values, most likely first (``compose_chunks``)."""
+        for _ in self.compose_chunks():
+            pass
+
+    def compose_chunks(self) -> Iterator[int]:
+        """``compose_phase`` in chunks: yields how many inner values are done after the first
+        ``COMPOSE_FIRST_CHUNK`` of them and then after every ``COMPOSE_CHUNK`` more, so that a
+        caller can search the parts found so far in between. The order: an op's prior in
+        ExeDec's sampler (a Compose's inner is a substring op 1/2, a modification 1/2, uniform
+        inside each) divided by how many distinct values that op has here."""
         count: dict[str, int] = {}
         for node in self.inner.values():
             count[node.op] = count.get(node.op, 0) + 1
         prior = {op: (1 / 10 if op in _SUBSTRING_OPS else 1 / 18) for op in count}
-        inners = sorted(self.inner.items(), key=lambda kv: -prior[kv[1].op] / count[kv[1].op])
-        for vals, node in inners:
+        targets = self.targets
+
+        def weight(vals, node) -> float:
+            w = prior[node.op] / count[node.op]
+            c = _inserted_char(node)
+            if c is not None and any(c in v and c not in t for v, t in zip(vals, targets)):
+                w *= INSERTED_ELSEWHERE  # the outer op would have to remove what the inner wrote
+            return w
+
+        inners = sorted(self.inner.items(), key=lambda kv: -weight(*kv))
+        next_stop = COMPOSE_FIRST_CHUNK
+        for k, (vals, node) in enumerate(inners, 1):
             self.compose_over(vals, node)
+            if k == next_stop and k < len(inners):
+                next_stop += COMPOSE_CHUNK
+                yield k
 
     def partial_phase(self) -> None:
         """Last resort: parts that are empty on some examples (ExeDec's own programs never
@@ -635,6 +651,13 @@ class ConcatDecomposition:
             self.add_part(vals, lambda node=node: node)
 
 
+#: ``compose_chunks``: inner values composed before the first pause, and between two pauses
+COMPOSE_FIRST_CHUNK = 250
+COMPOSE_CHUNK = 500
+#: ``compose_chunks``: the weight of an inner value holding, on some example, the character its
+#: op writes while that example's output lacks it (the outer op would have to remove it again
+#: for the Compose to fit: rarely the case)
+INSERTED_ELSEWHERE = 0.1
 _SUBSTRING_OPS = frozenset(("SubStr", "GetSpan", "GetToken", "GetUpto", "GetFrom"))
 #: ``part_configs``' keys that leave a string as it is: a Replace of a delimiter it lacks, the
 #: match-list configs of a type without matches, Remove and Substitute of a missing index
@@ -726,6 +749,17 @@ def _chars_between(target: str, a: str, b: str) -> set[str]:
     return out
 
 
+def _inserted_char(node: Apply) -> str | None:
+    """The character a modification writes into its string (Replace's second delimiter, the
+    character of Substitute and SubstituteAll), None for other ops."""
+    op = node.op
+    if op in ("Replace", "SubstituteAll"):
+        return node.args[1].value
+    if op == "Substitute":
+        return node.args[2].value
+    return None
+
+
 def config_node(cfg: Config, x: Any) -> Apply:
     """The node of a modification config applied to ``x`` (the input or an inner expression)."""
     op = cfg[0]
@@ -753,4 +787,5 @@ def solve_robustfill(task: Task, domain: Domain, budget: Budget, **options: Any)
     ops = None if task.ops is None else frozenset(op.name for op in domain.resolve_ops(task.ops))
     search = ConcatDecomposition([e.inputs[name] for e in task.examples],
                                  [e.output for e in task.examples], Var(name, "String"), Clock(budget), ops)
+    release.hold(search)  # freed by the next solve, not inside this one's budget
     return search.run()
