@@ -221,6 +221,8 @@ class ConcatDecomposition:
         self.partial: dict[Vals, Any] = {}
         #: every distinct non-Compose expression value over the input -> node (Compose inners)
         self.inner: dict[Vals, Any] = {}
+        #: (inner value, op) -> how many of the op's configurations give that value
+        self._inner_hits: dict[tuple[Vals, str], int] = {}
         #: counts candidates and checks the clock; its own object, so that the reachability
         #: can hold it without a reference cycle back to this search (a cycle leaves the whole
         #: search, millions of values, to the garbage collector: a pause of a second or more
@@ -268,18 +270,23 @@ class ConcatDecomposition:
         return m
 
     # -- banks ---------------------------------------------------------------------------
-    def add(self, vals: Vals, node_fn: Callable[[], Any], inner: bool) -> None:
+    def add(self, vals: Vals, node_fn: Callable[[], Any], inner: bool, op: str = "",
+            configs: int = 1) -> None:
         """Record an expression value over the input (``node_fn`` builds its node only when the
-        value is kept): as a Compose inner when ``inner``, and as a part when it fits."""
+        value is kept): as a Compose inner when ``inner`` (counting that ``configs`` of ``op``'s
+        configurations give it: ``compose_chunks``' order), and as a part when it fits."""
         self._tick()
         node = None
         if self.allowed is not None:
             node = node_fn()
             if not self._allowed(node):
                 return
-        if inner and vals not in self.inner and all(vals):
-            node = node_fn()
-            self.inner[vals] = node
+        if inner and all(vals):
+            key = (vals, op)
+            self._inner_hits[key] = self._inner_hits.get(key, 0) + configs
+            if vals not in self.inner:
+                node = node_fn()
+                self.inner[vals] = node
         if vals in self.parts or vals in self.partial:
             return
         for v, t in zip(vals, self.targets):
@@ -332,14 +339,16 @@ class ConcatDecomposition:
             for i in INDICES:
                 vals = tuple(m[k][2] if 0 <= (k := _norm(i, len(m))) < len(m) else "" for m in ms)
                 self.add(vals, lambda t=t, i=i: Apply(
-                    "GetToken", (const_node("Type", t), Const(i, "Index"), var)), inner=True)
+                    "GetToken", (const_node("Type", t), Const(i, "Index"), var)), inner=True, op="GetToken")
         # GetUpto, GetFrom
         for kind, name, pat in regexes:
             firsts = [self.matches(pat, s) for s in xs]
             up = tuple(s[:m[0][1]] if m else "" for s, m in zip(xs, firsts))
             fr = tuple(s[m[0][1]:] if m else "" for s, m in zip(xs, firsts))
-            self.add(up, lambda name=name: Apply("GetUpto", (const_node("Regex", name), var)), inner=True)
-            self.add(fr, lambda name=name: Apply("GetFrom", (const_node("Regex", name), var)), inner=True)
+            self.add(up, lambda name=name: Apply("GetUpto", (const_node("Regex", name), var)),
+                     inner=True, op="GetUpto")
+            self.add(fr, lambda name=name: Apply("GetFrom", (const_node("Regex", name), var)),
+                     inner=True, op="GetFrom")
         # SubStr: positions beyond these behave like ones inside them
         longest = max(len(s) for s in xs)
         positions = [p for p in range(-2 * longest - 2, longest + 3) if -100 <= p <= 100]
@@ -347,22 +356,25 @@ class ConcatDecomposition:
             for p2 in positions:
                 vals = tuple(_substr(p1, p2, s) for s in xs)
                 self.add(vals, lambda p1=p1, p2=p2: Apply(
-                    "SubStr", (Const(p1, "Position"), Const(p2, "Position"), var)), inner=True)
+                    "SubStr", (Const(p1, "Position"), Const(p2, "Position"), var)), inner=True, op="SubStr")
         # GetSpan: boundaries first (one per distinct offset tuple), then pairs of them
         bounds: dict[tuple, tuple] = {}
+        spellings: dict[tuple, int] = {}  # offsets -> how many boundaries give them
         for kind, name, pat in regexes:
             ms = [self.matches(pat, s) for s in xs]
             for i in INDICES:
                 for b in ("START", "END"):
                     offs = tuple(_boundary(m, i, b) for m in ms)
                     bounds.setdefault(offs, (name, i, b))
+                    spellings[offs] = spellings.get(offs, 0) + 1
         blist = list(bounds.items())
         for a_offs, (r1, i1, b1) in blist:
             for z_offs, (r2, i2, b2) in blist:
                 vals = tuple("" if a == -1 or z == -1 else s[a:z] for s, a, z in zip(xs, a_offs, z_offs))
                 self.add(vals, lambda r1=r1, i1=i1, b1=b1, r2=r2, i2=i2, b2=b2: Apply("GetSpan", (
                     const_node("Regex", r1), Const(i1, "Index"), Const(b1, "Boundary"),
-                    const_node("Regex", r2), Const(i2, "Index"), Const(b2, "Boundary"), var)), inner=True)
+                    const_node("Regex", r2), Const(i2, "Index"), Const(b2, "Boundary"), var)),
+                    inner=True, op="GetSpan", configs=spellings[a_offs] * spellings[z_offs])
 
     def modification_ops(self) -> None:
         """Modifications of the input: as parts (their characters read off the outputs), and
@@ -371,7 +383,7 @@ class ConcatDecomposition:
         self.compose_over(tuple(self.inputs), self.var)
         var = self.var
         for cfg, vals in self.modification_values(tuple(self.inputs), self._inner_chars):
-            self.add(vals, lambda cfg=cfg: config_node(cfg, var), inner=True)
+            self.add(vals, lambda cfg=cfg: config_node(cfg, var), inner=True, op=cfg[0])
 
     def modification_values(self, xs: Vals, chars: Iterable[str]) -> Iterable[tuple[Config, Vals]]:
         """Every modification config applied to the strings ``xs``, with Substitute and
@@ -494,18 +506,15 @@ class ConcatDecomposition:
                     out[("SubstituteAll", t)] = free
             by_k: dict[int, tuple] = {}
             firsts: dict[int, str | None] = {}  # j -> the first j matches joined, if they fit
-            for i in INDICES:
-                j = n if i >= n else (i if i > 0 else max(n + i, 0))  # "".join(ms[:i]) is of j
+            for first_key, j, k, keys in _index_plan(t, n):
                 r = firsts.get(j, "")
                 if r == "":
                     r = "".join(ms[:j])
                     r = firsts[j] = r if r and r in target else None
                 if r is not None:
-                    out[("GetFirst", t, i)] = r
-                k = i - 1 if i > 0 else n + i
-                if not 0 <= k < n:
+                    out[first_key] = r
+                if k is None:
                     if s_fits:
-                        keys = _OUT_OF_RANGE_KEYS[t, i]
                         out[keys[0]] = s
                         out[keys[1]] = s
                         same.append(keys)
@@ -523,9 +532,9 @@ class ConcatDecomposition:
                     got_k = by_k[k] = (removed, free)
                 removed, free = got_k
                 if removed is not None:
-                    out[("Remove", t, i)] = removed
+                    out[keys[0]] = removed
                 if free:
-                    out[("Substitute", t, i)] = free
+                    out[keys[1]] = free
         memo[s] = out
         self._changing[e][s] = frozenset(out).difference(*same)
         return out
@@ -563,13 +572,14 @@ class ConcatDecomposition:
         # in the first example's config order, not the set's (hash) order
         for key in [k for k in cfgs[0] if k in live]:
             results = [d[key] for d in cfgs]
-            frees = [r for r in results if type(r) is dict]
+            frees = [r for r in results if type(r) is dict] if key[0] in _FREE_CHAR_OPS else None
             if not frees:
                 vals = tuple(results)
                 if vals != xs and vals not in parts:
                     self.add_part(vals, lambda cfg=key: config_node(cfg, x_node))
                 continue
-            chars = [c for c in frees[0] if all(c in f for f in frees[1:])]
+            chars = frees[0] if len(frees) == 1 else \
+                [c for c in frees[0] if all(c in f for f in frees[1:])]
             for c in chars:
                 vals = tuple(r if type(r) is str else r[c] for r in results)
                 if vals != xs and vals not in parts:
@@ -620,20 +630,28 @@ class ConcatDecomposition:
     def compose_chunks(self) -> Iterator[int]:
         """``compose_phase`` in chunks: yields how many inner values are done after the first
         ``COMPOSE_FIRST_CHUNK`` of them and then after every ``COMPOSE_CHUNK`` more, so that a
-        caller can search the parts found so far in between. The order: an op's prior in
-        ExeDec's sampler (a Compose's inner is a substring op 1/2, a modification 1/2, uniform
-        inside each) divided by how many distinct values that op has here."""
-        count: dict[str, int] = {}
-        for node in self.inner.values():
-            count[node.op] = count.get(node.op, 0) + 1
-        prior = {op: (1 / 10 if op in _SUBSTRING_OPS else 1 / 18) for op in count}
+        caller can search the parts found so far in between. The order: the probability that
+        ExeDec's sampler draws a configuration giving the value (a Compose's inner is a
+        substring op 1/2, a modification 1/2, uniform over the ops inside each and over an op's
+        configurations here), lowered for values whose op wrote a character the output lacks
+        or whose ends do not occur in the output."""
+        configs: dict[str, int] = {}  # op -> its configurations with a value non-empty everywhere
+        for (_, op), n in self._inner_hits.items():
+            configs[op] = configs.get(op, 0) + n
+        mass: dict[Vals, float] = {}  # value -> the sampler's probability of a config giving it
+        for (vals, op), n in self._inner_hits.items():
+            share = (1 / 10 if op in _SUBSTRING_OPS else 1 / 18) * n / configs[op]
+            mass[vals] = mass.get(vals, 0.0) + share
         targets = self.targets
 
         def weight(vals, node) -> float:
-            w = prior[node.op] / count[node.op]
+            w = mass[vals]
             c = _inserted_char(node)
             if c is not None and any(c in v and c not in t for v, t in zip(vals, targets)):
                 w *= INSERTED_ELSEWHERE  # the outer op would have to remove what the inner wrote
+            for v, t in zip(vals, targets):
+                if v[:EDGE] not in t or v[-EDGE:] not in t:
+                    w *= EDGE_ELSEWHERE
             return w
 
         inners = sorted(self.inner.items(), key=lambda kv: -weight(*kv))
@@ -658,6 +676,8 @@ COMPOSE_CHUNK = 500
 #: op writes while that example's output lacks it (the outer op would have to remove it again
 #: for the Compose to fit: rarely the case)
 INSERTED_ELSEWHERE = 0.1
+EDGE = 3
+EDGE_ELSEWHERE = 0.5
 _SUBSTRING_OPS = frozenset(("SubStr", "GetSpan", "GetToken", "GetUpto", "GetFrom"))
 #: ``part_configs``' keys that leave a string as it is: a Replace of a delimiter it lacks, the
 #: match-list configs of a type without matches, Remove and Substitute of a missing index
@@ -667,6 +687,26 @@ _NO_MATCH_KEYS = {t: (("RemoveAll", t), ("SubstituteAll", t))
                   for t in TYPE_PATTERNS}
 _OUT_OF_RANGE_KEYS = {(t, i): (("Remove", t, i), ("Substitute", t, i))
                       for t in TYPE_PATTERNS for i in INDICES}
+#: the ops whose ``part_configs`` result may be {character: result} (a free character)
+_FREE_CHAR_OPS = frozenset(("Replace", "SubstituteAll", "Substitute"))
+_INDEX_PLANS: dict[tuple[str, int], tuple] = {}
+
+
+def _index_plan(t: str, n: int) -> tuple:
+    """``part_configs``' loop over the indices for a string with ``n`` matches of type ``t``:
+    per index i, GetFirst's key, how many matches GetFirst joins (j), the match Remove and
+    Substitute act on (k, None when i is out of range) and their keys (memoized)."""
+    plan = _INDEX_PLANS.get((t, n))
+    if plan is None:
+        rows = []
+        for i in INDICES:
+            j = n if i >= n else (i if i > 0 else max(n + i, 0))  # "".join(ms[:i]) is of j
+            k = i - 1 if i > 0 else n + i
+            rows.append((("GetFirst", t, i), j, k if 0 <= k < n else None, _OUT_OF_RANGE_KEYS[t, i]))
+        plan = _INDEX_PLANS[t, n] = tuple(rows)
+    return plan
+
+
 #: the types whose regex matches exactly one character (a character class alone)
 _SINGLE_CHAR_TYPES = frozenset(t for t, p in TYPE_PATTERNS.items()
                                if re.fullmatch(r"\[[^\]]*(\\.[^\]]*)*\]", p) is not None)
