@@ -356,3 +356,27 @@ def test_a_finished_search_is_freed_without_the_garbage_collector():
     finally:
         if enabled:
             gc.enable()
+
+
+def test_compose_tries_values_more_configurations_give_first():
+    """Inner values with nothing against them are composed in order of the probability that
+    ExeDec's sampler draws a configuration giving them: an op's share (a substring op 1/10, a
+    modification 1/18) times the share of the op's configurations that give the value."""
+    order = []
+    search = _inners_task()
+    search.compose_over = lambda vals, node: order.append((vals, node))
+    list(search.compose_chunks())
+    configs, mass = {}, {}
+    for (vals, op), n in search._inner_hits.items():
+        configs[op] = configs.get(op, 0) + n
+    for (vals, op), n in search._inner_hits.items():
+        mass[vals] = mass.get(vals, 0) + (1 / 10 if op in rs._SUBSTRING_OPS else 1 / 18) * n / configs[op]
+
+    def clean(vals, node):
+        c = rs._inserted_char(node)
+        return all(v[:rs.EDGE] in t and v[-rs.EDGE:] in t and (c is None or c not in v or c in t)
+                   for v, t in zip(vals, search.targets))
+
+    kept = [mass[vals] for vals, node in order if clean(vals, node)]
+    assert len(set(kept)) > 5
+    assert kept == sorted(kept, reverse=True)

@@ -56,9 +56,12 @@ class _Recording(rs.ConcatDecomposition):
         self.reach = _Parts()
         self.seen: dict = {}
 
-    def add(self, vals, node_fn, inner):
-        self.seen.setdefault(node_fn(), vals)
-        super().add(vals, node_fn, inner)
+    def add(self, vals, node_fn, inner, op="", configs=1):
+        node = node_fn()
+        self.seen.setdefault(node, vals)
+        if inner and all(vals):
+            assert op == node.op  # the op counted for the Compose order is the node's
+        super().add(vals, node_fn, inner, op, configs)
 
     def add_part(self, vals, node_fn):
         self.seen.setdefault(node_fn(), vals)
