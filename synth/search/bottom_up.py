@@ -127,6 +127,17 @@ class BottomUpSearch:
         self.nvalues = 0
 
     # ------------------------------------------------------------------------------------
+    def values_of(self, nt: str, limit: int | None = None) -> list[tuple[tuple, Node]]:
+        """The kept values of ``nt`` with their programs, cheapest first (at most ``limit``)."""
+        out = []
+        seen = self.seen.get(nt, {})
+        for level in self.bank.get(nt, ()):
+            for vals in level:
+                out.append((vals, seen[vals]))
+                if limit is not None and len(out) >= limit:
+                    return out
+        return out
+
     def _ok(self, nt: str, vals: tuple) -> bool:
         return self.domain.value_ok(self.grammar.nonterminals[nt], vals, self.limits)
 

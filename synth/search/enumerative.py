@@ -2,6 +2,7 @@
 constants, observational equivalence, and the value caps."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from dataclasses import replace
@@ -63,11 +64,56 @@ def solve_bottom_up(task: Task, domain: Domain, budget: Budget, grammar: SearchG
     kernels, Python for any production without one), or "auto" (default: ``$SYNTH_ENGINE``, else
     "auto"): the compiled engine when numba imports and every production has a kernel, after a
     short pure-Python start (``AUTO_PYTHON_CANDIDATES``) that answers small tasks without loading
-    the kernels. All three return the same program for the same budget."""
+    the kernels. All three return the same program for the same budget.
+
+    Where the grammar has an ``ite`` at its start symbol and the budget a time limit, the search
+    keeps ``cases.CASES_SHARE`` of the time to solve by cases (``synth.search.cases``) if it
+    finds no single program."""
     grammar = grammar or task_grammar(task, domain)
     engine = engine or os.environ.get("SYNTH_ENGINE") or "auto"
     if engine not in ("auto", "compiled", "python"):
         raise InvalidTask(f"unknown search engine {engine!r}; choose auto, compiled or python")
+    return _solve_bottom_up(task, domain, budget, grammar, engine, 1, options)
+
+
+def _solve_bottom_up(task: Task, domain: Domain, budget: Budget, grammar: SearchGrammar,
+                     engine: str, depth: int, options: dict) -> SearchOutcome:
+    """``solve_bottom_up`` at a level of solving by cases (1: the task itself)."""
+    from synth.search import cases
+
+    limited = budget.timeout is not None or budget.max_candidates is not None
+    split = cases.case_production(grammar, len(task.examples)) \
+        if limited and budget.max_size is None and depth <= cases.MAX_DEPTH else None
+    if split is None:
+        return _search(task, domain, budget, grammar, engine, options)[0]
+    started = time.perf_counter()
+    out, search = _search(task, domain, cases.first_share(budget), grammar, engine, options)
+    if out.status != "timeout" or search is None or out.stopped_by not in ("time", "candidates"):
+        return out
+    rest = budget.remaining(time.perf_counter() - started, out.candidates, cap=deadline.remaining())
+    if rest is None:
+        return out
+    side_candidates = 0
+
+    def solve_side(sub: Task, side_budget: Budget, level: int) -> SearchOutcome:
+        nonlocal side_candidates
+        got = _solve_bottom_up(sub, domain, side_budget, grammar, engine, level + 1, options)
+        side_candidates += got.candidates
+        return got
+
+    tests = search.values_of(split.args[0], cases.MAX_TESTS)
+    node = cases.solve_by_cases(task, grammar, rest, tests, solve_side, depth)
+    seconds = time.perf_counter() - started
+    if node is None:
+        return dataclasses.replace(out, seconds=seconds, candidates=out.candidates + side_candidates)
+    return SearchOutcome(status="solved", node=node, candidates=out.candidates + side_candidates,
+                         values=out.values, seconds=seconds, extra={**out.extra, "cases": True})
+
+
+def _search(task: Task, domain: Domain, budget: Budget, grammar: SearchGrammar, engine: str,
+            options: dict) -> tuple[SearchOutcome, Any]:
+    """One bottom-up search (see ``solve_bottom_up``): its outcome and the search object that
+    ran last (None where none did)."""
     limits = limits_for(task)
     inputs = [dict(e.inputs) for e in task.examples]
     target = [e.output for e in task.examples]
@@ -75,7 +121,8 @@ def solve_bottom_up(task: Task, domain: Domain, budget: Budget, grammar: SearchG
     if engine == "auto" and cls is not BottomUpSearch:
         quick = AUTO_PYTHON_CANDIDATES
         if budget.max_candidates is not None and budget.max_candidates <= quick:
-            return BottomUpSearch(domain, grammar, inputs, target, budget, limits, **options).run()
+            small = BottomUpSearch(domain, grammar, inputs, target, budget, limits, **options)
+            return small.run(), small
         start = time.perf_counter()
         quick_search = BottomUpSearch(domain, grammar, inputs, target, replace(budget, max_candidates=quick),
                                       limits, **options)
@@ -83,16 +130,16 @@ def solve_bottom_up(task: Task, domain: Domain, budget: Budget, grammar: SearchG
         out = quick_search.run()
         # a result reached before the quick budget ran out is the full search's result too
         if out.status in ("solved", "exhausted") and out.candidates < quick:
-            return out
+            return out, quick_search
         if budget.timeout is not None:
             # the time left, within the whole solve's deadline; the candidates stay whole
             rest = budget.remaining(time.perf_counter() - start, min_seconds=0.0, cap=deadline.remaining())
             if rest is None:
-                return out
+                return out, quick_search
             budget = rest
     search = cls(domain, grammar, inputs, target, budget, limits, **options)
     release.hold(search)  # freed by the next solve, not inside this one's budget
-    return search.run()
+    return search.run(), search
 
 
 def compiled_plain_class() -> type:

@@ -228,6 +228,17 @@ class CompiledBottomUpSearch(BottomUpSearch):
             got = cache[v] = tuple(self.K.decode(t, bank.raw(v, e)) for e in range(self.E))
         return got
 
+    def values_of(self, nt: str, limit: int | None = None) -> list[tuple[tuple, Node]]:
+        if self.engine != "compiled":
+            return super().values_of(nt, limit)
+        out = []
+        for ids in self.bank.get(nt, ()):
+            for v in ids:
+                out.append((self.value(nt, int(v)), self.node(nt, int(v))))
+                if limit is not None and len(out) >= limit:
+                    return out
+        return out
+
     def bank_values(self) -> dict[str, list[list[tuple]]]:
         """The kept values as ``BottomUpSearch.bank`` holds them: per nonterminal, per cost."""
         if self.engine != "compiled":
