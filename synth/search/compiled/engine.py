@@ -414,7 +414,9 @@ class CompiledBottomUpSearch(BottomUpSearch):
                 end = min(end, -(-(max_c - base) // C) * C)
             if self._decomposers:  # ... where candidates - last > _DECOMPOSE_EVERY
                 end = min(end, ((self._last_decompose + _B._DECOMPOSE_EVERY - base) // C + 1) * C)
-            if self.pending is not None:  # ... where candidates > pending deadline
+            if self.pending is not None and self.pending_deadline >= base + pos:
+                # ... where candidates > pending deadline (once past it, the pending answer
+                # waits for the time share, ``_pending_time_spent``, checked at each block end)
                 end = min(end, ((self.pending_deadline - base) // C + 1) * C)
             end = min(N, max(end, pos + 1))
             if code is None:
@@ -436,7 +438,8 @@ class CompiledBottomUpSearch(BottomUpSearch):
                 return stop
             if self._decomposers and clock.candidates - self._last_decompose > _B._DECOMPOSE_EVERY:
                 self._decompose()
-            if self.pending is not None and clock.candidates > self.pending_deadline:
+            if self.pending is not None and clock.candidates > self.pending_deadline \
+                    and self._pending_time_spent():
                 return "pending"
         return None
 
