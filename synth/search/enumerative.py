@@ -66,14 +66,27 @@ def solve_bottom_up(task: Task, domain: Domain, budget: Budget, grammar: SearchG
     short pure-Python start (``AUTO_PYTHON_CANDIDATES``) that answers small tasks without loading
     the kernels. All three return the same program for the same budget.
 
-    Where the grammar has an ``ite`` at its start symbol and the budget a time limit, the search
-    keeps ``cases.CASES_SHARE`` of the time to solve by cases (``synth.search.cases``) if it
-    finds no single program."""
-    grammar = grammar or task_grammar(task, domain)
+    Where the grammar has an ``ite`` at its start symbol, the search keeps ``cases.CASES_SHARE``
+    of the budget to solve by cases (``synth.search.cases``) if it finds no single program. A
+    task with many examples is searched on a subset of them first (``synth.search.subsets``).
+    Both need a limited budget (time or candidates) and no size bound."""
+    given = grammar
     engine = engine or os.environ.get("SYNTH_ENGINE") or "auto"
     if engine not in ("auto", "compiled", "python"):
         raise InvalidTask(f"unknown search engine {engine!r}; choose auto, compiled or python")
-    return _solve_bottom_up(task, domain, budget, grammar, engine, 1, options)
+    if budget.max_size is None and (budget.timeout is not None or budget.max_candidates is not None):
+        from synth.search import subsets
+
+        def on_subset(sub: Task, left: Budget) -> SearchOutcome:
+            # the subset's own grammar: its constants are mined from its examples alone (a
+            # SyGuS file's grammar is the same for every subset)
+            return _solve_bottom_up(sub, domain, left, given or task_grammar(sub, domain), engine, 1,
+                                    options)
+
+        out = subsets.solve_on_subsets(task, domain, budget, on_subset)
+        if out is not None:
+            return out
+    return _solve_bottom_up(task, domain, budget, given or task_grammar(task, domain), engine, 1, options)
 
 
 def _solve_bottom_up(task: Task, domain: Domain, budget: Budget, grammar: SearchGrammar,
