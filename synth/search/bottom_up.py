@@ -14,6 +14,7 @@ from synth.dsl.base import ERROR, Const, Domain, Node, ValueLimits, node_size
 from synth.search.budget import Budget, Clock
 from synth.search.contract import SearchOutcome  # noqa: F401  (re-exported: strategies import it here)
 from synth.search.decompose import ConcatDecomposer
+from synth.search.replace_shortcut import replace_program
 from synth.search.grammar import SearchGrammar
 
 _CHUNK = 1024  # argument tuples evaluated between two budget checks (tasks of up to 8 examples)
@@ -299,6 +300,11 @@ class BottomUpSearch:
         max_arity = max((len(p.args) for p in g.productions), default=0)
         max_pcost = max((p.cost for p in g.productions), default=1)
         stopped = self._leaves()
+        if self.concat_shortcut and stopped is None and self.solution is None:
+            # an input with one piece of text replaced (``synth.search.replace_shortcut``)
+            found = replace_program(self.grammar, self.inputs, self.target)
+            if found is not None:
+                self._offer(found)
         last_nonempty = max((c for lv in self.bank.values() for c, l in enumerate(lv) if l), default=0)
         explored = 0
         cost = explored

@@ -30,6 +30,8 @@ CASES_SHARE = 0.3
 MAX_SPLITS = 16
 #: a side gets at most this share of what is left when it starts
 SIDE_SHARE = 0.5
+#: first, every split's sides get this share of the whole budget each (a probe)
+PROBE_SHARE = 0.02
 #: tests read from the failed search, at most (its cheapest Boolean values)
 MAX_TESTS = 5000
 #: levels of splitting (1: two groups of examples; a side is searched with its whole share)
@@ -88,32 +90,44 @@ def solve_by_cases(task: Task, grammar: SearchGrammar, budget: Budget, tests: It
         return None
     n = len(task.examples)
     clock = Clock(budget)
-    sides: dict[int, Node | None] = {}
+    solved: dict[int, Node] = {}
+    tried: dict[int, float] = {}  # side -> the largest share it failed with
 
-    def side(mask: int) -> Node | None:
-        if mask in sides:
-            return sides[mask]
+    def side(mask: int, fraction: float) -> Node | None:
+        if mask in solved:
+            return solved[mask]
+        if tried.get(mask, -1.0) >= fraction:
+            return None
         left = budget.remaining(clock.elapsed(), clock.candidates)
         if left is None:
             return None
+        base = budget if fraction < SIDE_SHARE else left  # a probe: a slice of the whole
         share = dataclasses.replace(
-            left, timeout=None if left.timeout is None else left.timeout * SIDE_SHARE,
-            max_candidates=None if left.max_candidates is None else int(left.max_candidates * SIDE_SHARE))
+            left, timeout=None if left.timeout is None else min(left.timeout, base.timeout * fraction),
+            max_candidates=None if left.max_candidates is None
+            else min(left.max_candidates, int(base.max_candidates * fraction)))
         sub = replace(task, name=f"{task.name}[case]",
                       examples=[e for i, e in enumerate(task.examples) if mask >> i & 1], tests=[])
         out = solve_side(sub, share, depth)
         clock.candidates += out.candidates
-        sides[mask] = out.node if out.status == "solved" else None
-        return sides[mask]
+        if out.status == "solved":
+            solved[mask] = out.node
+            return out.node
+        tried[mask] = fraction
+        return None
 
     full = (1 << n) - 1
-    for mask, test in _splits(tests, n):
-        if clock.exceeded():
-            return None
-        then = side(mask)
-        if then is None:
-            continue
-        other = side(full ^ mask)
-        if other is not None:
-            return p.make((test, then, other))
+    splits = _splits(tests, n)
+    # first every split with a small probe per side (a side the search's shortcuts answer at
+    # once is found whichever split it belongs to), then with a share of what is left
+    for fraction in (PROBE_SHARE, SIDE_SHARE):
+        for mask, test in splits:
+            if clock.exceeded():
+                return None
+            then = side(mask, fraction)
+            if then is None:
+                continue
+            other = side(full ^ mask, fraction)
+            if other is not None:
+                return p.make((test, then, other))
     return None
