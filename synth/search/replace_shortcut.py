@@ -23,10 +23,14 @@ REPLACE_OP = "str.replace"
 #: candidate (a, b) pairs spelled per input at most, shortest first (a task where only one
 #: example changes has one per way to widen the change)
 MAX_PAIRS = 400
+#: (common prefix + 1) x (common suffix + 1) of an input and its output beyond which the pairs are
+#: not listed (each is a slice and a search of the input)
+MAX_WORK = 20_000
 
 
 def replace_pairs(v: str, t: str) -> set[tuple[str, str]]:
-    """Every (a, b) with a non-empty and ``v.replace(a, b, 1) == t``, for v != t."""
+    """Every (a, b) with a non-empty and ``v.replace(a, b, 1) == t``, for v != t (none where
+    there would be more than ``MAX_WORK`` to try: long strings that differ in little)."""
     n, m = len(v), len(t)
     p = 0
     while p < min(n, m) and v[p] == t[p]:
@@ -34,6 +38,8 @@ def replace_pairs(v: str, t: str) -> set[tuple[str, str]]:
     s = 0  # the common suffix, which may overlap the common prefix
     while s < min(n, m) and v[n - 1 - s] == t[m - 1 - s]:
         s += 1
+    if (p + 1) * (s + 1) > MAX_WORK:
+        return set()
     out = set()
     for i in range(p + 1):
         for j in range(max(i + 1, n - s), n + 1):
@@ -88,11 +94,14 @@ def replace_program(grammar: SearchGrammar, inputs: Sequence[dict], target: Sequ
             continue
         pairs = None
         for v, t in zip(vals, target):
-            if v != t:
-                got = replace_pairs(v, t)
-                pairs = got if pairs is None else pairs & got
-                if not pairs:
-                    break
+            if v == t:
+                continue
+            if pairs is None:  # the first example that changes proposes, the others check
+                pairs = replace_pairs(v, t)
+            else:
+                pairs = {(a, b) for a, b in pairs if v.replace(a, b, 1) == t}
+            if not pairs:
+                break
         if not pairs:
             continue
         spelled: dict[str, Node | None] = {}
