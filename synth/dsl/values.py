@@ -24,6 +24,17 @@ MAX_LIST_LENGTH = 10_000
 MAX_INT = 2**63 - 1
 
 
+def scalar_type(v: Any) -> str | None:
+    """"Bool", "Int" or "String" for a value of that kind (a bool is not an Int), else None."""
+    if isinstance(v, bool):
+        return "Bool"
+    if isinstance(v, int):
+        return "Int"
+    if isinstance(v, str):
+        return "String"
+    return None
+
+
 def describe_value(v: Any, limit: int = 60) -> str:
     """Short one-line text of any value for a message: JSON-like for small values, else its
     kind and size (never recursing into it: a value may be nested thousands of levels deep, or

@@ -9,6 +9,7 @@ so it sits with the readers in ``synth.io``.
 """
 from __future__ import annotations
 
+from synth.dsl.values import scalar_type
 from synth.errors import InvalidTask
 from synth.io.sygus_check import SygusChecker
 from synth.io.sygus_problem import AnyConstant, AnyVariable, InvProblem, PbeExample, PbeProblem, SygusGrammar, SynthFun
@@ -130,15 +131,6 @@ def derivable(grammar: SygusGrammar, fun: SynthFun, term: Term) -> bool:
     params = dict(fun.params)
     memo: dict[tuple[str, int], bool] = {}
 
-    def lit_sort(v) -> str | None:
-        if isinstance(v, bool):
-            return "Bool"
-        if isinstance(v, int):
-            return "Int"
-        if isinstance(v, str):
-            return "String"
-        return None
-
     def derives(nt: str, t: Term) -> bool:
         key = (nt, id(t))
         if key in memo:
@@ -150,7 +142,7 @@ def derivable(grammar: SygusGrammar, fun: SynthFun, term: Term) -> bool:
 
     def match(rule, t: Term) -> bool:
         if isinstance(rule, AnyConstant):
-            return lit_sort(_literal_value(t)) == rule.sort
+            return scalar_type(_literal_value(t)) == rule.sort
         if isinstance(rule, AnyVariable):
             return isinstance(t, Sym) and params.get(t.name) == rule.sort
         if isinstance(rule, Sym):

@@ -19,6 +19,7 @@ from typing import Any, Sequence
 import numba
 import numpy as np
 
+from synth.dsl.values import scalar_type
 from synth.kernelmode import active
 
 # summary categories of one property over the examples
@@ -414,23 +415,15 @@ def io_signature(inputs: Sequence[dict], outputs: Sequence[Any]) -> np.ndarray:
     names = list(inputs[0]) if inputs else []
     for slot, name in enumerate(names[:MAX_INPUTS]):
         vals = tuple(env[name] for env in inputs)
-        t = type_name(vals[0])
+        t = scalar_type(vals[0])
         if t is None:
             sig[slot * VALUE_ENTRIES:(slot + 1) * VALUE_ENTRIES] = TYPE_MISMATCH
             continue
         sig[slot * VALUE_ENTRIES:(slot + 1) * VALUE_ENTRIES] = value_signatures(t, [vals], ctx)[0]
-    t = type_name(outputs[0]) if len(outputs) else None
+    t = scalar_type(outputs[0]) if len(outputs) else None
     out_sig = np.full(VALUE_ENTRIES, TYPE_MISMATCH, np.int8) if t is None else \
         value_signatures(t, [tuple(outputs)], ctx, with_output=False)[0]
     sig[MAX_INPUTS * VALUE_ENTRIES:] = out_sig[:SINGLE]
     return sig
 
 
-def type_name(v: Any) -> str | None:
-    if isinstance(v, bool):
-        return "Bool"
-    if isinstance(v, int):
-        return "Int"
-    if isinstance(v, str):
-        return "String"
-    return None

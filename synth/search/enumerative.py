@@ -74,7 +74,7 @@ def solve_bottom_up(task: Task, domain: Domain, budget: Budget, grammar: SearchG
     engine = engine or os.environ.get("SYNTH_ENGINE") or "auto"
     if engine not in ("auto", "compiled", "python"):
         raise InvalidTask(f"unknown search engine {engine!r}; choose auto, compiled or python")
-    if budget.max_size is None and (budget.timeout is not None or budget.max_candidates is not None):
+    if _may_rearrange(budget):
         from synth.search import subsets
 
         def on_subset(sub: Task, left: Budget) -> SearchOutcome:
@@ -89,14 +89,20 @@ def solve_bottom_up(task: Task, domain: Domain, budget: Budget, grammar: SearchG
     return _solve_bottom_up(task, domain, budget, given or task_grammar(task, domain), engine, 1, options)
 
 
+def _may_rearrange(budget: Budget) -> bool:
+    """Whether the search may split its work (subsets of the examples, cases): only within a
+    limit (time or candidates) to share, and with no size bound, which an ite or a later
+    round's answer could break."""
+    return budget.max_size is None and (budget.timeout is not None or budget.max_candidates is not None)
+
+
 def _solve_bottom_up(task: Task, domain: Domain, budget: Budget, grammar: SearchGrammar,
                      engine: str, depth: int, options: dict) -> SearchOutcome:
     """``solve_bottom_up`` at a level of solving by cases (1: the task itself)."""
     from synth.search import cases
 
-    limited = budget.timeout is not None or budget.max_candidates is not None
     split = cases.case_production(grammar, len(task.examples)) \
-        if limited and budget.max_size is None and depth <= cases.MAX_DEPTH else None
+        if _may_rearrange(budget) and depth <= cases.MAX_DEPTH else None
     if split is None:
         return _search(task, domain, budget, grammar, engine, options)[0]
     started = time.perf_counter()

@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 from synth.dsl.base import ERROR, Apply, Const, Domain, Node, Op, Var
+from synth.dsl.values import scalar_type
 from synth.errors import InvalidTask
 from synth.io.sygus_problem import AnyConstant, AnyVariable, PbeProblem, SygusGrammar, SynthFun
 from synth.io.sygus_terms import App, Sym, Term, format_term
@@ -147,12 +148,9 @@ class _Builder:
     def _sort(self, t: Term) -> str:
         if isinstance(t, Sym):
             return self.nt_sorts[t.name] if t.name in self.nt_sorts else self.params[t.name]
-        if isinstance(t, bool):
-            return "Bool"
-        if isinstance(t, int):
-            return "Int"
-        if isinstance(t, str):
-            return "String"
+        lit = scalar_type(t)
+        if lit is not None:
+            return lit
         return result_sort(t.op, tuple(self._sort(a) for a in t.args))
 
     def _op(self, t: App) -> tuple[Op, list]:

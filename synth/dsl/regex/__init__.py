@@ -10,6 +10,7 @@ from typing import Any, Mapping
 from synth.dsl.base import Domain, Node, Program
 from synth.dsl.regex import ops as _ops
 from synth.dsl.regex.syntax import GRAMMAR_FILE, format_regex, parse_regex, to_python_pattern
+from synth.dsl.values import scalar_type
 
 
 class RegexDomain(Domain):
@@ -23,12 +24,9 @@ class RegexDomain(Domain):
     grammar_file = GRAMMAR_FILE
 
     def type_of(self, value: Any) -> str:
-        if isinstance(value, bool):
-            return "Bool"
-        if isinstance(value, str):
-            return "String"
-        if isinstance(value, int):
-            return "Int"
+        t = scalar_type(value)
+        if t is not None:
+            return t
         raise TypeError(f"the regex domain has no type for {type(value).__name__} value {value!r}")
 
     def evaluate(self, node: Node, env: Mapping[str, Any]) -> Any:

@@ -11,6 +11,7 @@ from synth.dsl.strings import ops as _ops
 from synth.dsl.strings.dates import DATE_OPS
 from synth.dsl.strings.numbers import NUMBER_OPS
 from synth.dsl.strings.tokens import TOKEN_OPS
+from synth.dsl.values import scalar_type
 
 #: BUSTLE's always-present constants
 BASE_CONSTANTS = ("", 0, 1, 2, 3, 99)
@@ -96,12 +97,9 @@ class StringsDomain(CallSyntaxDomain):
     grammar_file = str(Path(__file__).with_name("grammar.lark"))
 
     def type_of(self, value: Any) -> str:
-        if isinstance(value, bool):
-            return "Bool"
-        if isinstance(value, int):
-            return "Int"
-        if isinstance(value, str):
-            return "String"
+        t = scalar_type(value)
+        if t is not None:
+            return t
         raise TypeError(f"the strings domain has no type for {type(value).__name__} value {value!r}")
 
     def check_task(self, task) -> None:
