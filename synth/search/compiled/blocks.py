@@ -7,6 +7,8 @@ evaluation differs between domains; this module holds the rest, once.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from synth.search.compiled import table as T
 from synth.search.compiled.jit import kernel
 from synth.search.compiled.protocol import (OP_COMMIT, P_E, P_END, P_FLAGS, P_K, P_KIND, P_LIMIT,
@@ -61,7 +63,7 @@ def bank_full(kind, E, of, state, limit):
     slot (value arrays, hash table at most half full, shortcut records, elements)."""
     n = state[T.N]
     return (n >= state[T.CAP_VALS] or 2 * (n + 1) > state[T.MASK] + 1 or state[T.NREC] >= T.REC_CAP
-            or (kind == T.SEQ and of[n * E] + E * limit > state[T.CAP_ELEMS]))
+            or (kind == T.SEQ and of[np.uint64(n * E)] + E * limit > state[T.CAP_ELEMS]))
 
 
 @kernel(inline=True)

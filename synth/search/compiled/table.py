@@ -73,7 +73,7 @@ def _fmix(h):
 
 
 @intrinsic
-def _load_u64(typingctx, arr, idx):
+def load_u64(typingctx, arr, idx):
     """The eight bytes at element ``idx`` of a 1-D array, as one unaligned little-endian uint64
     load (elements idx..idx + 8 / itemsize - 1 must exist)."""
     if not isinstance(arr, types.Array) or arr.ndim != 1 or not isinstance(idx, types.Integer):
@@ -87,25 +87,65 @@ def _load_u64(typingctx, arr, idx):
     return types.uint64(arr, idx), codegen
 
 
+@intrinsic
+def store_u64(typingctx, arr, idx, val):
+    """Write ``val`` as the eight bytes at element ``idx`` of a 1-D array (one unaligned store;
+    elements idx..idx + 8 / itemsize - 1 must exist)."""
+    if not isinstance(arr, types.Array) or arr.ndim != 1 or not isinstance(idx, types.Integer):
+        return None
+
+    def codegen(context, builder, signature, args):
+        ary = context.make_array(signature.args[0])(context, builder, args[0])
+        ptr = builder.gep(ary.data, [args[1]])
+        val = context.cast(builder, args[2], signature.args[2], types.uint64)
+        builder.store(val, builder.bitcast(ptr, ir.IntType(64).as_pointer()), align=1)
+        return context.get_dummy_value()
+
+    return types.none(arr, idx, types.uint64), codegen
+
+
+@intrinsic
+def per_word(typingctx, arr):
+    """How many elements of a 1-D array one 64-bit word holds (8 or 2), as a constant of the
+    array's type (``8 // arr.itemsize`` would be a division at run time)."""
+    if not isinstance(arr, types.Array):
+        return None
+    n = 8 // (arr.dtype.bitwidth // 8)
+
+    def codegen(context, builder, signature, args):
+        return context.get_constant(types.uint64, n)
+
+    return types.uint64(arr), codegen
+
+
 @kernel(inline=True)
 def _hash_part(h1, h2, el, lo, hi):
     """Fold one example's elements into two independent hash lanes, eight bytes per lane and
-    step (one unaligned 64-bit load: eight one-byte or two four-byte elements), the rest one
-    element at a time."""
+    step (one unaligned 64-bit load: eight one-byte or two four-byte elements); the last partial
+    word (fewer elements than a word) is folded as one word, its missing elements zero."""
     j = np.uint64(lo)  # unsigned indices: no negative-index wraparound code
     end = np.uint64(hi)
-    w = np.uint64(8 // el.itemsize)  # elements per 64-bit word
+    w = per_word(el)  # elements per 64-bit word
     w2 = w + w
     while j + w2 <= end:
-        h1 = (h1 ^ _load_u64(el, j)) * _PRIME
-        h2 = (h2 ^ _load_u64(el, j + w)) * _PRIME
+        h1 = (h1 ^ load_u64(el, j)) * _PRIME
+        h2 = (h2 ^ load_u64(el, j + w)) * _PRIME
         j += w2
     if j + w <= end:
-        h1 = (h1 ^ _load_u64(el, j)) * _PRIME
+        h1 = (h1 ^ load_u64(el, j)) * _PRIME
         j += w
-    while j < end:
-        h2 = (h2 ^ np.uint64(el[j])) * _PRIME
-        j += _U1
+    if j < end:
+        bits = np.uint64(64) // w  # bits per element
+        if j + w <= np.uint64(len(el)):  # one load, the elements past ``end`` masked off
+            x = load_u64(el, j) & ((_U1 << ((end - j) * bits)) - _U1)
+        else:  # the same word, element by element (at the array's end)
+            x = np.uint64(0)
+            shift = np.uint64(0)
+            while j < end:
+                x |= np.uint64(el[j]) << shift
+                shift += bits
+                j += _U1
+        h2 = (h2 ^ x) * _PRIME
     return h1, h2
 
 
@@ -115,12 +155,13 @@ def hash_value(kind, E, el, of, ints, v):
     h1 = _SEED
     h2 = _SEED2
     if kind == SEQ:
-        base = v * E
-        for e in range(E):
-            lo = of[base + e]
-            hi = of[base + e + 1]
+        base = np.uint64(v) * np.uint64(E)
+        lo = of[base]
+        for e in range(np.uint64(E)):
+            hi = of[base + e + _U1]
             h1 = (h1 ^ np.uint64(hi - lo)) * _PRIME
             h1, h2 = _hash_part(h1, h2, el, lo, hi)
+            lo = hi
     else:
         for e in range(E):
             h1 = (h1 ^ np.uint64(ints[v, e])) * _PRIME
@@ -142,18 +183,19 @@ def hash_ranges(E, el, lo, hi):
 @kernel(inline=True)
 def values_equal(kind, E, el, of, ints, a, b):
     if kind == SEQ:
-        ba = a * E
-        bb = b * E
-        for e in range(E):
-            if of[ba + e + 1] - of[ba + e] != of[bb + e + 1] - of[bb + e]:
-                return False
+        uE = np.uint64(E)
+        ba = np.uint64(a) * uE
+        bb = np.uint64(b) * uE
         pa = np.uint64(of[ba])
         pb = np.uint64(of[bb])
-        m = np.uint64(of[ba + E]) - pa
-        w = np.uint64(8 // el.itemsize)  # elements per 64-bit word
+        for e in range(uE):  # the same lengths: the same offsets from each value's start
+            if np.uint64(of[ba + e + _U1]) - pa != np.uint64(of[bb + e + _U1]) - pb:
+                return False
+        m = np.uint64(of[ba + uE]) - pa
+        w = per_word(el)  # elements per 64-bit word
         j = np.uint64(0)
         while j + w <= m:
-            if _load_u64(el, pa + j) != _load_u64(el, pb + j):
+            if load_u64(el, pa + j) != load_u64(el, pb + j):
                 return False
             j += w
         while j < m:
@@ -211,7 +253,8 @@ def lookup_ranges(E, el, of, table, mask, tel, lo, hi):
 def find_or_insert(kind, E, el, of, ints, table, mask, h, n):
     """The id of a kept value equal to value ``n``; if there is none, ``n`` is entered in the
     table under hash ``h`` and -1 is returned."""
-    slot = h & mask
+    um = np.uint64(mask)
+    slot = np.uint64(h) & um  # unsigned: no negative-index wraparound code
     while True:
         ent = table[slot]
         if ent == 0:
@@ -219,7 +262,7 @@ def find_or_insert(kind, E, el, of, ints, table, mask, h, n):
             return -1
         if _same_fingerprint(ent, h) and values_equal(kind, E, el, of, ints, n, (ent & 0xFFFFFFFF) - 1):
             return (ent & 0xFFFFFFFF) - 1
-        slot = (slot + 1) & mask
+        slot = (slot + _U1) & um
 
 
 @kernel

@@ -182,10 +182,10 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
         n = state[T.N]
         if op != OP_COMMIT and B.bank_full(kind, E, of, state, limit):
             return FULL, p
-        v0 = ids0[d0]
-        v1 = ids1[d1]
-        v2 = ids2[d2]
-        v3 = ids3[d3]
+        v0 = ids0[np.uint64(d0)]
+        v1 = ids1[np.uint64(d1)]
+        v2 = ids2[np.uint64(d2)]
+        v3 = ids3[np.uint64(d3)]
         ok = True
         if op == OP_COMMIT:
             pass

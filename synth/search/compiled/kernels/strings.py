@@ -142,27 +142,6 @@ def _same(a, alo, ahi, b, blo, bhi):
 
 
 @kernel(inline=True)
-def _copy_segment(out, w, a, lo, hi, a0, a1, a2, a3):
-    """Copy elements lo..hi of argument ``a``'s element array to out[w:]; the new end (uint64
-    indices throughout: no negative-index wraparound code)."""
-    u = np.uint64(lo)
-    m = np.uint64(hi - lo)
-    if a == 0:
-        for j in range(m):
-            out[w + j] = a0[u + j]
-    elif a == 1:
-        for j in range(m):
-            out[w + j] = a1[u + j]
-    elif a == 2:
-        for j in range(m):
-            out[w + j] = a2[u + j]
-    else:
-        for j in range(m):
-            out[w + j] = a3[u + j]
-    return w + m
-
-
-@kernel(inline=True)
 def _pick(i, a0, a1, a2, a3):
     """Argument array ``i`` (the element arrays of up to four arguments)."""
     if i == 0:
@@ -172,6 +151,33 @@ def _pick(i, a0, a1, a2, a3):
     if i == 2:
         return a2
     return a3
+
+
+@kernel(inline=True)
+def _copy_words(out, dst, src, s, m):
+    """Copy ``m`` elements from src[s:] to out[dst:] a 64-bit word at a time where both arrays
+    have a word to spare after the segment (the last word may write up to a word's worth of
+    elements past the segment: the free space after the value being written, which the next
+    writes overwrite), else element by element. Unsigned indices throughout."""
+    wd = T.per_word(out)
+    if s + m + wd <= np.uint64(len(src)) and dst + m + wd <= np.uint64(len(out)):
+        j = np.uint64(0)
+        while j < m:
+            T.store_u64(out, dst + j, T.load_u64(src, s + j))
+            j += wd
+    else:
+        for j in range(m):
+            out[dst + j] = src[s + j]
+
+
+@kernel(inline=True)
+def _copy_segment(out, w, a, lo, hi, a0, a1, a2, a3):
+    """Copy elements lo..hi of argument ``a``'s element array to out[w:]; the new end (uint64
+    indices throughout: no negative-index wraparound code)."""
+    m = np.uint64(hi - lo)
+    d = np.uint64(w)
+    _copy_words(out, d, _pick(a, a0, a1, a2, a3), np.uint64(lo), m)
+    return d + m
 
 
 @kernel(inline=True)
@@ -191,9 +197,11 @@ def _catch_up(a, upto, E, v0, v1, v2, v3, el0, el1, el2, el3, of0, of1, of2, of3
         for j in range(m):
             el[w + j] = src[lo + j]
         w += m
-        of[n * E + e + 1] = w
+        of[np.uint64(n * E + e + 1)] = w
     return w
 
+
+_U1 = np.uint64(1)
 
 # ------------------------------------------------------------------------------ batch driver
 _SEGMENTS = -4  # an op's result is given as segments, to be copied (internal to run_block)
@@ -226,16 +234,16 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
     p = pos
     while p < end:
         if group_skip and ((d2 == 0 and d3 == 0) or p == pos):
-            v0 = ids0[d0]
-            v1 = ids1[d1]
+            v0 = ids0[np.uint64(d0)]
+            v1 = ids1[np.uint64(d1)]
             absent = True
             for e in range(E):
                 if op == I_FIND_FROM:  # FIND(needle, within, start): needle in within?
-                    hay, hlo, hhi = el1, of1[v1 * E + e], of1[v1 * E + e + 1]
-                    nd_, nlo, nhi = el0, of0[v0 * E + e], of0[v0 * E + e + 1]
+                    hay, hlo, hhi = el1, of1[np.uint64(v1 * E + e)], of1[np.uint64(v1 * E + e + 1)]
+                    nd_, nlo, nhi = el0, of0[np.uint64(v0 * E + e)], of0[np.uint64(v0 * E + e + 1)]
                 else:  # SUBSTITUTE(s, old, ...): old in s?
-                    hay, hlo, hhi = el0, of0[v0 * E + e], of0[v0 * E + e + 1]
-                    nd_, nlo, nhi = el1, of1[v1 * E + e], of1[v1 * E + e + 1]
+                    hay, hlo, hhi = el0, of0[np.uint64(v0 * E + e)], of0[np.uint64(v0 * E + e + 1)]
+                    nd_, nlo, nhi = el1, of1[np.uint64(v1 * E + e)], of1[np.uint64(v1 * E + e + 1)]
                     if nlo == nhi and op != S_STR_REPLACE:
                         continue  # an empty pattern leaves the string unchanged
                 if nlo == nhi or _find(hay, hlo, hhi, nd_, nlo, nhi, 0) >= 0:
@@ -253,26 +261,33 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
         n = state[T.N]
         if op != OP_COMMIT and B.bank_full(kind, E, of, state, limit):
             return FULL, p
-        v0 = ids0[d0]
-        v1 = ids1[d1]
-        v2 = ids2[d2]
-        v3 = ids3[d3]
+        v0 = ids0[np.uint64(d0)]
+        v1 = ids1[np.uint64(d1)]
+        v2 = ids2[np.uint64(d2)]
+        v3 = ids3[np.uint64(d3)]
         ok = True
         if op == OP_COMMIT:
             pass
         elif op == S_CONCAT:  # the most frequent op producing new values: its own loop
-            w = np.uint64(of[n * E])
-            for e in range(E):
-                alo = of0[v0 * E + e]
-                la = of0[v0 * E + e + 1] - alo
-                blo = of1[v1 * E + e]
-                lb = of1[v1 * E + e + 1] - blo
-                if la + lb > limit:
+            # unsigned indices throughout (no negative-index wraparound code)
+            uE = np.uint64(E)
+            a0 = np.uint64(v0) * uE
+            b0 = np.uint64(v1) * uE
+            r0 = np.uint64(n) * uE + _U1
+            w = np.uint64(of[r0 - _U1])
+            alo = of0[a0]
+            blo = of1[b0]
+            for e in range(uE):
+                ahi = of0[a0 + e + _U1]
+                bhi = of1[b0 + e + _U1]
+                if (ahi - alo) + (bhi - blo) > limit:
                     ok = False
                     break
-                w = _copy_segment(el, w, 0, alo, alo + la, el0, el1, el2, el3)
-                w = _copy_segment(el, w, 1, blo, blo + lb, el0, el1, el2, el3)
-                of[n * E + e + 1] = w
+                w = _copy_segment(el, w, 0, alo, ahi, el0, el1, el2, el3)
+                w = _copy_segment(el, w, 1, blo, bhi, el0, el1, el2, el3)
+                of[r0 + e] = w
+                alo = ahi
+                blo = bhi
         elif kind == T.SEQ:
             w = of[n * E]
             # While every example's result is one argument's value unchanged (argument idarg),
@@ -289,27 +304,27 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                 slo = shi = ls = olo = ohi = rlo = rhi = first = np.int64(0)
                 j = -3  # the argument the result is unchanged from: -1 none, -3 not known yet
                 if op == S_IF:
-                    if in0[v0, e] != 0:
-                        g0, l0, h0, j = 1, of1[v1 * E + e], of1[v1 * E + e + 1], 1
+                    if in0[np.uint64(v0), np.uint64(e)] != 0:
+                        g0, l0, h0, j = 1, of1[np.uint64(v1 * E + e)], of1[np.uint64(v1 * E + e + 1)], 1
                     else:
-                        g0, l0, h0, j = 2, of2[v2 * E + e], of2[v2 * E + e + 1], 2
+                        g0, l0, h0, j = 2, of2[np.uint64(v2 * E + e)], of2[np.uint64(v2 * E + e + 1)], 2
                 elif op == S_TO_TEXT or op == S_FROM_INT:
-                    if op == S_FROM_INT and in0[v0, e] < 0:
+                    if op == S_FROM_INT and in0[np.uint64(v0), np.uint64(e)] < 0:
                         r = 0
                     else:
                         direct = True
                 else:
-                    slo = of0[v0 * E + e]
-                    shi = of0[v0 * E + e + 1]
+                    slo = of0[np.uint64(v0 * E + e)]
+                    shi = of0[np.uint64(v0 * E + e + 1)]
                     ls = shi - slo
                     if op == S_SUBSTITUTE or op == S_SUBSTITUTE_NTH or op == S_STR_REPLACE:
-                        olo = of1[v1 * E + e]
-                        ohi = of1[v1 * E + e + 1]
-                        rlo = of2[v2 * E + e]
-                        rhi = of2[v2 * E + e + 1]
+                        olo = of1[np.uint64(v1 * E + e)]
+                        ohi = of1[np.uint64(v1 * E + e + 1)]
+                        rlo = of2[np.uint64(v2 * E + e)]
+                        rhi = of2[np.uint64(v2 * E + e + 1)]
                         occ = np.int64(0)  # 0: every occurrence
                         if op == S_SUBSTITUTE_NTH:
-                            occ = in3[v3, e]
+                            occ = in3[np.uint64(v3), np.uint64(e)]
                         elif op == S_STR_REPLACE:
                             occ = 1
                         if occ < 0:
@@ -342,7 +357,7 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                                     g1, l1, h1 = 2, rlo, rhi
                                     g2, l2, h2 = 0, slo + i + lo_, shi
                     elif op == S_LEFT or op == S_RIGHT:
-                        nn = in1[v1, e]
+                        nn = in1[np.uint64(v1), np.uint64(e)]
                         if nn < 0:
                             r = ERR
                         elif nn >= ls:
@@ -352,8 +367,8 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                         else:
                             g0, l0, h0 = 0, shi - nn, shi
                     elif op == S_MID or op == S_SUBSTR:
-                        i = in1[v1, e]
-                        nn = in2[v2, e]
+                        i = in1[np.uint64(v1), np.uint64(e)]
+                        nn = in2[np.uint64(v2), np.uint64(e)]
                         if op == S_MID:
                             if i <= 0 or nn < 0:
                                 r = ERR
@@ -366,25 +381,25 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                             else:
                                 g0, l0, h0 = 0, slo + i, slo + min(i + nn, ls)
                     elif op == S_AT:
-                        i = in1[v1, e]
+                        i = in1[np.uint64(v1), np.uint64(e)]
                         if i < 0 or i >= ls:
                             r = 0
                         else:
                             g0, l0, h0 = 0, slo + i, slo + i + 1
                     elif op == S_REPLACE:
-                        i = in1[v1, e]
-                        nn = in2[v2, e]
+                        i = in1[np.uint64(v1), np.uint64(e)]
+                        nn = in2[np.uint64(v2), np.uint64(e)]
                         if i <= 0 or nn < 0:
                             r = ERR
                         else:
                             i = min(i - 1, ls)
                             g0, l0, h0 = 0, slo, slo + i
-                            g1, l1, h1 = 3, of3[v3 * E + e], of3[v3 * E + e + 1]
+                            g1, l1, h1 = 3, of3[np.uint64(v3 * E + e)], of3[np.uint64(v3 * E + e + 1)]
                             g2, l2, h2 = 0, slo + min(i + nn, ls), shi
                     elif op == S_TRIM or op == S_LOWER or op == S_UPPER or op == S_PROPER:
                         direct = True
                     elif op == S_REPT:
-                        kk = in1[v1, e]
+                        kk = in1[np.uint64(v1), np.uint64(e)]
                         if kk < 0 or ls * kk > 100:
                             r = ERR
                         elif ls * kk > limit:
@@ -408,7 +423,7 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                         j = -1
                     if idarg != -1 and j >= 0 and (idarg == -2 or idarg == j):
                         idarg = j
-                        of[n * E + e + 1] = w
+                        of[np.uint64(n * E + e + 1)] = w
                         continue
                     if idarg >= 0:  # the examples so far must be written out after all
                         w = _catch_up(idarg, e, E, v0, v1, v2, v3, el0, el1, el2, el3, of0, of1, of2,
@@ -429,7 +444,7 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                                 _copy_segment(el, ww, g2, l2, h2, el0, el1, el2, el3)
                             r = total
                     elif op == S_TO_TEXT or op == S_FROM_INT:
-                        x = in0[v0, e]
+                        x = in0[np.uint64(v0), np.uint64(e)]
                         neg = 1 if x < 0 else 0
                         x = -x if x < 0 else x
                         nd = 1
@@ -447,7 +462,7 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                                 x //= 10
                             r = neg + nd
                     elif op == S_REPT:
-                        kk = in1[v1, e]
+                        kk = in1[np.uint64(v1), np.uint64(e)]
                         for t in range(kk):
                             for jj in range(ls):
                                 el[w + t * ls + jj] = el0[slo + jj]
@@ -545,7 +560,7 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                     ok = False
                     break
                 w += r
-                of[n * E + e + 1] = w
+                of[np.uint64(n * E + e + 1)] = w
             if ok and idarg >= 0:  # every example is argument idarg unchanged
                 if same >> idarg & 1:
                     ok = False  # a kept value of this nonterminal
@@ -558,34 +573,34 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                 good = True
                 x = np.int64(0)
                 if op == I_ADD:
-                    x = in0[v0, e] + in1[v1, e]
+                    x = in0[np.uint64(v0), np.uint64(e)] + in1[np.uint64(v1), np.uint64(e)]
                 elif op == I_SUB:
-                    x = in0[v0, e] - in1[v1, e]
+                    x = in0[np.uint64(v0), np.uint64(e)] - in1[np.uint64(v1), np.uint64(e)]
                 elif op == I_NEG:
-                    x = -in0[v0, e]
+                    x = -in0[np.uint64(v0), np.uint64(e)]
                 elif op == I_MUL:
-                    x = in0[v0, e] * in1[v1, e]
+                    x = in0[np.uint64(v0), np.uint64(e)] * in1[np.uint64(v1), np.uint64(e)]
                 elif op == I_ITE:
-                    x = in1[v1, e] if in0[v0, e] != 0 else in2[v2, e]
+                    x = in1[np.uint64(v1), np.uint64(e)] if in0[np.uint64(v0), np.uint64(e)] != 0 else in2[np.uint64(v2), np.uint64(e)]
                 elif op == B_EQ:
-                    x = np.int64(in0[v0, e] == in1[v1, e])
+                    x = np.int64(in0[np.uint64(v0), np.uint64(e)] == in1[np.uint64(v1), np.uint64(e)])
                 elif op == B_GT:
-                    x = np.int64(in0[v0, e] > in1[v1, e])
+                    x = np.int64(in0[np.uint64(v0), np.uint64(e)] > in1[np.uint64(v1), np.uint64(e)])
                 elif op == B_GTE:
-                    x = np.int64(in0[v0, e] >= in1[v1, e])
+                    x = np.int64(in0[np.uint64(v0), np.uint64(e)] >= in1[np.uint64(v1), np.uint64(e)])
                 elif op == B_LE:
-                    x = np.int64(in0[v0, e] <= in1[v1, e])
+                    x = np.int64(in0[np.uint64(v0), np.uint64(e)] <= in1[np.uint64(v1), np.uint64(e)])
                 elif op == B_LT:
-                    x = np.int64(in0[v0, e] < in1[v1, e])
+                    x = np.int64(in0[np.uint64(v0), np.uint64(e)] < in1[np.uint64(v1), np.uint64(e)])
                 elif op == B_AND:
-                    x = np.int64(in0[v0, e] != 0 and in1[v1, e] != 0)
+                    x = np.int64(in0[np.uint64(v0), np.uint64(e)] != 0 and in1[np.uint64(v1), np.uint64(e)] != 0)
                 elif op == B_OR:
-                    x = np.int64(in0[v0, e] != 0 or in1[v1, e] != 0)
+                    x = np.int64(in0[np.uint64(v0), np.uint64(e)] != 0 or in1[np.uint64(v1), np.uint64(e)] != 0)
                 elif op == B_NOT:
-                    x = np.int64(in0[v0, e] == 0)
+                    x = np.int64(in0[np.uint64(v0), np.uint64(e)] == 0)
                 else:  # ops over strings: argument 0 is a string
-                    slo = of0[v0 * E + e]
-                    shi = of0[v0 * E + e + 1]
+                    slo = of0[np.uint64(v0 * E + e)]
+                    shi = of0[np.uint64(v0 * E + e + 1)]
                     if op == I_LEN:
                         x = shi - slo
                     elif op == I_TO_INT:
@@ -599,8 +614,8 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                                     break
                                 x = x * 10 + (c - 48) if x < _HUGE // 10 else _HUGE
                     else:
-                        tlo = of1[v1 * E + e]
-                        thi = of1[v1 * E + e + 1]
+                        tlo = of1[np.uint64(v1 * E + e)]
+                        thi = of1[np.uint64(v1 * E + e + 1)]
                         if op == B_EQ_STR:
                             x = np.int64(_same(el0, slo, shi, el1, tlo, thi))
                         elif op == B_PREFIXOF:  # str.prefixof(p, s): s starts with p
@@ -614,13 +629,13 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                             if op == I_FIND or op == I_FIND_FROM:  # FIND(needle, within[, start])
                                 hay, hlo, hhi, nd_, nlo, nhi = el1, tlo, thi, el0, slo, shi
                                 if op == I_FIND_FROM:
-                                    start = in2[v2, e] - 1
+                                    start = in2[np.uint64(v2), np.uint64(e)] - 1
                                     if start < 0:
                                         good = False
                             else:  # str.indexof(s, t, i), str.contains(s, t): t in s
                                 hay, hlo, hhi, nd_, nlo, nhi = el0, slo, shi, el1, tlo, thi
                                 if op == I_INDEXOF:
-                                    start = in2[v2, e]
+                                    start = in2[np.uint64(v2), np.uint64(e)]
                                     if start < 0 or start > shi - slo:
                                         start = -1
                                 elif op != B_CONTAINS:
@@ -637,7 +652,7 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                 if not good or (maxabs > 0 and (x >= maxabs or x <= -maxabs)):
                     ok = False
                     break
-                rints[n, e] = x
+                rints[np.uint64(n), np.uint64(e)] = x
         if ok and same != 0 and op != OP_COMMIT and \
                 B.equals_an_argument(kind, E, el, of, rints, n, same, v0, v1, v2, v3):
             ok = False
