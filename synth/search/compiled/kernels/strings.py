@@ -288,6 +288,94 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                 of[r0 + e] = w
                 alo = ahi
                 blo = bhi
+        elif op == S_LEFT or op == S_RIGHT or op == S_MID or op == S_SUBSTR:
+            # a piece of argument 0 per example: its own loop (the generic one's bookkeeping
+            # for up to three segments costs more than the piece), unsigned indices
+            uE = np.uint64(E)
+            a0 = np.uint64(v0) * uE
+            r0 = np.uint64(n) * uE + _U1
+            u1 = np.uint64(v1)
+            u2 = np.uint64(v2)
+            if (op == S_LEFT or op == S_RIGHT) and same & 1:
+                # argument 0 unchanged on every example: a kept value, decided unwritten
+                whole = True
+                for e in range(uE):
+                    if in1[u1, e] < of0[a0 + e + _U1] - of0[a0 + e]:
+                        whole = False
+                        break
+                if whole:
+                    ok = False
+            if ok:
+                w = np.uint64(of[r0 - _U1])
+                slo = of0[a0]
+                for e in range(uE):
+                    shi = of0[a0 + e + _U1]
+                    ls = shi - slo
+                    plo = slo
+                    phi = shi
+                    if op == S_LEFT or op == S_RIGHT:
+                        nn = in1[u1, e]
+                        if nn < 0:
+                            ok = False
+                            break
+                        if nn < ls:
+                            if op == S_LEFT:
+                                phi = slo + nn
+                            else:
+                                plo = shi - nn
+                    else:
+                        i = in1[u1, e]
+                        nn = in2[u2, e]
+                        if op == S_MID:
+                            if i <= 0 or nn < 0:
+                                ok = False
+                                break
+                            i -= 1
+                            empty = i >= ls
+                        else:  # str.substr(s, i, n): "" outside the string
+                            empty = i < 0 or i >= ls or nn <= 0
+                        if empty:
+                            phi = slo
+                        else:
+                            plo = slo + i
+                            phi = slo + min(i + nn, ls)
+                    if phi - plo > limit:
+                        ok = False
+                        break
+                    w = _copy_segment(el, w, 0, plo, phi, el0, el1, el2, el3)
+                    of[r0 + e] = w
+                    slo = shi
+        elif op == S_REPLACE:
+            # REPLACE(s, i, n, t): s's head, t, s's tail per example: its own loop
+            uE = np.uint64(E)
+            a0 = np.uint64(v0) * uE
+            a3 = np.uint64(v3) * uE
+            r0 = np.uint64(n) * uE + _U1
+            u1 = np.uint64(v1)
+            u2 = np.uint64(v2)
+            w = np.uint64(of[r0 - _U1])
+            slo = of0[a0]
+            tlo = of3[a3]
+            for e in range(uE):
+                shi = of0[a0 + e + _U1]
+                thi = of3[a3 + e + _U1]
+                i = in1[u1, e]
+                nn = in2[u2, e]
+                if i <= 0 or nn < 0:
+                    ok = False
+                    break
+                ls = shi - slo
+                i = min(i - 1, ls)
+                rest = slo + min(i + nn, ls)
+                if i + (thi - tlo) + (shi - rest) > limit:
+                    ok = False
+                    break
+                w = _copy_segment(el, w, 0, slo, slo + i, el0, el1, el2, el3)
+                w = _copy_segment(el, w, 3, tlo, thi, el0, el1, el2, el3)
+                w = _copy_segment(el, w, 0, rest, shi, el0, el1, el2, el3)
+                of[r0 + e] = w
+                slo = shi
+                tlo = thi
         elif kind == T.SEQ:
             w = of[n * E]
             # While every example's result is one argument's value unchanged (argument idarg),
