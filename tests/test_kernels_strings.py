@@ -160,6 +160,46 @@ def test_a_hash_hit_is_confirmed_by_comparing_values(a, b):
     assert bank.n == (1 if a == b else 2)
 
 
+@pytest.mark.parametrize("dtype", [np.uint8, np.int32])
+@settings(max_examples=60, deadline=None)
+@given(parts=st.lists(st.text(st.sampled_from("abc xyz-"), max_size=11), min_size=1, max_size=3),
+       before=st.integers(0, 9), after=st.integers(0, 9))
+def test_a_value_hashes_the_same_wherever_it_sits(dtype, parts, before, after):
+    """The last partial word of each example is one masked load where the array has a word to
+    spare, else assembled element by element: both must give the same hash (else equal values
+    at an array's end and elsewhere would both be kept), and other elements after the value must
+    not count."""
+    vals = [np.array([ord(c) for c in p], dtype) for p in parts]
+    flat = np.concatenate(vals) if vals else np.zeros(0, dtype)
+    lengths = np.cumsum([0] + [len(v) for v in vals])
+    hashes = set()
+    for pad_before, pad_after, fill in ((0, 0, 0), (before, after, 7), (before, after + 8, 99)):
+        el = np.concatenate([np.full(pad_before, 5, dtype), flat, np.full(pad_after, fill, dtype)])
+        lo = (pad_before + lengths[:-1]).astype(np.int64)
+        hi = (pad_before + lengths[1:]).astype(np.int64)
+        hashes.add(int(T.hash_ranges(len(vals), el, lo, hi)))
+    assert len(hashes) == 1
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int32])
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(st.sampled_from("abc xyz-"), max_size=20), start=st.integers(0, 5),
+       at=st.integers(0, 5), spare=st.booleans())
+def test_a_segment_copy_writes_the_segment_and_at_most_a_word_after_it(dtype, text, start, at,
+                                                                        spare):
+    """Segments are copied a word at a time where both arrays have a word to spare after them
+    (the last word may spill into the free space after the segment), else element by element."""
+    src = np.array([0] * start + [ord(c) for c in text] + ([1] * 8 if spare else []), dtype)
+    m = len(text)
+    out = np.full(at + m + (8 if spare else 0), 3, dtype)
+    end = K._copy_segment(out, at, 0, start, start + m, src, src, src, src)
+    assert int(end) == at + m
+    assert out[at:at + m].tolist() == [ord(c) for c in text]
+    assert out[:at].tolist() == [3] * at  # nothing before the segment
+    word = 8 // np.dtype(dtype).itemsize
+    assert all(x == 3 for x in out[at + m + word:])  # at most a word's worth after it
+
+
 @given(st.lists(st.one_of(TEXT, st.integers(-2**31 + 1, 2**31 - 1)), min_size=1, max_size=4))
 def test_encode_decode_round_trip(values):
     for v in values:
