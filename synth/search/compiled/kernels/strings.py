@@ -266,6 +266,7 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
         v2 = ids2[np.uint64(d2)]
         v3 = ids3[np.uint64(d3)]
         ok = True
+        compared = False  # whether the candidate is known to differ from its arguments
         if op == OP_COMMIT:
             pass
         elif op == S_CONCAT:  # the most frequent op producing new values: its own loop
@@ -277,17 +278,25 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
             w = np.uint64(of[r0 - _U1])
             alo = of0[a0]
             blo = of1[b0]
+            a_empty = True  # a ++ b is b exactly when a is empty on every example
+            b_empty = True
             for e in range(uE):
                 ahi = of0[a0 + e + _U1]
                 bhi = of1[b0 + e + _U1]
                 if (ahi - alo) + (bhi - blo) > limit:
                     ok = False
                     break
+                a_empty = a_empty and ahi == alo
+                b_empty = b_empty and bhi == blo
                 w = _copy_segment(el, w, 0, alo, ahi, el0, el1, el2, el3)
                 w = _copy_segment(el, w, 1, blo, bhi, el0, el1, el2, el3)
                 of[r0 + e] = w
                 alo = ahi
                 blo = bhi
+            if ok:  # equal to an argument of the result's nonterminal: a kept value
+                if (same & 1 and b_empty) or (same & 2 and a_empty):
+                    ok = False
+                compared = True
         elif op == S_LEFT or op == S_RIGHT or op == S_MID or op == S_SUBSTR:
             # a piece of argument 0 per example: its own loop (the generic one's bookkeeping
             # for up to three segments costs more than the piece), unsigned indices
@@ -741,7 +750,7 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                     ok = False
                     break
                 rints[np.uint64(n), np.uint64(e)] = x
-        if ok and same != 0 and op != OP_COMMIT and \
+        if ok and same != 0 and op != OP_COMMIT and not compared and \
                 B.equals_an_argument(kind, E, el, of, rints, n, same, v0, v1, v2, v3):
             ok = False
         if ok:
