@@ -27,7 +27,7 @@ from typing import Any, ClassVar, Iterator, Mapping, Sequence
 
 # the value limits and checks; MAX_INT, MAX_LIST_LENGTH, check_limits and iter_values are re-exported
 from synth.dsl.values import (MAX_INT, MAX_LIST_LENGTH, MAX_STRING_LENGTH, check_limits, check_value,
-                              describe_value, iter_values)
+                              describe_value, iter_values, scalar_type)
 from synth.errors import InconsistentExamples, InvalidTask, SynthError
 
 #: largest ``max_size`` (program size bound)
@@ -600,13 +600,8 @@ def _read_unlabeled(raw: Any, examples: list[Example], where: str) -> list[dict[
 
 
 def _kind(v: Any) -> str:
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, int):
-        return "int"
-    if isinstance(v, str):
-        return "string"
-    return "list"
+    """A value's kind as the messages name it: "bool", "int", "string", else "list"."""
+    return (scalar_type(v) or "list").lower()
 
 
 def _check_consistent_signature(examples: list[Example], where: str, n_examples: int | None = None) -> None:

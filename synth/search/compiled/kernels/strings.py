@@ -266,7 +266,7 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
         v2 = ids2[np.uint64(d2)]
         v3 = ids3[np.uint64(d3)]
         ok = True
-        compared = False  # whether the candidate is known to differ from its arguments
+        compared = False  # whether the op's own loop already told if it equals an argument
         if op == OP_COMMIT:
             pass
         elif op == S_CONCAT:  # the most frequent op producing new values: its own loop
