@@ -232,3 +232,74 @@ def test_cli_top_prints_fits_and_the_question(tmp_path):
     r = CliRunner().invoke(main, ["solve", str(p), "--top", "2"])
     assert r.exit_code == 0, r.output
     assert "fit 2:" in r.stdout and 'ask about: {"n": "Grace Brewster Hopper"} -> "Hopper" (answer)' in r.stdout
+
+
+def test_unlikeness_orders_rows_by_fields_at_other_widths():
+    from synth.search.deductive.doubts import unlikeness
+    ex = [{"t": "3:14:23"}]
+    three, two, none = ({"t": "21:7:6"}, {"t": "11:5:25"}, {"t": "4:23:18"})
+    other_format = {"t": "2 pm"}
+    ranked = sorted([none, other_format, two, three], key=lambda r: unlikeness(r, ex))
+    assert ranked == [three, two, none, other_format]
+    # against several examples, the nearest one counts
+    assert unlikeness({"t": "21:7:6"}, ex + [{"t": "10:5:1"}]) == unlikeness({"t": "4:23:18"}, ex)
+
+
+def test_the_question_is_the_row_least_like_the_examples():
+    # "3:14:23" -> "03h 14m 23s": every row with a one-digit field is undefined for the found
+    # program; the one where all three fields have other widths than the example's is asked
+    # about, as its answer shows how every field is written
+    ex = [({"t": "3:14:23"}, "03h 14m 23s")]
+    rows = [{"t": "11:5:25"}, {"t": "4:23:1"}, {"t": "21:7:6"}, {"t": "11:23:45"}]
+    res = _solve(ex, rows)
+    assert res.ask is not None and res.ask["input"] == {"t": "21:7:6"}, res.ask
+
+
+def test_lazy_evidence_finds_the_eager_searchs_path():
+    # the cheapest path with every edge's evidence computed up front, against the lazy search
+    import heapq
+    from synth.search.deductive import graph
+    from synth.search.deductive.atoms import AtomFinder
+
+    def eager(finder, outputs, ranker):
+        m, d = len(outputs), finder.driver
+        goal, start = tuple(len(o) for o in outputs), (0,) * len(outputs)
+        dist, back, heap, order = {start: 0.0}, {}, [(0.0, 0, start)], 0
+        while heap:
+            c, _, s = heapq.heappop(heap)
+            if c > dist.get(s, float("inf")):
+                continue
+            if s == goal:
+                path = []
+                while s != start:
+                    s, a = back[s]
+                    path.append(a)
+                return path[::-1]
+            for a in list(finder.at(s[d])) + graph._constants(outputs, s, d, finder):
+                t = graph._step(s, a, outputs)
+                if t is not None and c + ranker.cost(a) < dist.get(t, float("inf")) - 1e-12:
+                    dist[t], back[t] = c + ranker.cost(a), (s, a)
+                    order += 1
+                    heapq.heappush(heap, (dist[t], order, t))
+
+    cases = [
+        ([({"n": "Ada Lovelace"}, "Lovelace, A.")], [{"n": "Grace Brewster Hopper"}, {"n": "al-lami x"}]),
+        ([({"t": "6:25PM"}, "6:00PM-6:30PM")], [{"t": "9:44PM"}, {"t": "7:00AM"}]),
+        ([({"d": "3/5/2024", "p": "$1,234.5"}, "2024-03-05: 1234.50")], [{"d": "11/23/1999", "p": "$99"}]),
+    ]
+    for examples, unlabeled in cases:
+        outputs = [o for _, o in examples]
+        rows = [i for i, _ in examples] + unlabeled
+        paths, evaluated = [], []
+        for search in ("eager", "lazy"):
+            finder = AtomFinder(rows, outputs, 0, lambda: False)
+            ranker = graph.Ranker(len(outputs), len(rows))
+            if search == "eager":
+                paths.append(eager(finder, outputs, ranker))
+            else:
+                path, tried = graph.cheapest_path(finder, outputs, ranker, lambda n: False)
+                paths.append(path)
+                evaluated.append((len(ranker._cache), tried))
+        assert [a.key for a in paths[0]] == [a.key for a in paths[1]], examples
+        cached, tried = evaluated[0]
+        assert cached < tried  # some edges were never evaluated on the rows

@@ -172,3 +172,34 @@ def _decimals(text: str) -> int | None:
     if m is None:
         return None
     return len(m.group(1) or "")
+
+
+#: a cell's tokens: runs of digits, of letters, of white space, and single other characters
+_TOKEN = re.compile(r"\d+|[^\W\d_]+|\s+|.", re.S)
+
+
+def _tokens(cell: Any) -> list[tuple[str, int]]:
+    return [(_kind(t[0]), len(t)) for t in _TOKEN.findall(str(cell))]
+
+
+def unlikeness(row: Mapping[str, Any], example_inputs: list) -> tuple[int, int]:
+    """How unlike the examples' inputs a row's cells are, as a sort key (smaller: more unlike).
+    A row whose every cell has the kinds of token (runs of digits, of letters, ...) of some
+    example's, in order, comes first, by how many of its tokens have another length than that
+    example's (the fewest over the examples, the most first): "21:7:6" against the example
+    "3:14:23" shows at once how all three fields of that format generalize, "11:5:25" only two.
+    A row of another format ("14:05", "2 pm") comes after every row of an example's format: the
+    examples' own format is the one to get right first."""
+    best = None
+    cells = {k: _tokens(v) for k, v in row.items()}
+    for ex in example_inputs:
+        d = 0
+        for k, toks in cells.items():
+            other = _tokens(ex.get(k, ""))
+            if [c for c, _ in toks] != [c for c, _ in other]:
+                d = None
+                break
+            d += sum(1 for (_, a), (_, b) in zip(toks, other) if a != b)
+        if d is not None and (best is None or d < best):
+            best = d
+    return (0, -best) if best is not None else (1, 0)

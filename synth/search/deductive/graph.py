@@ -66,6 +66,10 @@ class Ranker:
         self.n_rows = n_rows
         self._cache: dict = {}
 
+    def base(self, atom: Atom) -> float:
+        """A lower bound of ``cost`` that reads no row: the atom's own cost."""
+        return atom.cost
+
     def cost(self, atom: Atom) -> float:
         got = self._cache.get(atom.key)
         if got is None:
@@ -107,20 +111,33 @@ class Ranker:
 def cheapest_path(finder: AtomFinder, outputs: Sequence[str], ranker: Ranker,
                   tick: Callable[[int], bool]) -> tuple[list[Atom] | None, int]:
     """The cheapest atom sequence that produces every output, and the number of edges tried.
-    ``tick(edges)`` is called every few hundred edges and returns True to stop (budget)."""
+    ``tick(edges)`` is called every few hundred edges and returns True to stop (budget).
+
+    Dijkstra's search with each edge's cost taken lazily: an edge enters the queue at its
+    atom's own cost (a lower bound), and the unlabeled rows' evidence (``Ranker.evidence``,
+    which evaluates the atom on every row) is added only when that entry reaches the front.
+    Edges that never come near the cheapest path are never evaluated on the rows. Ties go to
+    the edge tried first, as in the eager search."""
     m = len(outputs)
     d = finder.driver
     goal = tuple(len(o) for o in outputs)
     start = (0,) * m
-    dist = {start: 0.0}
+    done: set[tuple] = set()
     back: dict[tuple, tuple[tuple, Atom]] = {}
-    heap = [(0.0, 0, start)]
-    order = 0
+    # (cost, edge number, state, (from state, atom) or None, exact cost?)
+    heap: list = [(0.0, 0, start, None, True)]
     tried = 0
     while heap:
-        c, _, state = heapq.heappop(heap)
-        if c > dist.get(state, float("inf")):
+        c, seq, state, via, exact = heapq.heappop(heap)
+        if state in done:
             continue
+        if not exact:  # add the evidence, back in the queue at the full cost
+            prev_cost, atom = via[0], via[1]
+            heapq.heappush(heap, (_key(prev_cost + ranker.cost(atom)), seq, state, (via[2], atom), True))
+            continue
+        done.add(state)
+        if via is not None:
+            back[state] = via
         if state == goal:
             path = []
             while state != start:
@@ -134,14 +151,14 @@ def cheapest_path(finder: AtomFinder, outputs: Sequence[str], ranker: Ranker,
             if tried % 512 == 0 and tick(tried):
                 return None, tried
             nxt_t = _step(state, atom, outputs)
-            if nxt_t is not None:
-                c2 = c + ranker.cost(atom)
-                if c2 < dist.get(nxt_t, float("inf")) - 1e-12:
-                    dist[nxt_t] = c2
-                    back[nxt_t] = (state, atom)
-                    order += 1
-                    heapq.heappush(heap, (c2, order, nxt_t))
+            if nxt_t is not None and nxt_t not in done:
+                heapq.heappush(heap, (_key(c + ranker.base(atom)), tried, nxt_t, (c, atom, state), False))
     return None, tried
+
+
+def _key(cost: float) -> float:
+    """A path cost as the queue orders it: costs that differ by rounding alone are equal."""
+    return round(cost, 9)
 
 
 def _constants(outputs: Sequence[str], state: tuple, d: int, finder: AtomFinder) -> list[Atom]:
@@ -315,10 +332,12 @@ def coherent(finder: AtomFinder, outputs: Sequence[str], ranker: Ranker, path: l
     return best_path
 
 
-def question(found: list[tuple[list[Atom], float, tuple]]) -> tuple[int, list] | None:
-    """The unlabeled row worth asking about: the one where the alternatives' outputs differ
-    most (ties: the cheapest alternatives' disagreement first, then the first row), as (row
-    index among the unlabeled rows, the outputs of the alternatives there)."""
+def question(found: list[tuple[list[Atom], float, tuple]],
+             order: Callable[[int], tuple] | None = None) -> tuple[int, list] | None:
+    """The unlabeled row worth asking about among those where the alternatives' outputs differ:
+    the first by ``order`` (a sort key of the row, e.g. how unlike the examples its input is),
+    then the one where they differ most, then the cheapest alternatives' disagreement first,
+    then the first row; as (row index among the unlabeled rows, the alternatives' outputs there)."""
     if len(found) < 2:
         return None
     best_row, best_key = None, None
@@ -329,7 +348,7 @@ def question(found: list[tuple[list[Atom], float, tuple]]) -> tuple[int, list] |
         if distinct < 2:
             continue
         first_split = next(i for i, o in enumerate(outs) if o != outs[0])
-        key = (-distinct, first_split, r)
+        key = (order(r) if order is not None else (), -distinct, first_split, r)
         if best_key is None or key < best_key:
             best_row, best_key = r, key
     if best_row is None:

@@ -13,7 +13,7 @@ from synth.search.budget import Budget
 from synth.dsl.base import Const
 from synth.search.deductive.atoms import AtomFinder
 from synth.search.deductive.conditional import deduce_conditional
-from synth.search.deductive.doubts import Doubts
+from synth.search.deductive.doubts import Doubts, unlikeness
 from synth.search.deductive.graph import (Ranker, alternatives, cheapest_path, coherent, program_node,
                                           question)
 from synth.search.deductive.scope import applies
@@ -85,27 +85,28 @@ def deduce(task: Task, domain: Domain, stop_at: float | None, max_candidates: in
     return node, tried[0]
 
 
-def worst_row(outs: tuple, examples_out: list, misplaced: Callable[[int], bool] | None = None) -> int | None:
-    """The unlabeled row the best program is most likely wrong on: the first where it is
-    undefined, else the first where ``misplaced(row)`` says a piece of its output is cut from
-    another place of the cell than on the examples (``Doubts.misplaced``), else the first whose
-    output has another shape than every example's (see ``graph.shape``) when the examples'
-    outputs share one; None when none is."""
+def worst_row(outs: tuple, examples_out: list, misplaced: Callable[[int], bool] | None = None,
+              order: Callable[[int], Any] | None = None) -> int | None:
+    """The unlabeled row the best program is most likely wrong on, from the first kind of doubt
+    that some row has: it is undefined there; ``misplaced(row)`` says a piece of its output is
+    cut from another place of the cell than on the examples (``Doubts.misplaced``); its output
+    there has another shape than every example's (see ``graph.shape``) when the examples'
+    outputs share one. Among the rows with that doubt, the first by ``order`` (a sort key of the
+    row; default: its position). None when no row is in doubt."""
     from synth.search.deductive.graph import shape
 
-    for i, o in enumerate(outs):
-        if o is None:
-            return i
-    if misplaced is not None:
-        for i in range(len(outs)):
-            if misplaced(i):
-                return i
+    order = order or (lambda i: i)
+    rows = range(len(outs))
     shapes = {shape(o) for o in examples_out}
-    if len(shapes) == 1:
-        s0 = shapes.pop()
-        for i, o in enumerate(outs):
-            if shape(o) != s0:
-                return i
+    s0 = shapes.pop() if len(shapes) == 1 else None
+    kinds = [lambda i: outs[i] is None, misplaced,
+             (lambda i: shape(outs[i]) != s0) if s0 is not None else None]
+    for doubt in kinds:
+        if doubt is None:
+            continue
+        rows_in_doubt = [i for i in rows if doubt(i)]
+        if rows_in_doubt:
+            return min(rows_in_doubt, key=order)
     return None
 
 
@@ -122,9 +123,19 @@ def _alternatives(domain, task, unlabeled, finder, ranker, outputs, path, k, top
         extra["cost"] = round(found[0][1], 3)
     doubts = Doubts(Program(program_node(path), domain), [(e.inputs, e.output) for e in task.examples])
     outs = found[0][2]
-    row = worst_row(outs, outputs, lambda i: doubts.misplaced(unlabeled[i], outs[i]))
-    q = question(found)
-    if row is not None:  # a row the best program cannot be right on comes first
+    # among rows with the same doubt, the one least like the examples' inputs: its answer shows
+    # the most about how the program should generalize (then the earliest)
+    example_inputs = [dict(e.inputs) for e in task.examples]
+    cache: dict = {}
+
+    def order(i: int):
+        if i not in cache:
+            cache[i] = (unlikeness(unlabeled[i], example_inputs), i)
+        return cache[i]
+
+    row = worst_row(outs, outputs, lambda i: doubts.misplaced(unlabeled[i], outs[i]), order)
+    q = question(found, lambda i: order(i)[0])
+    if row is not None:  # a row the best program is in doubt on comes first
         answers = [found[0][2][row]] + [f[2][row] for f in found[1:] if f[2][row] != found[0][2][row]][:2]
         extra["ask"] = {"input": unlabeled[row], "answers": answers}
     elif q is not None:
