@@ -303,3 +303,13 @@ def test_lazy_evidence_finds_the_eager_searchs_path():
         assert [a.key for a in paths[0]] == [a.key for a in paths[1]], examples
         cached, tried = evaluated[0]
         assert cached < tried  # some edges were never evaluated on the rows
+
+
+def test_a_constant_asks_about_the_row_least_like_the_examples():
+    # a program that reads no input is in doubt on every row: of the examples' format it asks
+    # about the row with fields at other widths; a row of another format comes first
+    res = _solve([({"t": "227"}, "2:00AM-2:30AM")], [{"t": "825"}, {"t": "1105"}, {"t": "114"}])
+    assert str(res.program) == '"2:00AM-2:30AM"' and res.ask["input"] == {"t": "1105"}
+    res = _solve([({"c": "€40.47"}, "NULL"), ({"c": "€12.5"}, "NULL")],
+                 [{"c": "€23.81"}, {"c": "€1.00"}, {"c": "$47.36"}])
+    assert str(res.program) == '"NULL"' and res.ask["input"] == {"c": "$47.36"}

@@ -8,6 +8,7 @@ every example; the graph search (``graph.py``) keeps those that fit all examples
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from fractions import Fraction
@@ -659,14 +660,15 @@ def _merge_lits(pieces: tuple) -> list:
     return out
 
 
+@functools.lru_cache(maxsize=4096)
 def _order(p: str) -> str | None:
     """"dm" when a pattern reads the day before the month, "md" the other way, else None (no
-    day or month, or the year first, as ISO dates have it)."""
-    import re as _re
+    day or month, or the year first, as ISO dates have it). Cached: every date atom asks it of
+    each pattern of its cover."""
     if p.startswith("{yyyy}"):
         return None
-    d = _re.search(r"\{d\}|\{dd\}|\{do\}", p)
-    m = _re.search(r"\{m\}|\{mm\}|\{mmm\}|\{mmmm\}", p)
+    d = re.search(r"\{d\}|\{dd\}|\{do\}", p)
+    m = re.search(r"\{m\}|\{mm\}|\{mmm\}|\{mmmm\}", p)
     if d is None or m is None:
         return None
     return "dm" if d.start() < m.start() else "md"

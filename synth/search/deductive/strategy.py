@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any, Callable
 
 from synth import deadline
-from synth.dsl.base import Domain, Program
+from synth.dsl.base import Domain, Program, Var, iter_nodes
 from synth.search.bottom_up import SearchOutcome
 from synth.search.budget import Budget
 from synth.dsl.base import Const
@@ -86,13 +86,16 @@ def deduce(task: Task, domain: Domain, stop_at: float | None, max_candidates: in
 
 
 def worst_row(outs: tuple, examples_out: list, misplaced: Callable[[int], bool] | None = None,
-              order: Callable[[int], Any] | None = None) -> int | None:
+              order: Callable[[int], Any] | None = None,
+              constant: Callable[[int], Any] | None = None) -> int | None:
     """The unlabeled row the best program is most likely wrong on, from the first kind of doubt
     that some row has: it is undefined there; ``misplaced(row)`` says a piece of its output is
     cut from another place of the cell than on the examples (``Doubts.misplaced``); its output
     there has another shape than every example's (see ``graph.shape``) when the examples'
-    outputs share one. Among the rows with that doubt, the first by ``order`` (a sort key of the
-    row; default: its position). None when no row is in doubt."""
+    outputs share one; the program reads no input, so every row is: ``constant`` is then
+    given, a sort key of its own. Among the rows with that doubt, the first by ``order`` (a
+    sort key of the row; default: its position), or by ``constant``. None when no row is in
+    doubt."""
     from synth.search.deductive.graph import shape
 
     order = order or (lambda i: i)
@@ -107,6 +110,8 @@ def worst_row(outs: tuple, examples_out: list, misplaced: Callable[[int], bool] 
         rows_in_doubt = [i for i in rows if doubt(i)]
         if rows_in_doubt:
             return min(rows_in_doubt, key=order)
+    if constant is not None and rows:
+        return min(rows, key=constant)
     return None
 
 
@@ -121,7 +126,8 @@ def _alternatives(domain, task, unlabeled, finder, ranker, outputs, path, k, top
     if top > 1:
         extra["alternatives"] = alts
         extra["cost"] = round(found[0][1], 3)
-    doubts = Doubts(Program(program_node(path), domain), [(e.inputs, e.output) for e in task.examples])
+    path_node = program_node(path)
+    doubts = Doubts(Program(path_node, domain), [(e.inputs, e.output) for e in task.examples])
     outs = found[0][2]
     # among rows with the same doubt, the one least like the examples' inputs: its answer shows
     # the most about how the program should generalize (then the earliest)
@@ -133,7 +139,13 @@ def _alternatives(domain, task, unlabeled, finder, ranker, outputs, path, k, top
             cache[i] = (unlikeness(unlabeled[i], example_inputs), i)
         return cache[i]
 
-    row = worst_row(outs, outputs, lambda i: doubts.misplaced(unlabeled[i], outs[i]), order)
+    def any_format_first(i: int):  # for a constant: the rows least like the examples first,
+        (fmt, widths), _ = order(i)  # another format before the examples' own
+        return (-fmt, widths), i
+
+    reads_input = any(isinstance(n, Var) for n in iter_nodes(path_node))
+    row = worst_row(outs, outputs, lambda i: doubts.misplaced(unlabeled[i], outs[i]), order,
+                    None if reads_input else any_format_first)
     q = question(found, lambda i: order(i)[0])
     if row is not None:  # a row the best program is in doubt on comes first
         answers = [found[0][2][row]] + [f[2][row] for f in found[1:] if f[2][row] != found[0][2][row]][:2]
