@@ -76,7 +76,9 @@ class Result:
 
     @property
     def ask(self) -> dict[str, Any] | None:
-        """The unlabeled row worth labelling next, where the best fits disagree most:
+        """The unlabeled row worth labelling next: one where the best program is in doubt (it is
+        undefined there, or its output looks unlike the examples'), else one where the best fits
+        disagree; of those, the row whose input is least like the examples'. As
         ``{"input": row, "answers": [best program's output, the next fits' ...]}``, or None."""
         return self.stats.get("ask")
 

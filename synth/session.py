@@ -132,8 +132,9 @@ class Session:
         return self._programs()[:k or self.top_k]
 
     def ask(self) -> dict[str, Any] | None:
-        """The unlabeled row worth labelling next (where the best programs differ most), or None
-        when they agree on every row."""
+        """The unlabeled row worth labelling next (``Result.ask``: where the best program is in
+        doubt or the best programs differ, the row least like the examples), or None when no
+        row is in doubt."""
         res = self._learned()
         return None if res.ask is None else dict(res.ask["input"])
 
