@@ -116,11 +116,19 @@ def trim(s):
 
 
 def lower(s):
-    return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in s)
+    """Every letter in lower case, as Excel's LOWER ("ÓSCAR" -> "óscar"); a letter whose lower
+    case is more than one character ("İ") is kept, so the length never changes."""
+    if s.isascii():
+        return s.lower()
+    return "".join(low if len(low := c.lower()) == 1 else c for c in s)
 
 
 def upper(s):
-    return "".join(chr(ord(c) - 32) if "a" <= c <= "z" else c for c in s)
+    """Every letter in upper case, as Excel's UPPER ("óscar" -> "ÓSCAR"); a letter whose upper
+    case is more than one character ("ß") is kept, so the length never changes."""
+    if s.isascii():
+        return s.upper()
+    return "".join(up if len(up := c.upper()) == 1 else c for c in s)
 
 
 def proper(s):

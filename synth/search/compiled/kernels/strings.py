@@ -2,9 +2,10 @@
 
 ``synth/dsl/strings/ops.py`` stays the single source of truth; every kernel here must agree with it
 exactly (``tests/test_kernels_strings.py`` checks them on random Unicode values with hypothesis).
-Strings are arrays of Unicode code points, so any character works. The one op whose reference
-semantics needs Unicode tables is PROPER (``str.isalpha``, ``str.upper``): its kernel handles
-ASCII strings and hands any other string back to Python (``DEFER``). A search whose strings are
+Strings are arrays of Unicode code points, so any character works. The ops whose reference
+semantics need Unicode tables are PROPER, UPPER and LOWER (``str.isalpha``, ``str.upper``,
+``str.lower``): their kernels handle ASCII strings and hand any other string back to Python
+(``DEFER``). A search whose strings are
 all ASCII stores one byte per character (every op maps ASCII to ASCII).
 
 A kernel writes a string result straight into the result bank, capped at ``limit`` characters:
@@ -598,10 +599,16 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                             if op == S_LOWER:
                                 for q in range(np.uint64(ls)):
                                     c = el0[src + q]
+                                    if c > 127:
+                                        r = DEFER  # needs str.lower
+                                        break
                                     el[dst + q] = c + 32 if 65 <= c <= 90 else c
                             elif op == S_UPPER:
                                 for q in range(np.uint64(ls)):
                                     c = el0[src + q]
+                                    if c > 127:
+                                        r = DEFER  # needs str.upper
+                                        break
                                     el[dst + q] = c - 32 if 97 <= c <= 122 else c
                             else:
                                 for q in range(np.uint64(ls)):
