@@ -195,3 +195,24 @@ def test_shortcut_answer_waits_for_the_time_share_in_both_engines():
     assert {e: (o.status, node_size(o.node)) for e, o in outs.items()} == \
         {"python": ("solved", 9), "compiled": ("solved", 9)}
     assert outs["python"].node == outs["compiled"].node
+
+
+@pytest.mark.parametrize("shortcuts", [False, True])
+def test_replacements_of_one_text_and_pattern_agree(shortcuts):
+    """SUBSTITUTE tries many replacements and patterns for each text (patterns absent from a
+    text on every example skipped as a group), with and without the concatenation shortcut:
+    the same values as the Python engine, ASCII and not."""
+    pairs = [({"s": "a-b-c.d", "t": "-"}, "a+b+c.d"), ({"s": "x.y-z", "t": "."}, "x+y-z"),
+             ({"s": "--", "t": "a"}, "++"), ({"s": "é-ß-é", "t": "é"}, "é+ß+é")]
+    task = Task.from_examples(pairs, domain="strings", ops="bustle")
+    py, cc = engines(task, Budget(timeout=None, max_size=4, max_candidates=200_000),
+                     concat_shortcut=shortcuts, cond_shortcut=False, decompose=False)
+    assert_same_run(py, cc)
+    levels = cc.bank_values()
+    for nt in py.bank:
+        want, got = [lv for lv in py.bank[nt]], levels[nt]
+        while want and not want[-1]:
+            want.pop()
+        while got and not got[-1]:
+            got.pop()
+        assert got == want, nt

@@ -596,17 +596,20 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                             # indices (no negative-index wraparound code)
                             src = np.uint64(slo)
                             dst = np.uint64(w)
+                            # one byte per character: an all-ASCII search, where no character
+                            # needs Python (a constant of the array type: the check compiles away)
+                            one_byte = T.per_word(el0) == 8
                             if op == S_LOWER:
                                 for q in range(np.uint64(ls)):
                                     c = el0[src + q]
-                                    if c > 127:
+                                    if not one_byte and c > 127:
                                         r = DEFER  # needs str.lower
                                         break
                                     el[dst + q] = c + 32 if 65 <= c <= 90 else c
                             elif op == S_UPPER:
                                 for q in range(np.uint64(ls)):
                                     c = el0[src + q]
-                                    if c > 127:
+                                    if not one_byte and c > 127:
                                         r = DEFER  # needs str.upper
                                         break
                                     el[dst + q] = c - 32 if 97 <= c <= 122 else c
