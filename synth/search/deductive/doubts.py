@@ -36,6 +36,8 @@ class Doubts:
 
     def __init__(self, program: Program, examples: list, implausible: bool = False):
         self.program = program
+        #: whether the program reads an input at all (a constant learned nothing from the cells)
+        self.reads_input = any(isinstance(n, Var) for n in iter_nodes(program.node))
         self.text = all(isinstance(o, str) for _, o in examples)
         self.inputs = [dict(i) for i, _ in examples]
         self.implausible = implausible
@@ -73,8 +75,7 @@ class Doubts:
         self.lookups = set(copied_constants(root, [_Ex(i, o) for i, o in examples]))
         # a program that reads no input, or examples that all show one output: no row's
         # output was learned from its input
-        self.constant = not any(isinstance(n, Var) for n in iter_nodes(root)) or \
-            (len(outs) > 1 and len(set(outs)) == 1)
+        self.constant = not self.reads_input or (len(outs) > 1 and len(set(outs)) == 1)
         # input columns whose cells have one count of words on every example
         self.words = {}
         for name in self.inputs[0] if self.inputs else ():

@@ -66,9 +66,11 @@ class Ranker:
         self.n_rows = n_rows
         self._cache: dict = {}
 
-    def base(self, atom: Atom) -> float:
-        """A lower bound of ``cost`` that reads no row: the atom's own cost."""
-        return atom.cost
+    def bound(self, atom: Atom) -> tuple[float, bool]:
+        """``cost`` if it is known already, else a lower bound that reads no row (the atom's
+        own cost); and whether it is the cost itself."""
+        got = self._cache.get(atom.key)
+        return (atom.cost, False) if got is None else (got, True)
 
     def cost(self, atom: Atom) -> float:
         got = self._cache.get(atom.key)
@@ -124,7 +126,7 @@ def cheapest_path(finder: AtomFinder, outputs: Sequence[str], ranker: Ranker,
     start = (0,) * m
     done: set[tuple] = set()
     back: dict[tuple, tuple[tuple, Atom]] = {}
-    # (cost, edge number, state, (from state, atom) or None, exact cost?)
+    # (cost, edge number, state, (from state, its cost, atom) or None, exact cost?)
     heap: list = [(0.0, 0, start, None, True)]
     tried = 0
     while heap:
@@ -132,12 +134,12 @@ def cheapest_path(finder: AtomFinder, outputs: Sequence[str], ranker: Ranker,
         if state in done:
             continue
         if not exact:  # add the evidence, back in the queue at the full cost
-            prev_cost, atom = via[0], via[1]
-            heapq.heappush(heap, (_key(prev_cost + ranker.cost(atom)), seq, state, (via[2], atom), True))
+            _, prev_cost, atom = via
+            heapq.heappush(heap, (_key(prev_cost + ranker.cost(atom)), seq, state, via, True))
             continue
         done.add(state)
         if via is not None:
-            back[state] = via
+            back[state] = (via[0], via[2])
         if state == goal:
             path = []
             while state != start:
@@ -152,7 +154,8 @@ def cheapest_path(finder: AtomFinder, outputs: Sequence[str], ranker: Ranker,
                 return None, tried
             nxt_t = _step(state, atom, outputs)
             if nxt_t is not None and nxt_t not in done:
-                heapq.heappush(heap, (_key(c + ranker.base(atom)), tried, nxt_t, (c, atom, state), False))
+                cost, exact = ranker.bound(atom)
+                heapq.heappush(heap, (_key(c + cost), tried, nxt_t, (state, c, atom), exact))
     return None, tried
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any, Callable
 
 from synth import deadline
-from synth.dsl.base import Domain, Program, Var, iter_nodes
+from synth.dsl.base import Domain, Program
 from synth.search.bottom_up import SearchOutcome
 from synth.search.budget import Budget
 from synth.dsl.base import Const
@@ -126,8 +126,7 @@ def _alternatives(domain, task, unlabeled, finder, ranker, outputs, path, k, top
     if top > 1:
         extra["alternatives"] = alts
         extra["cost"] = round(found[0][1], 3)
-    path_node = program_node(path)
-    doubts = Doubts(Program(path_node, domain), [(e.inputs, e.output) for e in task.examples])
+    doubts = Doubts(Program(program_node(path), domain), [(e.inputs, e.output) for e in task.examples])
     outs = found[0][2]
     # among rows with the same doubt, the one least like the examples' inputs: its answer shows
     # the most about how the program should generalize (then the earliest)
@@ -143,9 +142,8 @@ def _alternatives(domain, task, unlabeled, finder, ranker, outputs, path, k, top
         (fmt, widths), _ = order(i)  # another format before the examples' own
         return (-fmt, widths), i
 
-    reads_input = any(isinstance(n, Var) for n in iter_nodes(path_node))
     row = worst_row(outs, outputs, lambda i: doubts.misplaced(unlabeled[i], outs[i]), order,
-                    None if reads_input else any_format_first)
+                    None if doubts.reads_input else any_format_first)
     q = question(found, lambda i: order(i)[0])
     if row is not None:  # a row the best program is in doubt on comes first
         answers = [found[0][2][row]] + [f[2][row] for f in found[1:] if f[2][row] != found[0][2][row]][:2]

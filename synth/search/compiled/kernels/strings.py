@@ -614,10 +614,11 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                                         break
                                     el[dst + q] = c - 32 if 97 <= c <= 122 else c
                             else:
-                                for q in range(np.uint64(ls)):
-                                    if el0[src + q] > 127:
-                                        r = DEFER  # needs str.isalpha / str.upper
-                                        break
+                                if not one_byte:
+                                    for q in range(np.uint64(ls)):
+                                        if el0[src + q] > 127:
+                                            r = DEFER  # needs str.isalpha / str.upper
+                                            break
                                 if r >= 0:
                                     prev_letter = False
                                     for q in range(np.uint64(ls)):
