@@ -5,6 +5,8 @@ empty strings, negative and out-of-range positions, bools) for several examples 
 result must equal the reference function's, and where the reference errs or the caps reject the
 value the kernel must keep nothing. The hash table is checked to compare values on a hash hit.
 """
+from unittest import mock
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -18,6 +20,7 @@ pytest.importorskip("numba")
 from synth.search.compiled.kernels import strings as K  # noqa: E402
 from synth.search.compiled import protocol as Q  # noqa: E402
 from synth.search.compiled import table as T  # noqa: E402
+from synth.search.compiled import valuebank as VB  # noqa: E402
 from synth.search.compiled.valuebank import ValueBank, target_bank  # noqa: E402
 from synth.search.compiled.warmup import ensure_kernels  # noqa: E402
 
@@ -172,43 +175,88 @@ def test_a_hash_hit_is_confirmed_by_comparing_values(a, b):
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.int32])
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(parts=st.lists(st.text(st.sampled_from("abc xyz-"), max_size=11), min_size=1, max_size=3),
-       before=st.integers(0, 9), after=st.integers(0, 9))
-def test_a_value_hashes_the_same_wherever_it_sits(dtype, parts, before, after):
-    """The last partial word of each example is one masked load where the array has a word to
-    spare, else assembled element by element: both must give the same hash (else equal values
-    at an array's end and elsewhere would both be kept), and other elements after the value must
-    not count."""
+       gaps=st.lists(st.integers(0, 9), min_size=4, max_size=4), after=st.integers(0, 12))
+def test_a_value_hashes_the_same_wherever_it_sits(dtype, parts, gaps, after):
+    """A kept value is hashed as one run (its lengths, then its elements a word at a time, the
+    last partial word one masked load where the array has a word to spare, else assembled
+    element by element); the concatenation shortcut hashes the same value given as ranges
+    scattered anywhere. All must agree (else a value would be kept twice, or a shortcut's rest
+    never found), and elements after the value must not count."""
     vals = [np.array([ord(c) for c in p], dtype) for p in parts]
-    flat = np.concatenate(vals) if vals else np.zeros(0, dtype)
-    lengths = np.cumsum([0] + [len(v) for v in vals])
+    E = len(vals)
+    flat = np.concatenate(vals)
+    of = np.cumsum([0] + [len(v) for v in vals]).astype(np.int64)
+    ints = np.zeros((1, 1), np.int64)
     hashes = set()
-    for pad_before, pad_after, fill in ((0, 0, 0), (before, after, 7), (before, after + 8, 99)):
-        el = np.concatenate([np.full(pad_before, 5, dtype), flat, np.full(pad_after, fill, dtype)])
-        lo = (pad_before + lengths[:-1]).astype(np.int64)
-        hi = (pad_before + lengths[1:]).astype(np.int64)
-        hashes.add(int(T.hash_ranges(len(vals), el, lo, hi)))
+    for fill in (0, 7, 99):
+        el = np.concatenate([flat, np.full(after, fill, dtype)])
+        hashes.add(int(T.hash_value(T.SEQ, E, el, of, ints, 0)))
+    pieces, lo, hi, at = [], [], [], 0
+    for v, gap in zip(vals, gaps):
+        pieces += [np.full(gap, 5, dtype), v]
+        lo.append(at + gap)
+        hi.append(at + gap + len(v))
+        at += gap + len(v)
+    scattered = np.concatenate(pieces + [np.full(gaps[-1], 6, dtype)])
+    hashes.add(int(T.hash_ranges(E, scattered, np.array(lo, np.int64), np.array(hi, np.int64))))
     assert len(hashes) == 1
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.int32])
 @settings(max_examples=60, deadline=None)
 @given(text=st.text(st.sampled_from("abc xyz-"), max_size=20), start=st.integers(0, 5),
-       at=st.integers(0, 5), spare=st.booleans())
-def test_a_segment_copy_writes_the_segment_and_at_most_a_word_after_it(dtype, text, start, at,
-                                                                        spare):
-    """Segments are copied a word at a time where both arrays have a word to spare after them
-    (the last word may spill into the free space after the segment), else element by element."""
-    src = np.array([0] * start + [ord(c) for c in text] + ([1] * 8 if spare else []), dtype)
+       at=st.integers(0, 5))
+def test_a_segment_copy_writes_the_segment_and_at_most_a_word_after_it(dtype, text, start, at):
+    """Segments are copied a word at a time, unchecked (bank arrays keep a word to spare past
+    their capacity): the last word may spill into the free space after the segment, never
+    further, and nothing before it is touched."""
+    src = np.array([0] * start + [ord(c) for c in text] + [1] * VB.SLACK, dtype)
     m = len(text)
-    out = np.full(at + m + (8 if spare else 0), 3, dtype)
+    out = np.full(at + m + VB.SLACK, 3, dtype)
     end = K._copy_segment(out, at, 0, start, start + m, src, src, src, src)
     assert int(end) == at + m
     assert out[at:at + m].tolist() == [ord(c) for c in text]
     assert out[:at].tolist() == [3] * at  # nothing before the segment
     word = 8 // np.dtype(dtype).itemsize
     assert all(x == 3 for x in out[at + m + word:])  # at most a word's worth after it
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int32])
+@settings(max_examples=300, deadline=None)
+@given(hay=st.text(st.sampled_from("ab-c"), max_size=30), needle=st.text(st.sampled_from("ab-c"), max_size=10),
+       start=st.integers(0, 32), at=st.integers(0, 9))
+def test_find_is_str_find(dtype, hay, needle, start, at):
+    """The search behind FIND, SUBSTITUTE and the group skip (eight characters at a time in the
+    one-byte layout) is ``str.find``, wherever the strings sit, with the word each bank array
+    keeps to spare past them filled with the needle's first character (a match there must not
+    count)."""
+    spare = [ord(needle[0]) if needle else 0] * VB.SLACK
+    h = np.array([0] * at + [ord(c) for c in hay] + spare, dtype)
+    nd = np.array([ord(c) for c in needle] + spare, dtype)
+    got = K._find(h, at, at + len(hay), nd, 0, len(needle), start)
+    want = hay.find(needle, start) if start <= len(hay) else -1
+    assert got == want
+
+
+@pytest.mark.parametrize("reserve", [True, False])
+@given(values=st.lists(st.lists(st.text(st.sampled_from("ab"), max_size=30), min_size=2, max_size=2),
+                       min_size=1, max_size=40))
+@settings(max_examples=30, deadline=None)
+def test_a_bank_keeps_a_word_to_spare_past_its_capacity(reserve, values):
+    """What lets the kernels copy whole words unchecked: however the element array grows (by
+    writes or by ``grow``), it is at least ``SLACK`` elements longer than the capacity the
+    kernels fill up to."""
+    with mock.patch.object(VB, "can_reserve", lambda: reserve):
+        bank = ValueBank(T.SEQ, 2, max_len=30, capacity=2, dtype=np.uint8)
+    for vals in values:
+        bank.write([K.encode("String", s).astype(np.uint8) for s in vals])
+        bank.state[T.N] += 1
+        assert len(bank.el) >= bank.state[T.CAP_ELEMS] + VB.SLACK
+        while not bank.room():
+            bank.grow()
+        assert len(bank.el) >= bank.state[T.CAP_ELEMS] + VB.SLACK
 
 
 @given(st.lists(st.one_of(TEXT, st.integers(-2**31 + 1, 2**31 - 1)), min_size=1, max_size=4))

@@ -105,6 +105,19 @@ def store_u64(typingctx, arr, idx, val):
 
 
 @intrinsic
+def trailing_zeros(typingctx, x):
+    """The number of trailing zero bits of a nonzero uint64 (one instruction)."""
+    if not isinstance(x, types.Integer):
+        return None
+
+    def codegen(context, builder, signature, args):
+        val = context.cast(builder, args[0], signature.args[0], types.uint64)
+        return builder.cttz(val, ir.Constant(ir.IntType(1), 0))
+
+    return types.uint64(x), codegen
+
+
+@intrinsic
 def per_word(typingctx, arr):
     """How many elements of a 1-D array one 64-bit word holds (8 or 2), as a constant of the
     array's type (``8 // arr.itemsize`` would be a division at run time)."""
@@ -151,17 +164,19 @@ def _hash_part(h1, h2, el, lo, hi):
 
 @kernel(inline=True)
 def hash_value(kind, E, el, of, ints, v):
-    """The functional hash of value ``v``: per example, its length and its elements."""
+    """The functional hash of value ``v``: its E lengths, then its elements as one run (a SEQ
+    value's parts are contiguous, and the lengths tell where each ends), a word at a time."""
     h1 = _SEED
     h2 = _SEED2
     if kind == SEQ:
         base = np.uint64(v) * np.uint64(E)
         lo = of[base]
+        hi = lo
         for e in range(np.uint64(E)):
-            hi = of[base + e + _U1]
-            h1 = (h1 ^ np.uint64(hi - lo)) * _PRIME
-            h1, h2 = _hash_part(h1, h2, el, lo, hi)
-            lo = hi
+            end = of[base + e + _U1]
+            h1 = (h1 ^ np.uint64(end - hi)) * _PRIME
+            hi = end
+        h1, h2 = _hash_part(h1, h2, el, lo, hi)
     else:
         for e in range(E):
             h1 = (h1 ^ np.uint64(ints[v, e])) * _PRIME
@@ -170,13 +185,33 @@ def hash_value(kind, E, el, of, ints, v):
 
 @kernel(inline=True)
 def hash_ranges(E, el, lo, hi):
-    """The hash of a SEQ value given as E ranges ``el[lo[e]:hi[e]]`` (equal to ``hash_value``
-    of the same value stored in a bank)."""
+    """The hash of a SEQ value given as E ranges ``el[lo[e]:hi[e]]``, anywhere (equal to
+    ``hash_value`` of the same value stored in a bank): the ranges' elements are gathered into
+    words as ``_hash_part`` reads them from one run (word k to lane k % 2, a last partial word
+    to the second lane). Element by element: only the concatenation shortcut asks."""
     h1 = _SEED
     h2 = _SEED2
     for e in range(E):
         h1 = (h1 ^ np.uint64(hi[e] - lo[e])) * _PRIME
-        h1, h2 = _hash_part(h1, h2, el, lo[e], hi[e])
+    w = per_word(el)
+    bits = np.uint64(64) // w
+    word = np.uint64(0)
+    filled = np.uint64(0)
+    k = 0
+    for e in range(E):
+        for j in range(lo[e], hi[e]):
+            word |= np.uint64(el[j]) << (filled * bits)
+            filled += _U1
+            if filled == w:
+                if k & 1 == 0:
+                    h1 = (h1 ^ word) * _PRIME
+                else:
+                    h2 = (h2 ^ word) * _PRIME
+                k += 1
+                word = np.uint64(0)
+                filled = np.uint64(0)
+    if filled > 0:
+        h2 = (h2 ^ word) * _PRIME
     return _fmix(h1 ^ (h2 * _PRIME2))
 
 

@@ -18,6 +18,9 @@ from synth.search.compiled import table as T
 from synth.search.compiled.memory import RESERVED_BYTES, RESERVED_VALUES, can_reserve, give_back, reserve, zeros
 
 MAX_ARITY = 4
+#: elements every element array keeps past its capacity (``state[CAP_ELEMS]``): a 64-bit word's
+#: worth, so that the kernels may copy and load whole words at any value's end unchecked
+SLACK = 8
 _EMPTY_I64 = np.zeros(1, np.int64)
 _EMPTY_2D = np.zeros((1, 1), np.int64)
 
@@ -46,7 +49,7 @@ class ValueBank:
         # fill, so nothing is ever copied to grow) where the system allows, else grown by copying
         cap = RESERVED_VALUES if can_reserve() else capacity
         elems = (RESERVED_BYTES // self.dtype.itemsize if cap == RESERVED_VALUES
-                 else max(capacity * E * 4, E * max_len + 16))
+                 else max(capacity * E * 4, E * max_len + 16) + SLACK)
         alloc = reserve if cap == RESERVED_VALUES else zeros
         self.state[T.CAP_VALS] = cap
         self.hashes = alloc((cap,), np.int64)
@@ -60,7 +63,7 @@ class ValueBank:
             self.of = _EMPTY_I64
             self.el = np.zeros(1, self.dtype)
             self.ints = alloc((cap, E), np.int64)
-        self.state[T.CAP_ELEMS] = len(self.el)
+        self.state[T.CAP_ELEMS] = len(self.el) - SLACK
 
     def __del__(self):
         """Hand the arrays to the next bank (``memory``), saying how much of each was written:
@@ -122,9 +125,8 @@ class ValueBank:
         if self.kind == T.SEQ:
             need = int(self.of[n * E]) + E * self.max_len
             if need > s[T.CAP_ELEMS]:
-                new = max(2 * len(self.el), need + 16)
-                self.el = _resized(self.el, new)
-                s[T.CAP_ELEMS] = new
+                self.el = _resized(self.el, max(2 * len(self.el), need + 16 + SLACK))
+                s[T.CAP_ELEMS] = len(self.el) - SLACK
 
     # ---------------------------------------------------------------------------------------
     def write(self, encoded: Sequence[Any]) -> None:
@@ -138,8 +140,8 @@ class ValueBank:
                         2 * (n + 1) <= self.state[T.MASK] + 1:
                     break
                 if need > self.state[T.CAP_ELEMS]:
-                    self.el = _resized(self.el, max(2 * len(self.el), need + 16))
-                    self.state[T.CAP_ELEMS] = len(self.el)
+                    self.el = _resized(self.el, max(2 * len(self.el), need + 16 + SLACK))
+                    self.state[T.CAP_ELEMS] = len(self.el) - SLACK
                     continue
             elif self.room():
                 break

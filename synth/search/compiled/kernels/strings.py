@@ -108,19 +108,60 @@ def value_caps(type_: str, limits) -> tuple[int, int] | None:
 
 
 # ------------------------------------------------------------------------------ string helpers
+_U1, _U3, _U8 = np.uint64(1), np.uint64(3), np.uint64(8)
+_LOW_BITS = np.uint64(0x0101010101010101)
+_HIGH_BITS = np.uint64(0x8080808080808080)
+
+
 @kernel(inline=True)
 def _find(h, hlo, hhi, nd, nlo, nhi, start):
-    """Python's ``hay.find(needle, start)`` for start >= 0, as an offset from hlo (or -1)."""
+    """Python's ``hay.find(needle, start)`` for start >= 0, as an offset from hlo (or -1).
+
+    In the one-byte layout the needle's first character is looked for eight characters at a
+    time (a 64-bit word compared bytewise: the lowest zero byte of word ^ pattern is the first
+    match), and a candidate position is confirmed a word at a time. Both read up to a word past
+    the hay's and the needle's ends: they are bank element arrays, which keep a word to spare
+    (``valuebank.SLACK``)."""
     lh = hhi - hlo
     ln = nhi - nlo
     if start > lh:
         return -1
     if ln == 0:
         return start
+    if ln > lh - start:
+        return -1
     first = nd[nlo]
     base = np.uint64(hlo)  # unsigned indices: no negative-index wraparound code
     nb = np.uint64(nlo)
-    for i in range(np.uint64(start), np.uint64(lh - ln + 1)):
+    last = np.uint64(lh - ln)  # the last position the needle can start at
+    i = np.uint64(start)
+    if T.per_word(h) == 8:  # one byte per character (a constant of the array type)
+        pattern = np.uint64(first) * _LOW_BITS
+        un = np.uint64(ln)
+        while i <= last:
+            x = T.load_u64(h, base + i) ^ pattern
+            hits = (x - _LOW_BITS) & ~x & _HIGH_BITS
+            if hits == 0:
+                i += _U8
+                continue
+            i += T.trailing_zeros(hits) >> _U3
+            if i > last:
+                return -1
+            same = True
+            j = _U1
+            while j < un:
+                x = T.load_u64(h, base + i + j) ^ T.load_u64(nd, nb + j)
+                if un - j < _U8:  # the needle's last partial word: the bytes past it masked off
+                    x &= (_U1 << ((un - j) << _U3)) - _U1
+                if x != 0:
+                    same = False
+                    break
+                j += _U8
+            if same:
+                return np.int64(i)
+            i += _U1
+        return -1
+    while i <= last:
         if h[base + i] == first:
             ok = True
             for j in range(np.uint64(1), np.uint64(ln)):
@@ -129,6 +170,7 @@ def _find(h, hlo, hhi, nd, nlo, nhi, start):
                     break
             if ok:
                 return np.int64(i)
+        i += _U1
     return -1
 
 
@@ -155,29 +197,22 @@ def _pick(i, a0, a1, a2, a3):
 
 
 @kernel(inline=True)
-def _copy_words(out, dst, src, s, m):
-    """Copy ``m`` elements from src[s:] to out[dst:] a 64-bit word at a time where both arrays
-    have a word to spare after the segment (the last word may write up to a word's worth of
-    elements past the segment: the free space after the value being written, which the next
-    writes overwrite), else element by element. Unsigned indices throughout."""
-    wd = T.per_word(out)
-    if s + m + wd <= np.uint64(len(src)) and dst + m + wd <= np.uint64(len(out)):
-        j = np.uint64(0)
-        while j < m:
-            T.store_u64(out, dst + j, T.load_u64(src, s + j))
-            j += wd
-    else:
-        for j in range(m):
-            out[dst + j] = src[s + j]
-
-
-@kernel(inline=True)
 def _copy_segment(out, w, a, lo, hi, a0, a1, a2, a3):
-    """Copy elements lo..hi of argument ``a``'s element array to out[w:]; the new end (uint64
-    indices throughout: no negative-index wraparound code)."""
+    """Copy elements lo..hi of argument ``a``'s element array to out[w:], a 64-bit word at a
+    time; the new end (uint64 indices throughout: no negative-index wraparound code).
+
+    Every array here is a bank's element array, which keeps a word to spare past its capacity
+    (``valuebank.SLACK``), and a segment lies within the capacity (a kept value, or the result
+    being written, which ``blocks.bank_full`` kept within it): so no bound is checked."""
     m = np.uint64(hi - lo)
     d = np.uint64(w)
-    _copy_words(out, d, _pick(a, a0, a1, a2, a3), np.uint64(lo), m)
+    src = _pick(a, a0, a1, a2, a3)
+    s = np.uint64(lo)
+    wd = T.per_word(out)
+    j = np.uint64(0)
+    while j < m:
+        T.store_u64(out, d + j, T.load_u64(src, s + j))
+        j += wd
     return d + m
 
 
@@ -202,7 +237,6 @@ def _catch_up(a, upto, E, v0, v1, v2, v3, el0, el1, el2, el3, of0, of1, of2, of3
     return w
 
 
-_U1 = np.uint64(1)
 
 # ------------------------------------------------------------------------------ batch driver
 _SEGMENTS = -4  # an op's result is given as segments, to be copied (internal to run_block)
@@ -228,8 +262,9 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
     of0, of1, of2, of3 = ofs
     in0, in1, in2, in3 = ints
     sz0, sz1, sz2, sz3 = sizes
-    # ops where a pattern absent from a string (on every example) makes every tuple that shares
-    # the first two arguments give nothing new: the string unchanged (a kept value) or an error
+    # ops where a pattern absent from a string makes every tuple that shares the first two
+    # arguments give nothing new: with SUBSTITUTE absent on every example, the string unchanged
+    # (a kept value); with FIND(needle, within, start) absent on any example, an error
     group_skip = (op == S_SUBSTITUTE or op == S_SUBSTITUTE_NTH or op == S_STR_REPLACE) and (same & 1) \
         or op == I_FIND_FROM
     p = pos
@@ -237,19 +272,24 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
         if group_skip and ((d2 == 0 and d3 == 0) or p == pos):
             v0 = ids0[np.uint64(d0)]
             v1 = ids1[np.uint64(d1)]
-            absent = True
-            for e in range(E):
-                if op == I_FIND_FROM:  # FIND(needle, within, start): needle in within?
-                    hay, hlo, hhi = el1, of1[np.uint64(v1 * E + e)], of1[np.uint64(v1 * E + e + 1)]
-                    nd_, nlo, nhi = el0, of0[np.uint64(v0 * E + e)], of0[np.uint64(v0 * E + e + 1)]
-                else:  # SUBSTITUTE(s, old, ...): old in s?
-                    hay, hlo, hhi = el0, of0[np.uint64(v0 * E + e)], of0[np.uint64(v0 * E + e + 1)]
-                    nd_, nlo, nhi = el1, of1[np.uint64(v1 * E + e)], of1[np.uint64(v1 * E + e + 1)]
+            if op == I_FIND_FROM:  # the needle absent from within on some example
+                absent = False
+                for e in range(E):
+                    nlo, nhi = of0[np.uint64(v0 * E + e)], of0[np.uint64(v0 * E + e + 1)]
+                    if nlo != nhi and _find(el1, of1[np.uint64(v1 * E + e)], of1[np.uint64(v1 * E + e + 1)],
+                                            el0, nlo, nhi, 0) < 0:
+                        absent = True
+                        break
+            else:  # SUBSTITUTE(s, old, ...): old absent from s on every example
+                absent = True
+                for e in range(E):
+                    nlo, nhi = of1[np.uint64(v1 * E + e)], of1[np.uint64(v1 * E + e + 1)]
                     if nlo == nhi and op != S_STR_REPLACE:
                         continue  # an empty pattern leaves the string unchanged
-                if nlo == nhi or _find(hay, hlo, hhi, nd_, nlo, nhi, 0) >= 0:
-                    absent = False
-                    break
+                    if nlo == nhi or _find(el0, of0[np.uint64(v0 * E + e)], of0[np.uint64(v0 * E + e + 1)],
+                                           el1, nlo, nhi, 0) >= 0:
+                        absent = False
+                        break
             if absent:  # skip to the next (first, second) argument pair
                 p += m2 * m3 - (d2 * m3 + d3)
                 d2 = 0
@@ -279,25 +319,23 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
             w = np.uint64(of[r0 - _U1])
             alo = of0[a0]
             blo = of1[b0]
-            a_empty = True  # a ++ b is b exactly when a is empty on every example
-            b_empty = True
-            for e in range(uE):
-                ahi = of0[a0 + e + _U1]
-                bhi = of1[b0 + e + _U1]
-                if (ahi - alo) + (bhi - blo) > limit:
-                    ok = False
-                    break
-                a_empty = a_empty and ahi == alo
-                b_empty = b_empty and bhi == blo
-                w = _copy_segment(el, w, 0, alo, ahi, el0, el1, el2, el3)
-                w = _copy_segment(el, w, 1, blo, bhi, el0, el1, el2, el3)
-                of[r0 + e] = w
-                alo = ahi
-                blo = bhi
-            if ok:  # equal to an argument of the result's nonterminal: a kept value
-                if (same & 1 and b_empty) or (same & 2 and a_empty):
-                    ok = False
-                compared = True
+            # a ++ b is b exactly when a is empty on every example (its total length is 0), and a
+            # when b is: equal to an argument of the result's nonterminal, a kept value
+            if (same & 1 and of1[b0 + uE] == blo) or (same & 2 and of0[a0 + uE] == alo):
+                ok = False
+            else:
+                for e in range(uE):
+                    ahi = of0[a0 + e + _U1]
+                    bhi = of1[b0 + e + _U1]
+                    if (ahi - alo) + (bhi - blo) > limit:
+                        ok = False
+                        break
+                    w = _copy_segment(el, w, 0, alo, ahi, el0, el1, el2, el3)
+                    w = _copy_segment(el, w, 1, blo, bhi, el0, el1, el2, el3)
+                    of[r0 + e] = w
+                    alo = ahi
+                    blo = bhi
+            compared = True
         elif op == S_LEFT or op == S_RIGHT or op == S_MID or op == S_SUBSTR:
             # a piece of argument 0 per example: its own loop (the generic one's bookkeeping
             # for up to three segments costs more than the piece), unsigned indices
@@ -386,6 +424,46 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                 of[r0 + e] = w
                 slo = shi
                 tlo = thi
+        elif op == S_SUBSTITUTE:
+            # SUBSTITUTE(s, old, new): s's pieces between the occurrences of old, new between
+            # them, per example: its own loop (the generic one writes character by character)
+            uE = np.uint64(E)
+            a0 = np.uint64(v0) * uE
+            a1 = np.uint64(v1) * uE
+            a2 = np.uint64(v2) * uE
+            r0 = np.uint64(n) * uE + _U1
+            w = np.uint64(of[r0 - _U1])
+            changed = False  # whether some example's result differs from s
+            slo = of0[a0]
+            olo = of1[a1]
+            rlo = of2[a2]
+            for e in range(uE):
+                shi = of0[a0 + e + _U1]
+                ohi = of1[a1 + e + _U1]
+                rhi = of2[a2 + e + _U1]
+                at = _find(el0, slo, shi, el1, olo, ohi, 0) if ohi > olo else -1
+                stop = w + np.uint64(limit)
+                done = 0  # elements of s written (or replaced) so far
+                while at >= 0:
+                    changed = True
+                    if w + np.uint64(at - done + (rhi - rlo)) > stop:
+                        ok = False
+                        break
+                    w = _copy_segment(el, w, 0, slo + done, slo + at, el0, el1, el2, el3)
+                    w = _copy_segment(el, w, 2, rlo, rhi, el0, el1, el2, el3)
+                    done = at + (ohi - olo)
+                    at = _find(el0, slo, shi, el1, olo, ohi, done)
+                if not ok or w + np.uint64(shi - slo - done) > stop:
+                    ok = False
+                    break
+                w = _copy_segment(el, w, 0, slo + done, shi, el0, el1, el2, el3)
+                of[r0 + e] = w
+                slo = shi
+                olo = ohi
+                rlo = rhi
+            if ok and not changed and same & 1:
+                ok = False  # s unchanged on every example: a kept value
+            compared = same & 1 == same  # no other argument of the result's nonterminal
         elif kind == T.SEQ:
             w = of[n * E]
             # While every example's result is one argument's value unchanged (argument idarg),
