@@ -103,7 +103,7 @@ def test_kernel_matches_reference(op_name, data, E):
     assert got == want, (op_name, examples)
 
 
-ASCII_TEXT = st.text(st.sampled_from(list("ab -.,A1z\t")), max_size=8)
+ASCII_TEXT = st.text(st.sampled_from(list("ab -.,A1z\t@Z[`{")), max_size=20)  # letter-range edges; over a word
 GEN_ASCII = {"String": ASCII_TEXT, "Int": INT, "Bool": BOOL}
 
 

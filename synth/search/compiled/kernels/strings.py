@@ -54,6 +54,8 @@ KERNEL_BY_TYPE = {
 
 #: value layout of each type of the domain
 KINDS = {"String": T.SEQ, "Int": T.SCALAR, "Bool": T.SCALAR}
+#: the types whose values are 0 or 1 on every example (``table.F_BOOL``)
+BOOLEAN_TYPES = ("Bool",)
 
 #: ints beyond this cannot be stored in the compiled bank (products must fit in int64)
 MAX_INT = 1 << 31
@@ -111,6 +113,13 @@ def value_caps(type_: str, limits) -> tuple[int, int] | None:
 _U1, _U3, _U8 = np.uint64(1), np.uint64(3), np.uint64(8)
 _LOW_BITS = np.uint64(0x0101010101010101)
 _HIGH_BITS = np.uint64(0x8080808080808080)
+_LOW_7 = np.uint64(0x7F7F7F7F7F7F7F7F)
+# added to each 7-bit byte: its high bit is then set iff the byte is >= a letter range's start
+# (or > its end)
+_LOWER_A = np.uint64(0x80 - ord("a")) * _LOW_BITS
+_LOWER_Z = np.uint64(0x80 - ord("z") - 1) * _LOW_BITS
+_UPPER_A = np.uint64(0x80 - ord("A")) * _LOW_BITS
+_UPPER_Z = np.uint64(0x80 - ord("Z") - 1) * _LOW_BITS
 
 
 @kernel(inline=True)
@@ -176,11 +185,23 @@ def _find(h, hlo, hhi, nd, nlo, nhi, start):
 
 @kernel(inline=True)
 def _same(a, alo, ahi, b, blo, bhi):
+    """Whether a[alo:ahi] equals b[blo:bhi], a 64-bit word at a time (the last partial word's
+    elements past the ends masked off: bank arrays keep a word to spare, ``valuebank.SLACK``)."""
     if ahi - alo != bhi - blo:
         return False
-    for j in range(ahi - alo):
-        if a[alo + j] != b[blo + j]:
+    m = np.uint64(ahi - alo)
+    pa = np.uint64(alo)
+    pb = np.uint64(blo)
+    wd = T.per_word(a)
+    bits = np.uint64(64) // wd
+    j = np.uint64(0)
+    while j < m:
+        x = T.load_u64(a, pa + j) ^ T.load_u64(b, pb + j)
+        if m - j < wd:
+            x &= (_U1 << ((m - j) * bits)) - _U1
+        if x != 0:
             return False
+        j += wd
     return True
 
 
@@ -267,6 +288,8 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
     # (a kept value); with FIND(needle, within, start) absent on any example, an error
     group_skip = (op == S_SUBSTITUTE or op == S_SUBSTITUTE_NTH or op == S_STR_REPLACE) and (same & 1) \
         or op == I_FIND_FROM
+    # room for one more candidate: the bank changes only when a value is kept
+    fits = op == OP_COMMIT or not B.bank_full(kind, E, of, state, limit)
     p = pos
     while p < end:
         if group_skip and ((d2 == 0 and d3 == 0) or p == pos):
@@ -300,7 +323,7 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                     d0 += 1
                 continue
         n = state[T.N]
-        if op != OP_COMMIT and B.bank_full(kind, E, of, state, limit):
+        if not fits:
             return FULL, p
         v0 = ids0[np.uint64(d0)]
         v1 = ids1[np.uint64(d1)]
@@ -424,13 +447,15 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                 of[r0 + e] = w
                 slo = shi
                 tlo = thi
-        elif op == S_SUBSTITUTE:
-            # SUBSTITUTE(s, old, new): s's pieces between the occurrences of old, new between
-            # them, per example: its own loop (the generic one writes character by character)
+        elif op == S_SUBSTITUTE or op == S_SUBSTITUTE_NTH:
+            # SUBSTITUTE(s, old, new[, occurrence]): s's pieces between the occurrences of old,
+            # new in place of every one (occurrence 0, or none given) or of the occurrence-th
+            # only, per example: its own loop (the generic one writes character by character)
             uE = np.uint64(E)
             a0 = np.uint64(v0) * uE
             a1 = np.uint64(v1) * uE
             a2 = np.uint64(v2) * uE
+            u3 = np.uint64(v3)
             r0 = np.uint64(n) * uE + _U1
             w = np.uint64(of[r0 - _U1])
             changed = False  # whether some example's result differs from s
@@ -441,18 +466,27 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                 shi = of0[a0 + e + _U1]
                 ohi = of1[a1 + e + _U1]
                 rhi = of2[a2 + e + _U1]
+                occ = in3[u3, e] if op == S_SUBSTITUTE_NTH else 0
+                if occ < 0:
+                    ok = False
+                    break
                 at = _find(el0, slo, shi, el1, olo, ohi, 0) if ohi > olo else -1
                 stop = w + np.uint64(limit)
                 done = 0  # elements of s written (or replaced) so far
+                seen = 0  # occurrences found so far
                 while at >= 0:
-                    changed = True
-                    if w + np.uint64(at - done + (rhi - rlo)) > stop:
-                        ok = False
-                        break
-                    w = _copy_segment(el, w, 0, slo + done, slo + at, el0, el1, el2, el3)
-                    w = _copy_segment(el, w, 2, rlo, rhi, el0, el1, el2, el3)
-                    done = at + (ohi - olo)
-                    at = _find(el0, slo, shi, el1, olo, ohi, done)
+                    seen += 1
+                    if occ == 0 or seen == occ:
+                        changed = True
+                        if w + np.uint64(at - done + (rhi - rlo)) > stop:
+                            ok = False
+                            break
+                        w = _copy_segment(el, w, 0, slo + done, slo + at, el0, el1, el2, el3)
+                        w = _copy_segment(el, w, 2, rlo, rhi, el0, el1, el2, el3)
+                        done = at + (ohi - olo)
+                        if seen == occ:
+                            break
+                    at = _find(el0, slo, shi, el1, olo, ohi, at + (ohi - olo))
                 if not ok or w + np.uint64(shi - slo - done) > stop:
                     ok = False
                     break
@@ -464,6 +498,25 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
             if ok and not changed and same & 1:
                 ok = False  # s unchanged on every example: a kept value
             compared = same & 1 == same  # no other argument of the result's nonterminal
+        elif op == I_FIND:
+            # FIND(needle, within): one search per example, its own loop (the generic one tests
+            # the op per example), unsigned indices
+            uE = np.uint64(E)
+            a0 = np.uint64(v0) * uE
+            b0 = np.uint64(v1) * uE
+            un = np.uint64(n)
+            nlo = of0[a0]
+            hlo = of1[b0]
+            for e in range(uE):
+                nhi = of0[a0 + e + _U1]
+                hhi = of1[b0 + e + _U1]
+                x = _find(el1, hlo, hhi, el0, nlo, nhi, 0) + 1
+                if x == 0 or (maxabs > 0 and x >= maxabs):
+                    ok = False
+                    break
+                rints[un, e] = x
+                nlo = nhi
+                hlo = hhi
         elif kind == T.SEQ:
             w = of[n * E]
             # While every example's result is one argument's value unchanged (argument idarg),
@@ -493,45 +546,22 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                     slo = of0[np.uint64(v0 * E + e)]
                     shi = of0[np.uint64(v0 * E + e + 1)]
                     ls = shi - slo
-                    if op == S_SUBSTITUTE or op == S_SUBSTITUTE_NTH or op == S_STR_REPLACE:
+                    if op == S_STR_REPLACE:  # str.replace(s, t, u): the first occurrence only
                         olo = of1[np.uint64(v1 * E + e)]
                         ohi = of1[np.uint64(v1 * E + e + 1)]
                         rlo = of2[np.uint64(v2 * E + e)]
                         rhi = of2[np.uint64(v2 * E + e + 1)]
-                        occ = np.int64(0)  # 0: every occurrence
-                        if op == S_SUBSTITUTE_NTH:
-                            occ = in3[np.uint64(v3), np.uint64(e)]
-                        elif op == S_STR_REPLACE:
-                            occ = 1
-                        if occ < 0:
-                            r = ERR
-                        elif olo == ohi:
-                            if op == S_STR_REPLACE:  # an empty pattern: replacement in front
-                                g0, l0, h0 = 2, rlo, rhi
-                                g1, l1, h1 = 0, slo, shi
-                            else:
-                                g0, l0, h0 = 0, slo, shi
+                        first = _find(el0, slo, shi, el1, olo, ohi, 0)
+                        if olo == ohi:  # an empty pattern: the replacement in front
+                            g0, l0, h0 = 2, rlo, rhi
+                            g1, l1, h1 = 0, slo, shi
+                        elif first < 0:  # no occurrence: s unchanged
+                            g0, l0, h0 = 0, slo, shi
+                            j = 0
                         else:
-                            lo_ = ohi - olo
-                            first = _find(el0, slo, shi, el1, olo, ohi, 0)
-                            if first < 0:  # no occurrence: s unchanged
-                                g0, l0, h0 = 0, slo, shi
-                                j = 0
-                            elif occ == 0:  # every non-overlapping occurrence, from the left
-                                direct = True
-                            else:  # the occ-th non-overlapping occurrence only
-                                i = first
-                                for _ in range(occ - 1):
-                                    i = _find(el0, slo, shi, el1, olo, ohi, i + lo_)
-                                    if i < 0:
-                                        break
-                                if i < 0:
-                                    g0, l0, h0 = 0, slo, shi
-                                    j = 0
-                                else:
-                                    g0, l0, h0 = 0, slo, slo + i
-                                    g1, l1, h1 = 2, rlo, rhi
-                                    g2, l2, h2 = 0, slo + i + lo_, shi
+                            g0, l0, h0 = 0, slo, slo + first
+                            g1, l1, h1 = 2, rlo, rhi
+                            g2, l2, h2 = 0, slo + first + (ohi - olo), shi
                     elif op == S_LEFT or op == S_RIGHT:
                         nn = in1[np.uint64(v1), np.uint64(e)]
                         if nn < 0:
@@ -639,33 +669,32 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                             r = neg + nd
                     elif op == S_REPT:
                         kk = in1[np.uint64(v1), np.uint64(e)]
-                        for t in range(kk):
-                            for jj in range(ls):
-                                el[w + t * ls + jj] = el0[slo + jj]
+                        ww = np.uint64(w)
+                        for t in range(kk):  # each copy's spill is overwritten by the next
+                            ww = _copy_segment(el, ww, 0, slo, shi, el0, el1, el2, el3)
                         r = ls * kk
                     elif op == S_TRIM:
-                        i = slo
-                        jj = shi
+                        # unsigned indices (no negative-index wraparound code); the result is
+                        # never longer than the trimmed text, so the cap is checked once
+                        i = np.uint64(slo)
+                        jj = np.uint64(shi)
                         while i < jj and el0[i] <= 32:
-                            i += 1
-                        while jj > i and el0[jj - 1] <= 32:
-                            jj -= 1
-                        ww = w
+                            i += _U1
+                        while jj > i and el0[jj - _U1] <= 32:
+                            jj -= _U1
+                        ww = np.uint64(w)
                         prev_space = False
-                        r = 0
                         for q in range(i, jj):
                             c = el0[q]
                             if c == 32 and prev_space:
                                 continue
-                            if ww - w >= limit:
-                                r = TOOLONG
-                                break
                             el[ww] = c
-                            ww += 1
+                            ww += _U1
                             prev_space = c == 32
-                        if r == 0:
-                            r = ww - w
-                    elif op == S_LOWER or op == S_UPPER or op == S_PROPER:
+                        r = np.int64(ww - np.uint64(w))
+                        if r > limit:
+                            r = TOOLONG
+                    else:  # LOWER, UPPER, PROPER
                         if ls > limit:
                             r = TOOLONG
                         else:
@@ -677,7 +706,19 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                             # one byte per character: an all-ASCII search, where no character
                             # needs Python (a constant of the array type: the check compiles away)
                             one_byte = T.per_word(el0) == 8
-                            if op == S_LOWER:
+                            if one_byte and (op == S_LOWER or op == S_UPPER):
+                                # eight ASCII characters a word: the bytes in A..Z (a..z) get
+                                # their 0x20 bit set (cleared); bytes past the string (up to
+                                # a word: the arrays' spare) are written too, into free space
+                                lo_c = _LOWER_A if op == S_UPPER else _UPPER_A
+                                hi_c = _LOWER_Z if op == S_UPPER else _UPPER_Z
+                                for q in range(np.uint64(0), np.uint64(ls), _U8):
+                                    x = T.load_u64(el0, src + q)
+                                    t7 = x & _LOW_7
+                                    letters = (t7 + lo_c) & ~(t7 + hi_c) & ~x & _HIGH_BITS
+                                    flip = letters >> np.uint64(2)  # 0x80 -> 0x20
+                                    T.store_u64(el, dst + q, x - flip if op == S_UPPER else x | flip)
+                            elif op == S_LOWER:
                                 for q in range(np.uint64(ls)):
                                     c = el0[src + q]
                                     if not one_byte and c > 127:
@@ -709,37 +750,6 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                                             c -= 32
                                         prev_letter = upper or lower
                                         el[dst + q] = c
-                    else:  # SUBSTITUTE: every occurrence, the first at ``first``
-                        lo_ = ohi - olo
-                        lr = rhi - rlo
-                        stop = w + limit
-                        if first > limit:
-                            r = TOOLONG
-                        else:
-                            for q in range(first):
-                                el[w + q] = el0[slo + q]
-                            ww = w + first
-                            i = slo + first
-                            r = 0
-                            while i < shi:
-                                if i <= shi - lo_ and el0[i] == el1[olo] and \
-                                        _same(el0, i, i + lo_, el1, olo, ohi):
-                                    if ww + lr > stop:
-                                        r = TOOLONG
-                                        break
-                                    for q in range(lr):
-                                        el[ww + q] = el2[rlo + q]
-                                    ww += lr
-                                    i += lo_
-                                else:
-                                    if ww + 1 > stop:
-                                        r = TOOLONG
-                                        break
-                                    el[ww] = el0[i]
-                                    ww += 1
-                                    i += 1
-                            if r == 0:
-                                r = ww - w
                 if r < 0:
                     if r == DEFER:
                         return DEFERRED, p
@@ -853,6 +863,7 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                 B.set_provenance(prov, n, prod, v0, v1, v2, v3)
                 if status == T.SOLVED:
                     return SOLVED, p
+                fits = not B.bank_full(kind, E, of, state, limit)
         p += 1
         d0, d1, d2, d3 = B.next_digits(d0, d1, d2, d3, m1, m2, m3)
     return DONE, end
