@@ -271,7 +271,11 @@ class CompiledBottomUpSearch(BottomUpSearch):
         key = (nt, cost)
         a = self._id_arrays.get(key)
         if a is None:
-            a = self._id_arrays[key] = np.asarray(self.bank[nt][cost], dtype=np.int64)
+            ids = self.bank[nt][cost]
+            # a level enumerated in one go is a range: np.arange, not an element-by-element copy
+            a = np.arange(ids.start, ids.stop, ids.step, dtype=np.int64) if isinstance(ids, range) \
+                else np.asarray(ids, dtype=np.int64)
+            self._id_arrays[key] = a
         return a
 
     # ------------------------------------------------------------------------------------

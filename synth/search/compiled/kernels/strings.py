@@ -853,17 +853,26 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
                 B.equals_an_argument(kind, E, el, of, rints, n, same, v0, v1, v2, v3):
             ok = False
         if ok:
-            if op != OP_COMMIT:
+            # the size of a kept value's program (a duplicate's is never read; the concatenation
+            # shortcut reads a new value's inside commit_value)
+            if op != OP_COMMIT and flags & T.F_CONCAT:
                 vsize[n] = B.program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3)
             status = T.commit_value(kind, E, el, of, rints, table, hashes, vsize, state, flags,
                                     tel, tof, tints, rec, lo, hi, maskseen, p)
             if op == OP_COMMIT:
                 return status, p
             if status != T.DUP:
+                vsize[n] = B.program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3)
                 B.set_provenance(prov, n, prod, v0, v1, v2, v3)
                 if status == T.SOLVED:
                     return SOLVED, p
                 fits = not B.bank_full(kind, E, of, state, limit)
         p += 1
-        d0, d1, d2, d3 = B.next_digits(d0, d1, d2, d3, m1, m2, m3)
+        if k == 2:  # the most frequent arity: d2 and d3 stay 0
+            d1 += 1
+            if d1 == m1:
+                d1 = 0
+                d0 += 1
+        else:
+            d0, d1, d2, d3 = B.next_digits(d0, d1, d2, d3, m1, m2, m3)
     return DONE, end
