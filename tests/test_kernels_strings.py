@@ -174,6 +174,31 @@ def test_a_hash_hit_is_confirmed_by_comparing_values(a, b):
     assert bank.n == (1 if a == b else 2)
 
 
+@settings(max_examples=30, deadline=None)
+@given(texts=st.lists(st.text(st.sampled_from("abc"), max_size=6), min_size=1, max_size=200, unique=True))
+def test_a_grown_table_still_finds_every_value(texts):
+    """A growth moves each table entry to the slot its fingerprint names in the larger table
+    (``table.rehash``, from the entries alone): every kept value is still found, none twice."""
+    bank = ValueBank(T.SEQ, 1, max_len=10, capacity=2)
+    for v, text in enumerate(texts):
+        while not bank.room():
+            bank.grow()
+        bank.write([K.encode("String", text)])
+        n = bank.n
+        h = T.hash_value(T.SEQ, 1, bank.el, bank.of, bank.ints, n)
+        assert T.find_or_insert(T.SEQ, 1, bank.el, bank.of, bank.ints, bank.table,
+                                bank.state[T.MASK], h, n) == -1
+        bank.state[T.N] = n + 1
+    assert len(bank.table) >= 2 * len(texts)  # grown as the values came (at most half full)
+    for v, text in enumerate(texts):  # each again, at the free slot: found as the kept one
+        bank.write([K.encode("String", text)])
+        n = bank.n
+        h = T.hash_value(T.SEQ, 1, bank.el, bank.of, bank.ints, n)
+        assert T.find_or_insert(T.SEQ, 1, bank.el, bank.of, bank.ints, bank.table,
+                                bank.state[T.MASK], h, n) == v
+    assert np.count_nonzero(bank.table) == len(texts)
+
+
 @pytest.mark.parametrize("dtype", [np.uint8, np.int32])
 @settings(max_examples=100, deadline=None)
 @given(parts=st.lists(st.text(st.sampled_from("abc xyz-"), max_size=11), min_size=1, max_size=3),

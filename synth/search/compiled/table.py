@@ -274,17 +274,26 @@ def _same_fingerprint(ent, h):
 
 
 @kernel(inline=True)
+def _home(h, mask):
+    """The first slot probed for hash ``h``: its fingerprint (top 32 bits) scaled to the table.
+    Slots then hold fingerprints in increasing order (but for probing), so that a growth
+    (``rehash``) reads each entry's new slot off the entry itself, in one pass."""
+    return ((np.uint64(h) >> _U32) * (np.uint64(mask) + _U1)) >> _U32
+
+
+@kernel(inline=True)
 def lookup_ranges(E, el, of, table, mask, tel, lo, hi):
     """The id of the SEQ value given as ranges of ``tel``, or -1 if the bank lacks it."""
     h = hash_ranges(E, tel, lo, hi)
-    slot = h & mask
+    um = np.uint64(mask)
+    slot = _home(h, mask)
     while True:
         ent = table[slot]
         if ent == 0:
             return -1
         if _same_fingerprint(ent, h) and _ranges_equal(E, el, of, (ent & 0xFFFFFFFF) - 1, tel, lo, hi):
             return (ent & 0xFFFFFFFF) - 1
-        slot = (slot + 1) & mask
+        slot = (slot + _U1) & um
 
 
 @kernel(inline=True)
@@ -292,7 +301,7 @@ def find_or_insert(kind, E, el, of, ints, table, mask, h, n):
     """The id of a kept value equal to value ``n``; if there is none, ``n`` is entered in the
     table under hash ``h`` and -1 is returned."""
     um = np.uint64(mask)
-    slot = np.uint64(h) & um  # unsigned: no negative-index wraparound code
+    slot = _home(h, mask)  # unsigned: no negative-index wraparound code
     while True:
         ent = table[slot]
         if ent == 0:
@@ -304,14 +313,18 @@ def find_or_insert(kind, E, el, of, ints, table, mask, h, n):
 
 
 @kernel
-def rehash(hashes, n, table, mask):
-    """Enter the first ``n`` values (by their stored hashes) into an empty ``table``."""
-    for v in range(n):
-        h = hashes[v]
-        slot = h & mask
-        while table[slot] != 0:
-            slot = (slot + 1) & mask
-        table[slot] = _entry(h, v)
+def rehash(old, table, mask):
+    """Enter every entry of the table ``old`` into the empty, larger ``table``. Each entry's slot
+    comes from its fingerprint (``_home``), and the old table holds them in nearly increasing
+    order: one pass, writing the new table almost in order (no hash, no value read)."""
+    um = np.uint64(mask)
+    for i in range(len(old)):
+        ent = old[i]
+        if ent != 0:
+            slot = _home(ent, mask)
+            while table[slot] != 0:
+                slot = (slot + _U1) & um
+            table[slot] = ent
 
 
 @kernel(inline=True)

@@ -119,10 +119,11 @@ class ValueBank:
             tsize = 4 * (int(s[T.MASK]) + 1)  # 4x: every growth rehashes all values
             while 2 * (n + 2) > tsize:
                 tsize *= 2
-            give_back(self.table)
+            old = self.table
             self.table = zeros(tsize, np.int64)
             s[T.MASK] = tsize - 1
-            T.rehash(self.hashes, n, self.table, s[T.MASK])
+            T.rehash(old, self.table, s[T.MASK])
+            give_back(old)
         if self.kind == T.SEQ:
             need = int(self.of[n * E]) + E * self.max_len
             if need > s[T.CAP_ELEMS]:

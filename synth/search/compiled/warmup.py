@@ -192,7 +192,7 @@ def ensure_kernels(K, dtype=np.int32) -> float:
     bank = ValueBank(T.SEQ, 1, max_len=4, capacity=4, dtype=dtype)
     scalar = ValueBank(T.SCALAR, 1, capacity=4, dtype=dtype)
     tbank = target_bank(T.SEQ, [np.zeros(1, np.int32)], dtype=dtype)
-    T.rehash(bank.hashes, 0, np.zeros(4, np.int64), 1)
+    T.rehash(bank.table, np.zeros(2 * len(bank.table), np.int64), 2 * len(bank.table) - 1)
     bank.write([np.zeros(1, np.int32)])
     P = np.zeros(Q.P_LEN, np.int64)
     P[Q.P_M:Q.P_M + 4] = 1
