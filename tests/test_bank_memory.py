@@ -33,7 +33,6 @@ def _used_bank() -> ValueBank:
     bank = ValueBank(T.SEQ, E, max_len=8, capacity=1 << 17, dtype=np.uint8)
     bank.of[:(N + 1) * E + 1] = np.arange((N + 1) * E + 1) * LEN
     bank.el[:(N + 1) * E * LEN] = 7
-    bank.hashes[:N + 1] = -5
     bank.vsize[:N + 1] = 3
     bank.prov[:N + 1] = 4
     bank.table[:] = 9
@@ -49,12 +48,12 @@ def _fresh_pool(monkeypatch):
 def test_reused_memory_reads_as_fresh(monkeypatch):
     _fresh_pool(monkeypatch)
     bank = _used_bank()
-    maps = {name: id(_map_of(getattr(bank, name))) for name in ("el", "of", "table", "hashes", "prov")}
+    maps = {name: id(_map_of(getattr(bank, name))) for name in ("el", "of", "table", "vsize", "prov")}
     del bank
     new = ValueBank(T.SEQ, E, max_len=8, capacity=1 << 17, dtype=np.uint8)
     assert {id(_map_of(getattr(new, n))) for n in maps} == set(maps.values()), "the maps were not reused"
     assert not new.of[:1000].any() and not new.el[:1000].any() and not new.table.any()
-    assert not new.hashes[:100].any() and not new.vsize[:100].any() and not new.prov[:100].any()
+    assert not new.vsize[:100].any() and not new.prov[:100].any()
     assert new.n == 0 and new.room()
 
 

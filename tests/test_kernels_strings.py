@@ -65,7 +65,7 @@ def run_kernel(op_name: str, args_per_example, limits: ValueLimits = ValueLimits
     ids = tuple(np.zeros(1, np.int64) for _ in range(4))
     status, _ = K.run_block(P, ids, pick("el", d_el), pick("of", d_of), pick("ints", d_in),
                             pick("vsize", np.zeros(1, np.int32)), res.el, res.of, res.ints,
-                            res.table, res.hashes, res.vsize, res.prov, res.state, tb.el, tb.of,
+                            res.table, res.vsize, res.prov, res.state, tb.el, tb.of,
                             tb.ints, res.rec, res.lo, res.hi, res.maskseen)
     if status == Q.DEFERRED:
         return "DEFERRED"

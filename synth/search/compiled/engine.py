@@ -351,7 +351,7 @@ class CompiledBottomUpSearch(BottomUpSearch):
         d = self._dummy_ids
         status, _ = self.K.run_block(P, (d, d, d, d), (bank.el,) * 4, (bank.of,) * 4, (bank.ints,) * 4,
                                      (bank.vsize,) * 4, bank.el, bank.of, bank.ints, bank.table,
-                                     bank.hashes, bank.vsize, bank.prov, bank.state, t.el, t.of,
+                                     bank.vsize, bank.prov, bank.state, t.el, t.of,
                                      t.ints, bank.rec, bank.lo, bank.hi, bank.maskseen)
         return int(status)
 
@@ -450,8 +450,8 @@ class CompiledBottomUpSearch(BottomUpSearch):
         return None
 
     def _grow(self, bank) -> bool:
-        """Grow a full bank, unless the last growth's speed says this one (it rehashes every
-        value: about a second for millions) would end past the deadline."""
+        """Grow a full bank, unless the last growth's speed says this one (it moves every
+        hash-table entry to a table four times larger) would end past the deadline."""
         import time
 
         deadline_at = self.clock.deadline
@@ -496,7 +496,7 @@ class CompiledBottomUpSearch(BottomUpSearch):
             P[Q.P_END] = end
             first = bank.n
             status, p = K.run_block(P, ids, els, ofs, ints, sizes, bank.el, bank.of, bank.ints,
-                                    bank.table, bank.hashes, bank.vsize, bank.prov, bank.state,
+                                    bank.table, bank.vsize, bank.prov, bank.state,
                                     t.el, t.of, t.ints, bank.rec, bank.lo, bank.hi, bank.maskseen)
             if status == Q.SOLVED:
                 self.solution = self.node(nt, bank.n - 1)

@@ -9,7 +9,7 @@ names it) with
   and target hold these sequence values (int32, or narrower where the ops keep values in range);
 - ``value_caps(type, limits) -> (max_len, max_abs) | None``: the domain's ``value_ok`` as caps
   (longest sequence kept; bound on |int|, 0 for none), None when the bank cannot honour them;
-- ``run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize, prov, state,
+- ``run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, vsize, prov, state,
   tel, tof, tints, rec, lo, hi, maskseen) -> (status, position)``: the batch kernel, with the parameter
   slots and results below; a kept value goes through ``table.commit_value`` with the flags
   ``P[P_FLAGS]`` and the tuple's position.

@@ -480,7 +480,7 @@ def _cond_masks(kind, E, el, of, ints, v, tel, tof, tints, flags, maskseen, rec,
 
 
 @kernel(inline=True)
-def commit_value(kind, E, el, of, ints, table, hashes, vsize, state, flags, tel, tof, tints,
+def commit_value(kind, E, el, of, ints, table, vsize, state, flags, tel, tof, tints,
                  rec, lo, hi, maskseen, pos):
     """Keep the candidate at index ``state[N]`` unless an equal value is kept already.
 
@@ -499,7 +499,6 @@ def commit_value(kind, E, el, of, ints, table, hashes, vsize, state, flags, tel,
     h = hash_value(kind, E, el, of, ints, n)
     if find_or_insert(kind, E, el, of, ints, table, state[MASK], h, n) >= 0:
         return DUP
-    hashes[n] = h
     state[N] = n + 1
     if flags & F_START:
         if _equals_target(kind, E, el, of, ints, n, tel, tof, tints):

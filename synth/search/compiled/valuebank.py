@@ -2,11 +2,12 @@
 
 Every kept value (a program's outputs on all E examples) lives in flat numpy arrays, in the order
 it was found: sequences (strings as Unicode code points, integer lists) as one element array
-(``int32``, or ``uint8`` where every string is ASCII) with ``int64`` offsets, scalars (ints, bools) as an ``int64`` matrix. Beside each value the
-bank keeps its functional hash, the AST size of its program and its provenance (production index
-and argument ids, or ``-1 - leaf index``), from which the program is rebuilt only when needed.
-The hash table maps hashes to value ids (open addressing, at most half full, one int64
-per slot).
+(``int32``, or ``uint8`` where every string is ASCII) with ``int64`` offsets, scalars (ints,
+bools) as an ``int64`` matrix. Beside each value the bank keeps the AST size of its program and
+its provenance (production index and argument ids, or ``-1 - leaf index``), from which the
+program is rebuilt only when needed. The hash table maps values' functional hashes to their ids
+(open addressing, at most half full, one int64 per slot: a fingerprint and the id, from which a
+growth moves the entry without the value's hash).
 """
 from __future__ import annotations
 
@@ -53,7 +54,6 @@ class ValueBank:
                  else max(capacity * E * 4, E * max_len + 16) + SLACK)
         alloc = reserve if cap == RESERVED_VALUES else zeros
         self.state[T.CAP_VALS] = cap
-        self.hashes = alloc((cap,), np.int64)
         self.vsize = alloc((cap,), np.int32)
         self.prov = alloc((cap, 1 + MAX_ARITY), np.int32)
         if kind == T.SEQ:
@@ -74,7 +74,7 @@ class ValueBank:
             n = int(self.state[T.N])
             rows = n + 2  # the kept values, the candidate at n, one spare
             give_back(self.table)
-            for a in (self.hashes, self.vsize, self.prov, self.ints):
+            for a in (self.vsize, self.prov, self.ints):
                 give_back(a, rows * a.strides[0])
             if self.kind == T.SEQ:
                 give_back(self.of, (rows * self.E + 1) * self.of.itemsize)
@@ -107,7 +107,6 @@ class ValueBank:
         cap = int(s[T.CAP_VALS])
         if n + 1 >= cap:
             new = 2 * cap
-            self.hashes = _resized(self.hashes, new)
             self.vsize = _resized(self.vsize, new)
             self.prov = _resized(self.prov, new)
             if self.kind == T.SEQ:
@@ -116,7 +115,7 @@ class ValueBank:
                 self.ints = _resized(self.ints, new)
             s[T.CAP_VALS] = new
         if 2 * (n + 2) > s[T.MASK] + 1:
-            tsize = 4 * (int(s[T.MASK]) + 1)  # 4x: every growth rehashes all values
+            tsize = 4 * (int(s[T.MASK]) + 1)  # 4x: every growth moves all entries
             while 2 * (n + 2) > tsize:
                 tsize *= 2
             old = self.table
@@ -172,7 +171,7 @@ class ValueBank:
         return self.rec[:r].copy()
 
     def memory_bytes(self) -> int:
-        return sum(a.nbytes for a in (self.el, self.of, self.ints, self.table, self.hashes,
+        return sum(a.nbytes for a in (self.el, self.of, self.ints, self.table,
                                       self.vsize, self.prov))
 
 

@@ -205,7 +205,7 @@ def ensure_kernels(K, dtype=np.int32) -> float:
     ints = tuple(scalar.ints for _ in range(4))
     sizes = tuple(bank.vsize for _ in range(4))
     K.run_block(P, ids, els, ofs, ints, sizes, bank.el, bank.of, bank.ints, bank.table,
-                bank.hashes, bank.vsize, bank.prov, bank.state, tbank.el, tbank.of, tbank.ints,
+                bank.vsize, bank.prov, bank.state, tbank.el, tbank.of, tbank.ints,
                 bank.rec, bank.lo, bank.hi, bank.maskseen)
     _done.add(key)
     if marker is not None and not was_warm[key]:

@@ -165,7 +165,7 @@ def _fn2(g, x, y):
 
 # ------------------------------------------------------------------------- batch driver
 @kernel
-def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize, prov, state,
+def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, vsize, prov, state,
               tel, tof, tints, rec, lo, hi, maskseen):
     """Apply one op to argument tuples ``P_POS..P_END`` of the product of ``ids[0..k-1]``
     (itertools.product order), keeping each new value in the result bank; the contract of
@@ -329,7 +329,7 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, hashes, vsize
         if ok:
             if op != OP_COMMIT:
                 vsize[n] = B.program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3)
-            status = T.commit_value(kind, E, el, of, rints, table, hashes, vsize, state, flags,
+            status = T.commit_value(kind, E, el, of, rints, table, vsize, state, flags,
                                     tel, tof, tints, rec, lo, hi, maskseen, p)
             if op == OP_COMMIT:
                 return status, p
