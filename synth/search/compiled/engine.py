@@ -180,6 +180,8 @@ class CompiledBottomUpSearch(BottomUpSearch):
                 f |= T.F_BRANCH
             if nt in self._test_masks:
                 f |= T.F_TEST
+            if g.nonterminals[nt] in getattr(K, "BOOLEAN_TYPES", ()) and E <= T.MAX_BOOL_EXAMPLES:
+                f |= T.F_BOOL
             self.flags[nt] = f
         # bank[nt][cost]: ids of the values first reached at that cost (a list for leaves, a
         # range for enumerated levels); BottomUpSearch.run reads which levels are non-empty

@@ -52,6 +52,9 @@ F_CONCAT = 2   # ... and the concatenation shortcut is on
 F_BRANCH = 4   # the nonterminal is a branch of a conditional production (shortcut on)
 F_TEST = 8     # the nonterminal is a test of a conditional production (shortcut on)
 F_USEFUL = 16  # the start nonterminal feeds the concatenation decomposition
+F_BOOL = 32    # the values are 0/1 on each of at most ``MAX_BOOL_EXAMPLES`` examples
+MAX_BOOL_EXAMPLES = 12
+_KEPT_MASK = 4  # ``maskseen`` bit: a value with this mask (F_BOOL) is kept
 
 _SEED = np.uint64(14695981039346656037)
 _SEED2 = np.uint64(0x9E3779B97F4A7C15)
@@ -486,6 +489,13 @@ def commit_value(kind, E, el, of, ints, table, vsize, state, flags, tel, tof, ti
     value is then offered to the shortcuts ``flags`` switch on (as ``BottomUpSearch._add`` does);
     their events go to ``rec`` with ``pos``, the position of the argument tuple."""
     n = state[N]
+    if flags & F_BOOL:  # at most 2^E values, each named by its mask: a duplicate without hashing
+        m = 0
+        for e in range(E):
+            m |= ints[n, e] << e
+        if maskseen[m] & _KEPT_MASK:
+            return DUP
+        maskseen[m] |= _KEPT_MASK
     h = hash_value(kind, E, el, of, ints, n)
     if find_or_insert(kind, E, el, of, ints, table, state[MASK], h, n) >= 0:
         return DUP

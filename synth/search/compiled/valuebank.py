@@ -42,8 +42,9 @@ class ValueBank:
         self.state[T.MASK] = tsize - 1
         self.table = zeros(tsize, np.int64)
         self.rec = np.zeros((T.REC_CAP, T.REC_COLS), np.int64)
-        #: conditional-shortcut masks seen (bit 1: as a branch, bit 2: as a test)
-        self.maskseen = np.zeros(1 << E if E <= 12 else 1, np.uint8)
+        #: masks seen: the conditional shortcut's (bit 1: as a branch, bit 2: as a test), and
+        #: the masks of kept values where they are 0/1 (bit 4, ``table.F_BOOL``)
+        self.maskseen = np.zeros(1 << E if E <= T.MAX_BOOL_EXAMPLES else 1, np.uint8)
         self.lo = np.zeros(E, np.int64)
         self.hi = np.zeros(E, np.int64)
         # the value-indexed arrays: reserved big (address space only; pages are used as they

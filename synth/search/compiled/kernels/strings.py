@@ -54,6 +54,8 @@ KERNEL_BY_TYPE = {
 
 #: value layout of each type of the domain
 KINDS = {"String": T.SEQ, "Int": T.SCALAR, "Bool": T.SCALAR}
+#: the types whose values are 0 or 1 on every example (``table.F_BOOL``)
+BOOLEAN_TYPES = ("Bool",)
 
 #: ints beyond this cannot be stored in the compiled bank (products must fit in int64)
 MAX_INT = 1 << 31
