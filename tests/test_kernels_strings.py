@@ -180,22 +180,22 @@ def test_a_grown_table_still_finds_every_value(texts):
     """A growth moves each table entry to the slot its fingerprint names in the larger table
     (``table.rehash``, from the entries alone): every kept value is still found, none twice."""
     bank = ValueBank(T.SEQ, 1, max_len=10, capacity=2)
-    for v, text in enumerate(texts):
+
+    def enter(text):  # write text at the free slot: the id of the kept value equal to it, or -1
+        bank.write([K.encode("String", text)])
+        n = bank.n
+        h = T.hash_value(T.SEQ, 1, bank.el, bank.of, bank.ints, n)
+        return T.find_or_insert(T.SEQ, 1, bank.el, bank.of, bank.ints, bank.table,
+                                bank.state[T.MASK], h, n)
+
+    for text in texts:
         while not bank.room():
             bank.grow()
-        bank.write([K.encode("String", text)])
-        n = bank.n
-        h = T.hash_value(T.SEQ, 1, bank.el, bank.of, bank.ints, n)
-        assert T.find_or_insert(T.SEQ, 1, bank.el, bank.of, bank.ints, bank.table,
-                                bank.state[T.MASK], h, n) == -1
-        bank.state[T.N] = n + 1
+        assert enter(text) == -1
+        bank.state[T.N] += 1
     assert len(bank.table) >= 2 * len(texts)  # grown as the values came (at most half full)
     for v, text in enumerate(texts):  # each again, at the free slot: found as the kept one
-        bank.write([K.encode("String", text)])
-        n = bank.n
-        h = T.hash_value(T.SEQ, 1, bank.el, bank.of, bank.ints, n)
-        assert T.find_or_insert(T.SEQ, 1, bank.el, bank.of, bank.ints, bank.table,
-                                bank.state[T.MASK], h, n) == v
+        assert enter(text) == v
     assert np.count_nonzero(bank.table) == len(texts)
 
 

@@ -156,17 +156,7 @@ def _find(h, hlo, hhi, nd, nlo, nhi, start):
             i += T.trailing_zeros(hits) >> _U3
             if i > last:
                 return -1
-            same = True
-            j = _U1
-            while j < un:
-                x = T.load_u64(h, base + i + j) ^ T.load_u64(nd, nb + j)
-                if un - j < _U8:  # the needle's last partial word: the bytes past it masked off
-                    x &= (_U1 << ((un - j) << _U3)) - _U1
-                if x != 0:
-                    same = False
-                    break
-                j += _U8
-            if same:
+            if _same(h, base + i, base + i + un, nd, nb, nb + un):
                 return np.int64(i)
             i += _U1
         return -1
