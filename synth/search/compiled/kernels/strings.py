@@ -156,7 +156,20 @@ def _find(h, hlo, hhi, nd, nlo, nhi, start):
             i += T.trailing_zeros(hits) >> _U3
             if i > last:
                 return -1
-            if _same(h, base + i, base + i + un, nd, nb, nb + un):
+            # the rest of the needle, from its second character on (the scan matched the
+            # first): ``_same``'s masked word compare, written out here; calling ``_same``
+            # cost 347.2 instructions per candidate against 340.6 (throughput.py, callgrind)
+            same = True
+            j = _U1
+            while j < un:
+                x = T.load_u64(h, base + i + j) ^ T.load_u64(nd, nb + j)
+                if un - j < _U8:  # the needle's last partial word: the bytes past it masked off
+                    x &= (_U1 << ((un - j) << _U3)) - _U1
+                if x != 0:
+                    same = False
+                    break
+                j += _U8
+            if same:
                 return np.int64(i)
             i += _U1
         return -1
