@@ -61,8 +61,10 @@ class Interrupted(KeyboardInterrupt):
 
 @contextlib.contextmanager
 def _sigint_blocked():
-    """Defer a Ctrl-C (SIGINT) to the end of the block: a worker started and registered, a
-    record written whole."""
+    """Block SIGINT in this thread for the block: what it forks (a worker) or starts (a pool's
+    threads) inherits the mask, so no worker gets a Ctrl-C before it has set itself to ignore it.
+    This does not stop Python raising KeyboardInterrupt in the block when another thread takes the
+    signal; ``synth.executors.interrupt`` defers that."""
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return
@@ -137,7 +139,7 @@ def run_items(items: Sequence[BenchItem], cfg: BenchConfig, out: Path | None = N
 
 
 def _run_items(items, cfg, out, on_record, done, progress, records, executor) -> list[dict]:
-    from synth.executors import make_executor
+    from synth.executors import interrupt, make_executor
     from synth.executors.base import Executor
     from synth.executors.wire import Warmup
 
@@ -162,7 +164,8 @@ def _run_items(items, cfg, out, on_record, done, progress, records, executor) ->
             ex.progress = progress
     try:
         ex.start(Warmup.for_tasks([it.task for it in pending], cfg.strategy), len(pending))
-        _drive(pending, cfg, out, on_record, records, ex)
+        with interrupt.deferred():  # Ctrl-C raises at the driver's safe points, not in the pool's code
+            _drive(pending, cfg, out, on_record, records, ex)
     except BaseException:
         ex.stop()  # kills and reaps every worker before the exception goes on
         raise
@@ -173,8 +176,10 @@ def _run_items(items, cfg, out, on_record, done, progress, records, executor) ->
 
 
 def _drive(pending, cfg, out, on_record, records, ex) -> None:
-    """Send tasks to free workers, turn outcomes into records, until every task has one."""
+    """Send tasks to free workers, turn outcomes into records, until every task has one.
+    A deferred Ctrl-C (``interrupt``) raises here, between one executor call and the next."""
     from synth.errors import SynthError
+    from synth.executors import interrupt
     from synth.executors.wire import config_to_wire, task_to_wire
 
     queue = deque(pending)
@@ -190,11 +195,13 @@ def _drive(pending, cfg, out, on_record, records, ex) -> None:
                 _finish(it, error_record(it.task.name, it.task.domain, cfg.strategy, str(e)), out,
                         on_record, records)
                 continue
-            with _sigint_blocked():  # a submitted task is always known to the executor
+            with _sigint_blocked():  # workers forked here start with Ctrl-C blocked
                 ex.submit(it.name, text, cfg_text, hard_limit)
+            interrupt.check()
         for oc in ex.wait():
             it = by_key[oc.key]
             _finish(it, _outcome_record(it, oc, cfg), out, on_record, records)
+        interrupt.check()
 
 
 def _outcome_record(it: BenchItem, oc, cfg: BenchConfig) -> dict:

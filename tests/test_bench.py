@@ -11,6 +11,7 @@ import pytest
 
 import synth.bench as bench
 import synth.executors.wire as wire
+from synth.executors.base import Executor
 import synth.records as records
 from synth.task import Task
 
@@ -116,9 +117,26 @@ def _synth(*args, **kw):
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "synth.cli"]
     # a terminal's Ctrl-C: SIGINT to the whole process group, with SIGINT not ignored (as it
     # is in a background job, which this test may run in)
+    # PYTHONFAULTHANDLER: a driver that hangs prints its threads' stacks on SIGABRT (``_wait``)
+    env = dict(os.environ, PYTHONFAULTHANDLER="1")
     return subprocess.Popen(cmd + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True,
+                            start_new_session=True, env=env,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL), **kw)
+
+
+def _wait(p, timeout):
+    """``p.communicate``; if it has not ended by then, fail with its threads' stacks and the
+    processes left in its group."""
+    try:
+        return p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        group = subprocess.run(["ps", "-o", "pid,stat,wchan:24,etime,args", "-g", str(p.pid)],
+                               capture_output=True, text=True).stdout
+        os.kill(p.pid, signal.SIGABRT)
+        time.sleep(1)
+        os.killpg(p.pid, signal.SIGKILL)
+        stdout, stderr = p.communicate()
+        pytest.fail(f"no end {timeout} s after Ctrl-C\nprocesses:\n{group}\nstderr:\n{stderr}")
 
 
 def test_bench_ctrl_c_stops_cleanly_and_a_rerun_resumes(tmp_path):
@@ -134,7 +152,7 @@ def test_bench_ctrl_c_stops_cleanly_and_a_rerun_resumes(tmp_path):
         assert time.monotonic() < deadline
         time.sleep(0.05)
     os.killpg(p.pid, signal.SIGINT)
-    stdout, stderr = p.communicate(timeout=120)
+    stdout, stderr = _wait(p, 120)
     assert "Traceback" not in stderr and "Traceback" not in stdout
     assert p.returncode == 130, stderr
     recorded = len(lines(results))
@@ -162,10 +180,128 @@ def test_solve_jobs_ctrl_c_stops_cleanly(tmp_path):
             break
         time.sleep(0.05)
     os.killpg(p.pid, signal.SIGINT)
-    stdout, stderr = p.communicate(timeout=120)
+    stdout, stderr = _wait(p, 120)
     assert "Traceback" not in stderr and p.returncode == 130, stderr
     assert "interrupted: 0 of 3 tasks done" in stderr
     assert stdout == ""
     # no worker is left behind
     left = subprocess.run(["pgrep", "-g", str(p.pid)], capture_output=True, text=True).stdout.split()
+    assert left == []
+
+
+# ------------------------------------------------------------- Ctrl-C at a safe point
+def _python_code_for_a_while():
+    """Bytecode for 0.2 s: time for a signal to reach whichever thread takes it, and for
+    Python to act on it in the main thread."""
+    end = time.monotonic() + 0.2
+    while time.monotonic() < end:
+        pass
+
+
+class _SelfInterruptingExecutor(Executor):
+    """An executor whose ``submit`` is hit by Ctrl-C half-way, as pebble's ``schedule`` may be:
+    the rest of ``submit`` must still run (a lock taken there is released)."""
+
+    name = "fake"
+
+    def __init__(self, take_signal):
+        super().__init__(jobs=2)
+        self.take_signal = take_signal
+        self.finished_submits, self.inflight, self.stopped = 0, [], False
+
+    def start(self, warmup, pending):
+        pass
+
+    def free_slots(self):
+        return 2 - len(self.inflight)
+
+    @property
+    def running(self):
+        return len(self.inflight)
+
+    def submit(self, key, task_text, cfg_text, hard_limit):
+        signal.pthread_kill(self.take_signal, signal.SIGINT)
+        _python_code_for_a_while()  # where a pending KeyboardInterrupt would be raised
+        self.inflight.append(key)
+        self.finished_submits += 1
+
+    def wait(self):
+        time.sleep(0.01)
+        return []
+
+    def close(self):
+        pass
+
+    def stop(self):
+        self.stopped = True
+        self.inflight.clear()
+
+
+def test_ctrl_c_is_taken_between_executor_calls_not_inside_them():
+    """As in a driver with numpy's or numba's threads: the main thread blocks SIGINT while it
+    submits, the kernel hands the signal to another thread (here: sends it there), and Python
+    would raise in the main thread anyway, inside ``submit``."""
+    import threading
+
+    other = threading.Event()
+    helper = threading.Thread(target=other.wait, daemon=True)  # SIGINT not blocked there
+    helper.start()
+    ex = _SelfInterruptingExecutor(helper.ident)
+    items = [bench.BenchItem(f"t{i}", "g", Task.from_dict(UPPER)) for i in range(3)]
+    try:
+        with pytest.raises(bench.Interrupted):
+            bench.run_items(items, bench.BenchConfig(timeout=5), progress=None, executor=ex)
+    finally:
+        other.set()
+    assert ex.finished_submits == 1 and ex.stopped
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+
+
+def test_deferred_ctrl_c_waits_for_check_and_a_second_one_does_not():
+    from synth.executors import interrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        with interrupt.deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            _python_code_for_a_while()
+            assert interrupt.requested()
+            with pytest.raises(KeyboardInterrupt):  # a second Ctrl-C: at once
+                os.kill(os.getpid(), signal.SIGINT)
+                for _ in range(1000):
+                    pass
+            assert not interrupt.requested()
+            os.kill(os.getpid(), signal.SIGINT)
+            _python_code_for_a_while()
+    # noted after the last check: raised as the block ends
+    assert not interrupt.requested()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:  # where Ctrl-C is ignored (a background job) it stays ignored
+        with interrupt.deferred():
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_workers_die_with_a_driver_killed_outright(tmp_path):
+    suite = tmp_path / "suite.json"
+    suite.write_text(json.dumps({"tasks": [hard(1), hard(2), hard(3)]}))
+    p = _synth("solve", str(suite), "--timeout", "120", "--jobs", "2", "--format", "json")
+    deadline = time.monotonic() + 600
+    while p.poll() is None and time.monotonic() < deadline:
+        out = subprocess.run(["pgrep", "-g", str(p.pid)], capture_output=True, text=True).stdout.split()
+        if len(out) >= 3:  # the driver and two workers
+            break
+        time.sleep(0.05)
+    time.sleep(3)  # the workers have taken their tasks and search (idle ones end on their own)
+    os.kill(p.pid, signal.SIGKILL)  # the driver only
+    p.wait()
+    deadline = time.monotonic() + 60  # the workers' own time limit is 120 s
+    left = ["?"]
+    while left and time.monotonic() < deadline:
+        left = subprocess.run(["pgrep", "-g", str(p.pid)], capture_output=True, text=True).stdout.split()
+        time.sleep(0.1)
+    p.stdout.close()
+    p.stderr.close()
     assert left == []

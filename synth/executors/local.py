@@ -18,9 +18,11 @@ Hard limit: pebble measures it from the moment a worker takes the task, checks i
 and stops the worker (SIGTERM, SIGKILL 3 s later if it has not exited). The outcome is
 ``timeout``; the driver records it with ``stopped_by: hard-kill``.
 
-Ctrl-C: the workers ignore SIGINT (pebble sets that; SIGINT is blocked across the forks, so none
-is lost to a worker before it does); the driver gets KeyboardInterrupt and ``stop`` SIGKILLs the
-workers and joins the pool before returning.
+Ctrl-C: the workers ignore SIGINT (``_worker_init``; SIGINT is blocked across the forks, so none
+reaches a worker before it does), and die with the driver (``PR_SET_PDEATHSIG`` on Linux, so a
+driver killed outright leaves none behind). The driver takes Ctrl-C at a safe point
+(``synth.executors.interrupt``), never inside pebble's code, and ``stop`` SIGKILLs the workers
+and joins the pool before returning.
 """
 from __future__ import annotations
 
@@ -30,11 +32,13 @@ import contextlib
 import multiprocessing as mp
 import os
 import signal
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from synth.executors import interrupt
 from synth.executors.base import Executor, Outcome, died_reason
 from synth.executors.wire import Warmup, solve_wire, tune_gc, warm_kernels, warm_worker
 
@@ -54,7 +58,28 @@ def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    _die_with_parent()
     tune_gc()
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel SIGKILLs this worker when the thread that forked it ends (the driver,
+    or pebble's pool thread, which lives as long as the pool), so a driver killed outright (out
+    of memory, ``kill -9``) leaves no worker searching on. Elsewhere: nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        driver = mp.parent_process()
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0 and driver is not None \
+                and os.getppid() != driver.pid:
+            os._exit(1)  # the driver died before the request was made
+
+
+#: ``prctl`` option: the signal a process gets when its parent (the forking thread) ends
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -107,7 +132,7 @@ class LocalExecutor(Executor):
         until = time.perf_counter() + 1.0
         while True:
             outcomes = self._collect()
-            if outcomes or not self._inflight or time.perf_counter() > until:
+            if outcomes or not self._inflight or time.perf_counter() > until or interrupt.requested():
                 return outcomes
             time.sleep(POLL_SECONDS)
 
