@@ -290,3 +290,18 @@ def test_encode_decode_round_trip(values):
         t = "String" if isinstance(v, str) else "Int"
         assert K.decode(t, K.encode(t, v)) == v
     assume(True)
+
+
+@pytest.mark.parametrize("op_name", ["TRIM", "LOWER", "UPPER", "PROPER"])
+@pytest.mark.parametrize("texts", [
+    ("abcdefg  hij", " Xy"), ("abcdefgh ijk", "  "), ("Abcdefgh Ijklmnop", "AB"), ("abcdefgH", "ab  "),
+    ("Hello World!", "hello"), ("HELLO", "x"), ("a", " "), ("", "Ab"), ("abcdefghijklmnop q", "Q"),
+    ("Abcdefg-Hijklmno Pq", "a  b"), ("abcdefg ", "Z"),
+])
+def test_case_and_trim_ops_across_word_boundaries_and_into_the_next_example(op_name, texts):
+    """The one-byte layout's eight-characters-a-word paths (the check that the op leaves a text
+    as it is, PROPER's conversion): a space pair or a letter pair across two words, and the
+    next example's text right after the last word's end."""
+    examples = [(t,) for t in texts]
+    assert run_kernel(op_name, examples, dtype=np.uint8) == reference(op_name, examples)
+    assert run_kernel(op_name, examples[::-1], dtype=np.uint8) == reference(op_name, examples[::-1])

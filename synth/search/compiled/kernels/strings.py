@@ -110,7 +110,7 @@ def value_caps(type_: str, limits) -> tuple[int, int] | None:
 
 
 # ------------------------------------------------------------------------------ string helpers
-_U1, _U3, _U8 = np.uint64(1), np.uint64(3), np.uint64(8)
+_U1, _U2, _U3, _U8 = np.uint64(1), np.uint64(2), np.uint64(3), np.uint64(8)
 _LOW_BITS = np.uint64(0x0101010101010101)
 _HIGH_BITS = np.uint64(0x8080808080808080)
 _LOW_7 = np.uint64(0x7F7F7F7F7F7F7F7F)
@@ -120,6 +120,8 @@ _LOWER_A = np.uint64(0x80 - ord("a")) * _LOW_BITS
 _LOWER_Z = np.uint64(0x80 - ord("z") - 1) * _LOW_BITS
 _UPPER_A = np.uint64(0x80 - ord("A")) * _LOW_BITS
 _UPPER_Z = np.uint64(0x80 - ord("Z") - 1) * _LOW_BITS
+_SPACES = np.uint64(ord(" ")) * _LOW_BITS
+_ALL_BITS = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
 @kernel(inline=True)
@@ -184,6 +186,60 @@ def _find(h, hlo, hhi, nd, nlo, nhi, start):
                 return np.int64(i)
         i += _U1
     return -1
+
+
+@kernel(inline=True)
+def _letter_masks(x):
+    """The high bit of each byte of ``x`` (eight ASCII characters) that is an upper-case letter,
+    and of each that is a lower-case one."""
+    t7 = x & _LOW_7
+    upper = (t7 + _UPPER_A) & ~(t7 + _UPPER_Z) & ~x & _HIGH_BITS
+    lower = (t7 + _LOWER_A) & ~(t7 + _LOWER_Z) & ~x & _HIGH_BITS
+    return upper, lower
+
+
+@kernel(inline=True)
+def _proper_flips(x, carry):
+    """PROPER on eight ASCII characters: the high bit of each byte to lower-case (a capital
+    after a letter) and of each to upper-case (a small letter after a non-letter); ``carry``:
+    whether the character before the word is a letter (its bit 7). Also the next carry."""
+    upper, lower = _letter_masks(x)
+    letters = upper | lower
+    after_letter = (letters << _U8) | carry
+    return upper & after_letter, lower & ~after_letter, letters >> np.uint64(56)
+
+
+@kernel(inline=True)
+def _unchanged(op, s, lo, hi):
+    """Whether TRIM, LOWER, UPPER or PROPER leaves s[lo:hi] as it is (one byte per character:
+    eight characters a word, the bytes past hi masked off; s is a bank element array, which
+    keeps a word to spare). Then the result is the argument itself, written only if needed."""
+    m = np.uint64(hi - lo)
+    if m == 0:
+        return True
+    b = np.uint64(lo)
+    if op == S_TRIM and (s[b] <= 32 or s[b + m - _U1] <= 32):
+        return False
+    carry = np.uint64(0)
+    q = np.uint64(0)
+    while q < m:
+        x = T.load_u64(s, b + q)
+        keep = _ALL_BITS if m - q >= _U8 else (_U1 << ((m - q) << _U3)) - _U1
+        if op == S_TRIM:  # two spaces in a row
+            t = x ^ _SPACES
+            space = ~(((t & _LOW_7) + _LOW_7) | t | _LOW_7)  # exact: bytes equal to ' '
+            bad = space & ((space << _U8) | carry)
+            carry = space >> np.uint64(56)
+        elif op == S_PROPER:
+            down, up, carry = _proper_flips(x, carry)
+            bad = down | up
+        else:
+            upper, lower = _letter_masks(x)
+            bad = upper if op == S_LOWER else lower
+        if bad & keep & _HIGH_BITS != 0:
+            return False
+        q += _U8
+    return True
 
 
 @kernel(inline=True)
@@ -262,6 +318,68 @@ def _catch_up(a, upto, E, v0, v1, v2, v3, el0, el1, el2, el3, of0, of1, of2, of3
 
 
 
+@kernel
+def _concat_block(E, limit, same, flags, prod, kind, pos, end, m1, d0, d1, v2, v3, ids0, ids1,
+                  el0, el1, of0, of1, sz0, sz1, el, of, rints, table, vsize, prov, state,
+                  tel, tof, tints, rec, lo, hi, maskseen):
+    """``run_block`` for CONCAT (binary, the most frequent op producing new values) in a loop of
+    its own: in the one loop over every op, the values that any op's branch keeps across
+    tuples live through all of them, and the compiled loop spends its instructions moving them
+    between registers and the stack. Same tuples, same values, same order."""
+    uE = np.uint64(E)
+    fits = not B.bank_full(kind, E, of, state, limit)
+    p = pos
+    while p < end:
+        if not fits:
+            return FULL, p
+        n = state[T.N]
+        v0 = ids0[np.uint64(d0)]
+        v1 = ids1[np.uint64(d1)]
+        ok = True
+        # unsigned indices throughout (no negative-index wraparound code)
+        a0 = np.uint64(v0) * uE
+        b0 = np.uint64(v1) * uE
+        r0 = np.uint64(n) * uE + _U1
+        w = np.uint64(of[r0 - _U1])
+        alo = of0[a0]
+        blo = of1[b0]
+        # a ++ b is b exactly when a is empty on every example (its total length is 0), and a
+        # when b is: equal to an argument of the result's nonterminal, a kept value
+        if (same & 1 and of1[b0 + uE] == blo) or (same & 2 and of0[a0 + uE] == alo):
+            ok = False
+        else:
+            for e in range(uE):
+                ahi = of0[a0 + e + _U1]
+                bhi = of1[b0 + e + _U1]
+                if (ahi - alo) + (bhi - blo) > limit:
+                    ok = False
+                    break
+                w = _copy_segment(el, w, 0, alo, ahi, el0, el1, el0, el1)
+                w = _copy_segment(el, w, 1, blo, bhi, el0, el1, el0, el1)
+                of[r0 + e] = w
+                alo = ahi
+                blo = bhi
+        if ok:
+            # the size of a kept value's program (the concatenation shortcut reads a new
+            # value's inside commit_value)
+            if flags & T.F_CONCAT:
+                vsize[n] = 1 + sz0[v0] + sz1[v1]
+            status = T.commit_value(kind, E, el, of, rints, table, vsize, state, flags,
+                                    tel, tof, tints, rec, lo, hi, maskseen, p)
+            if status != T.DUP:
+                vsize[n] = 1 + sz0[v0] + sz1[v1]
+                B.set_provenance(prov, n, prod, v0, v1, v2, v3)
+                if status == T.SOLVED:
+                    return SOLVED, p
+                fits = not B.bank_full(kind, E, of, state, limit)
+        p += 1
+        d1 += 1
+        if d1 == m1:
+            d1 = 0
+            d0 += 1
+    return DONE, end
+
+
 # ------------------------------------------------------------------------------ batch driver
 _SEGMENTS = -4  # an op's result is given as segments, to be copied (internal to run_block)
 
@@ -286,6 +404,11 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, vsize, prov, 
     of0, of1, of2, of3 = ofs
     in0, in1, in2, in3 = ints
     sz0, sz1, sz2, sz3 = sizes
+    if op == S_CONCAT:
+        return _concat_block(E, limit, same, flags, prod, kind, pos, end, m1, d0, d1,
+                             ids2[np.uint64(d2)], ids3[np.uint64(d3)], ids0, ids1, el0, el1, of0,
+                             of1, sz0, sz1, el, of, rints, table, vsize, prov, state, tel, tof,
+                             tints, rec, lo, hi, maskseen)
     # ops where a pattern absent from a string makes every tuple that shares the first two
     # arguments give nothing new: with SUBSTITUTE absent on every example, the string unchanged
     # (a kept value); with FIND(needle, within, start) absent on any example, an error
@@ -336,32 +459,6 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, vsize, prov, 
         compared = False  # whether the op's own loop already told if it equals an argument
         if op == OP_COMMIT:
             pass
-        elif op == S_CONCAT:  # the most frequent op producing new values: its own loop
-            # unsigned indices throughout (no negative-index wraparound code)
-            uE = np.uint64(E)
-            a0 = np.uint64(v0) * uE
-            b0 = np.uint64(v1) * uE
-            r0 = np.uint64(n) * uE + _U1
-            w = np.uint64(of[r0 - _U1])
-            alo = of0[a0]
-            blo = of1[b0]
-            # a ++ b is b exactly when a is empty on every example (its total length is 0), and a
-            # when b is: equal to an argument of the result's nonterminal, a kept value
-            if (same & 1 and of1[b0 + uE] == blo) or (same & 2 and of0[a0 + uE] == alo):
-                ok = False
-            else:
-                for e in range(uE):
-                    ahi = of0[a0 + e + _U1]
-                    bhi = of1[b0 + e + _U1]
-                    if (ahi - alo) + (bhi - blo) > limit:
-                        ok = False
-                        break
-                    w = _copy_segment(el, w, 0, alo, ahi, el0, el1, el2, el3)
-                    w = _copy_segment(el, w, 1, blo, bhi, el0, el1, el2, el3)
-                    of[r0 + e] = w
-                    alo = ahi
-                    blo = bhi
-            compared = True
         elif op == S_LEFT or op == S_RIGHT or op == S_MID or op == S_SUBSTR:
             # a piece of argument 0 per example: its own loop (the generic one's bookkeeping
             # for up to three segments costs more than the piece), unsigned indices
@@ -606,7 +703,10 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, vsize, prov, 
                             g1, l1, h1 = 3, of3[np.uint64(v3 * E + e)], of3[np.uint64(v3 * E + e + 1)]
                             g2, l2, h2 = 0, slo + min(i + nn, ls), shi
                     elif op == S_TRIM or op == S_LOWER or op == S_UPPER or op == S_PROPER:
-                        direct = True
+                        if T.per_word(el0) == 8 and _unchanged(op, el0, slo, shi):
+                            g0, l0, h0, j = 0, slo, shi, 0  # s itself (not written if need not be)
+                        else:
+                            direct = True
                     elif op == S_REPT:
                         kk = in1[np.uint64(v1), np.uint64(e)]
                         if kk < 0 or ls * kk > 100:
@@ -721,6 +821,14 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, vsize, prov, 
                                     letters = (t7 + lo_c) & ~(t7 + hi_c) & ~x & _HIGH_BITS
                                     flip = letters >> np.uint64(2)  # 0x80 -> 0x20
                                     T.store_u64(el, dst + q, x - flip if op == S_UPPER else x | flip)
+                            elif one_byte and op == S_PROPER:
+                                # eight characters a word: 0x20 added to a capital after a
+                                # letter, taken from a small letter after a non-letter
+                                carry = np.uint64(0)
+                                for q in range(np.uint64(0), np.uint64(ls), _U8):
+                                    x = T.load_u64(el0, src + q)
+                                    down, up, carry = _proper_flips(x, carry)
+                                    T.store_u64(el, dst + q, x + (down >> _U2) - (up >> _U2))
                             elif op == S_LOWER:
                                 for q in range(np.uint64(ls)):
                                     c = el0[src + q]
