@@ -94,9 +94,11 @@ def program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3):
 
 @kernel(inline=True)
 def set_provenance(prov, n, prod, v0, v1, v2, v3):
-    """Record how value ``n`` was made: the production and its argument ids."""
-    prov[n, 0] = prod
-    prov[n, 1] = v0
-    prov[n, 2] = v1
-    prov[n, 3] = v2
-    prov[n, 4] = v3
+    """Record how value ``n`` was made: the production and its argument ids (an unsigned row:
+    no negative-index wraparound code)."""
+    u = np.uint64(n)
+    prov[u, 0] = prod
+    prov[u, 1] = v0
+    prov[u, 2] = v1
+    prov[u, 3] = v2
+    prov[u, 4] = v3

@@ -363,11 +363,11 @@ def _concat_block(E, limit, same, flags, prod, kind, pos, end, m1, d0, d1, v2, v
             # the size of a kept value's program (the concatenation shortcut reads a new
             # value's inside commit_value)
             if flags & T.F_CONCAT:
-                vsize[n] = 1 + sz0[v0] + sz1[v1]
+                vsize[np.uint64(n)] = 1 + sz0[np.uint64(v0)] + sz1[np.uint64(v1)]
             status = T.commit_value(kind, E, el, of, rints, table, vsize, state, flags,
                                     tel, tof, tints, rec, lo, hi, maskseen, p)
             if status != T.DUP:
-                vsize[n] = 1 + sz0[v0] + sz1[v1]
+                vsize[np.uint64(n)] = 1 + sz0[np.uint64(v0)] + sz1[np.uint64(v1)]
                 B.set_provenance(prov, n, prod, v0, v1, v2, v3)
                 if status == T.SOLVED:
                     return SOLVED, p
@@ -377,6 +377,117 @@ def _concat_block(E, limit, same, flags, prod, kind, pos, end, m1, d0, d1, v2, v
         if d1 == m1:
             d1 = 0
             d0 += 1
+    return DONE, end
+
+
+@kernel
+def _substitute_block(op, k, E, limit, same, flags, prod, kind, pos, end, m1, m2, m3, d0, d1, d2,
+                      d3, ids0, ids1, ids2, ids3, el0, el1, el2, of0, of1, of2, in3, sz0, sz1,
+                      sz2, sz3, el, of, rints, table, vsize, prov, state, tel, tof, tints, rec,
+                      lo, hi, maskseen):
+    """``run_block`` for SUBSTITUTE(s, old, new[, occurrence]) in a loop of its own (see
+    ``_concat_block``). Tuples sharing (s, old) come in a run (new and the occurrence vary
+    fastest): where old first occurs in s on each example is found once per run, and a run
+    where old occurs on no example is skipped when s is of the result's nonterminal (every
+    tuple gives s back, a kept value). Same tuples, same values, same order."""
+    uE = np.uint64(E)
+    # per example: where old first occurs in s (-1: nowhere). The bank's range scratch (kernels
+    # allocate nothing), which the concatenation shortcut also uses: refound after it ran
+    first = hi
+    stale = False
+    fits = not B.bank_full(kind, E, of, state, limit)
+    p = pos
+    while p < end:
+        if (d2 == 0 and d3 == 0) or p == pos or stale:  # a new (s, old) run
+            stale = False
+            a0 = np.uint64(ids0[np.uint64(d0)]) * uE
+            a1 = np.uint64(ids1[np.uint64(d1)]) * uE
+            absent = True
+            for e in range(uE):
+                olo, ohi = of1[a1 + e], of1[a1 + e + _U1]
+                at = _find(el0, of0[a0 + e], of0[a0 + e + _U1], el1, olo, ohi, 0) if ohi > olo else -1
+                first[e] = at
+                if at >= 0:
+                    absent = False
+            if absent and same & 1 and (d2 == 0 and d3 == 0 or p == pos):  # skip to the next (s, old)
+                p += m2 * m3 - (d2 * m3 + d3)
+                d2 = 0
+                d3 = 0
+                d1 += 1
+                if d1 == m1:
+                    d1 = 0
+                    d0 += 1
+                continue
+        if not fits:
+            return FULL, p
+        n = state[T.N]
+        v0 = ids0[np.uint64(d0)]
+        v1 = ids1[np.uint64(d1)]
+        v2 = ids2[np.uint64(d2)]
+        v3 = ids3[np.uint64(d3)]
+        ok = True
+        a0 = np.uint64(v0) * uE
+        a1 = np.uint64(v1) * uE
+        a2 = np.uint64(v2) * uE
+        u3 = np.uint64(v3)
+        r0 = np.uint64(n) * uE + _U1
+        w = np.uint64(of[r0 - _U1])
+        changed = False  # whether some example's result differs from s
+        slo = of0[a0]
+        olo = of1[a1]
+        rlo = of2[a2]
+        for e in range(uE):
+            shi = of0[a0 + e + _U1]
+            ohi = of1[a1 + e + _U1]
+            rhi = of2[a2 + e + _U1]
+            occ = in3[u3, e] if op == S_SUBSTITUTE_NTH else 0
+            if occ < 0:
+                ok = False
+                break
+            at = first[e]
+            stop = w + np.uint64(limit)
+            done = 0  # elements of s written (or replaced) so far
+            seen = 0  # occurrences found so far
+            while at >= 0:
+                seen += 1
+                if occ == 0 or seen == occ:
+                    changed = True
+                    if w + np.uint64(at - done + (rhi - rlo)) > stop:
+                        ok = False
+                        break
+                    w = _copy_segment(el, w, 0, slo + done, slo + at, el0, el1, el2, el2)
+                    w = _copy_segment(el, w, 2, rlo, rhi, el0, el1, el2, el2)
+                    done = at + (ohi - olo)
+                    if seen == occ:
+                        break
+                at = _find(el0, slo, shi, el1, olo, ohi, at + (ohi - olo))
+            if not ok or w + np.uint64(shi - slo - done) > stop:
+                ok = False
+                break
+            w = _copy_segment(el, w, 0, slo + done, shi, el0, el1, el2, el2)
+            of[r0 + e] = w
+            slo = shi
+            olo = ohi
+            rlo = rhi
+        if ok and not changed and same & 1:
+            ok = False  # s unchanged on every example: a kept value
+        if ok and same & 1 != same and B.equals_an_argument(kind, E, el, of, rints, n, same & ~1,
+                                                            v0, v1, v2, v3):
+            ok = False
+        if ok:
+            if flags & T.F_CONCAT:
+                vsize[np.uint64(n)] = B.program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3)
+            status = T.commit_value(kind, E, el, of, rints, table, vsize, state, flags,
+                                    tel, tof, tints, rec, lo, hi, maskseen, p)
+            if status != T.DUP:
+                vsize[np.uint64(n)] = B.program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3)
+                B.set_provenance(prov, n, prod, v0, v1, v2, v3)
+                if status == T.SOLVED:
+                    return SOLVED, p
+                fits = not B.bank_full(kind, E, of, state, limit)
+                stale = flags & T.F_CONCAT != 0  # the shortcut may have written ``hi``
+        p += 1
+        d0, d1, d2, d3 = B.next_digits(d0, d1, d2, d3, m1, m2, m3)
     return DONE, end
 
 
@@ -404,6 +515,11 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, vsize, prov, 
     of0, of1, of2, of3 = ofs
     in0, in1, in2, in3 = ints
     sz0, sz1, sz2, sz3 = sizes
+    if op == S_SUBSTITUTE or op == S_SUBSTITUTE_NTH:
+        return _substitute_block(op, k, E, limit, same, flags, prod, kind, pos, end, m1, m2, m3,
+                                 d0, d1, d2, d3, ids0, ids1, ids2, ids3, el0, el1, el2, of0, of1,
+                                 of2, in3, sz0, sz1, sz2, sz3, el, of, rints, table, vsize, prov,
+                                 state, tel, tof, tints, rec, lo, hi, maskseen)
     if op == S_CONCAT:
         return _concat_block(E, limit, same, flags, prod, kind, pos, end, m1, d0, d1,
                              ids2[np.uint64(d2)], ids3[np.uint64(d3)], ids0, ids1, el0, el1, of0,
@@ -412,8 +528,7 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, vsize, prov, 
     # ops where a pattern absent from a string makes every tuple that shares the first two
     # arguments give nothing new: with SUBSTITUTE absent on every example, the string unchanged
     # (a kept value); with FIND(needle, within, start) absent on any example, an error
-    group_skip = (op == S_SUBSTITUTE or op == S_SUBSTITUTE_NTH or op == S_STR_REPLACE) and (same & 1) \
-        or op == I_FIND_FROM
+    group_skip = op == S_STR_REPLACE and (same & 1) or op == I_FIND_FROM
     # room for one more candidate: the bank changes only when a value is kept
     fits = op == OP_COMMIT or not B.bank_full(kind, E, of, state, limit)
     p = pos
@@ -547,57 +662,6 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, vsize, prov, 
                 of[r0 + e] = w
                 slo = shi
                 tlo = thi
-        elif op == S_SUBSTITUTE or op == S_SUBSTITUTE_NTH:
-            # SUBSTITUTE(s, old, new[, occurrence]): s's pieces between the occurrences of old,
-            # new in place of every one (occurrence 0, or none given) or of the occurrence-th
-            # only, per example: its own loop (the generic one writes character by character)
-            uE = np.uint64(E)
-            a0 = np.uint64(v0) * uE
-            a1 = np.uint64(v1) * uE
-            a2 = np.uint64(v2) * uE
-            u3 = np.uint64(v3)
-            r0 = np.uint64(n) * uE + _U1
-            w = np.uint64(of[r0 - _U1])
-            changed = False  # whether some example's result differs from s
-            slo = of0[a0]
-            olo = of1[a1]
-            rlo = of2[a2]
-            for e in range(uE):
-                shi = of0[a0 + e + _U1]
-                ohi = of1[a1 + e + _U1]
-                rhi = of2[a2 + e + _U1]
-                occ = in3[u3, e] if op == S_SUBSTITUTE_NTH else 0
-                if occ < 0:
-                    ok = False
-                    break
-                at = _find(el0, slo, shi, el1, olo, ohi, 0) if ohi > olo else -1
-                stop = w + np.uint64(limit)
-                done = 0  # elements of s written (or replaced) so far
-                seen = 0  # occurrences found so far
-                while at >= 0:
-                    seen += 1
-                    if occ == 0 or seen == occ:
-                        changed = True
-                        if w + np.uint64(at - done + (rhi - rlo)) > stop:
-                            ok = False
-                            break
-                        w = _copy_segment(el, w, 0, slo + done, slo + at, el0, el1, el2, el3)
-                        w = _copy_segment(el, w, 2, rlo, rhi, el0, el1, el2, el3)
-                        done = at + (ohi - olo)
-                        if seen == occ:
-                            break
-                    at = _find(el0, slo, shi, el1, olo, ohi, at + (ohi - olo))
-                if not ok or w + np.uint64(shi - slo - done) > stop:
-                    ok = False
-                    break
-                w = _copy_segment(el, w, 0, slo + done, shi, el0, el1, el2, el3)
-                of[r0 + e] = w
-                slo = shi
-                olo = ohi
-                rlo = rhi
-            if ok and not changed and same & 1:
-                ok = False  # s unchanged on every example: a kept value
-            compared = same & 1 == same  # no other argument of the result's nonterminal
         elif op == I_FIND:
             # FIND(needle, within): one search per example, its own loop (the generic one tests
             # the op per example), unsigned indices
