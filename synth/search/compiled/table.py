@@ -372,7 +372,10 @@ def _record(rec, state, kind, v, other, side, size, pos):
 
 @kernel
 def _try_concat(E, el, of, table, mask, vsize, state, v, tel, tof, rec, lo, hi, pos):
-    """BottomUpSearch._try_concat for a new start value ``v`` (a string): if v is a prefix
+    """(The only code under ``commit_value`` that writes the bank's scratch ``lo``/``hi``: the
+    strings kernel's SUBSTITUTE loop keeps positions in ``hi`` and relies on this.)
+
+    BottomUpSearch._try_concat for a new start value ``v`` (a string): if v is a prefix
     (else a suffix) of the target on every example, not empty on all of them, and the rest is a
     kept value that is not empty on all examples either, record the concatenation when it is
     smaller than every one recorded before. ``lo``/``hi`` are scratch arrays of length E."""

@@ -392,7 +392,8 @@ def _substitute_block(op, k, E, limit, same, flags, prod, kind, pos, end, m1, m2
     tuple gives s back, a kept value). Same tuples, same values, same order."""
     uE = np.uint64(E)
     # per example: where old first occurs in s (-1: nowhere). The bank's range scratch (kernels
-    # allocate nothing), which the concatenation shortcut also uses: refound after it ran
+    # allocate nothing), which commit_value writes only in the concatenation shortcut: refound
+    # after a value is kept with the shortcut on (positions left there would be copied from)
     first = hi
     stale = False
     fits = not B.bank_full(kind, E, of, state, limit)
@@ -485,7 +486,7 @@ def _substitute_block(op, k, E, limit, same, flags, prod, kind, pos, end, m1, m2
                 if status == T.SOLVED:
                     return SOLVED, p
                 fits = not B.bank_full(kind, E, of, state, limit)
-                stale = flags & T.F_CONCAT != 0  # the shortcut may have written ``hi``
+                stale = flags & T.F_CONCAT != 0  # the concatenation shortcut writes ``hi``
         p += 1
         d0, d1, d2, d3 = B.next_digits(d0, d1, d2, d3, m1, m2, m3)
     return DONE, end
