@@ -492,6 +492,174 @@ def _substitute_block(op, k, E, limit, same, flags, prod, kind, pos, end, m1, m2
     return DONE, end
 
 
+@kernel
+def _scalar_block(op, k, E, maxabs, same, flags, prod, kind, pos, end, m1, m2, m3, d0, d1, d2,
+                  d3, ids0, ids1, ids2, ids3, el0, el1, el2, el3, of0, of1, of2, of3, in0, in1,
+                  in2, in3, sz0, sz1, sz2, sz3, el, of, rints, table, vsize, prov, state, tel,
+                  tof, tints, rec, lo, hi, maskseen):
+    """``run_block`` for the ops with an Int or Bool result, in a loop of their own (see
+    ``_concat_block``). FIND(needle, within, start) skips the run of tuples sharing (needle,
+    within) when the needle is absent on some example (every start then gives an error).
+    Same tuples, same values, same order."""
+    fits = not B.bank_full(kind, E, of, state, 0)
+    p = pos
+    while p < end:
+        if op == I_FIND_FROM and ((d2 == 0 and d3 == 0) or p == pos):
+            v0 = ids0[np.uint64(d0)]
+            v1 = ids1[np.uint64(d1)]
+            absent = False
+            for e in range(E):
+                nlo, nhi = of0[np.uint64(v0 * E + e)], of0[np.uint64(v0 * E + e + 1)]
+                if nlo != nhi and _find(el1, of1[np.uint64(v1 * E + e)], of1[np.uint64(v1 * E + e + 1)],
+                                        el0, nlo, nhi, 0) < 0:
+                    absent = True
+                    break
+            if absent:  # skip to the next (needle, within)
+                p += m2 * m3 - (d2 * m3 + d3)
+                d2 = 0
+                d3 = 0
+                d1 += 1
+                if d1 == m1:
+                    d1 = 0
+                    d0 += 1
+                continue
+        if not fits:
+            return FULL, p
+        n = state[T.N]
+        v0 = ids0[np.uint64(d0)]
+        v1 = ids1[np.uint64(d1)]
+        v2 = ids2[np.uint64(d2)]
+        v3 = ids3[np.uint64(d3)]
+        ok = True
+        if op == I_FIND:
+            # FIND(needle, within): one search per example, its own loop (the generic one tests
+            # the op per example), unsigned indices
+            uE = np.uint64(E)
+            a0 = np.uint64(v0) * uE
+            b0 = np.uint64(v1) * uE
+            un = np.uint64(n)
+            nlo = of0[a0]
+            hlo = of1[b0]
+            for e in range(uE):
+                nhi = of0[a0 + e + _U1]
+                hhi = of1[b0 + e + _U1]
+                x = _find(el1, hlo, hhi, el0, nlo, nhi, 0) + 1
+                if x == 0 or (maxabs > 0 and x >= maxabs):
+                    ok = False
+                    break
+                rints[un, e] = x
+                nlo = nhi
+                hlo = hhi
+        else:
+            for e in range(E):
+                # --- an int- or bool-valued op on example e: x, or good = False on an error
+                good = True
+                x = np.int64(0)
+                if op == I_ADD:
+                    x = in0[np.uint64(v0), np.uint64(e)] + in1[np.uint64(v1), np.uint64(e)]
+                elif op == I_SUB:
+                    x = in0[np.uint64(v0), np.uint64(e)] - in1[np.uint64(v1), np.uint64(e)]
+                elif op == I_NEG:
+                    x = -in0[np.uint64(v0), np.uint64(e)]
+                elif op == I_MUL:
+                    x = in0[np.uint64(v0), np.uint64(e)] * in1[np.uint64(v1), np.uint64(e)]
+                elif op == I_ITE:
+                    x = in1[np.uint64(v1), np.uint64(e)] if in0[np.uint64(v0), np.uint64(e)] != 0 else in2[np.uint64(v2), np.uint64(e)]
+                elif op == B_EQ:
+                    x = np.int64(in0[np.uint64(v0), np.uint64(e)] == in1[np.uint64(v1), np.uint64(e)])
+                elif op == B_GT:
+                    x = np.int64(in0[np.uint64(v0), np.uint64(e)] > in1[np.uint64(v1), np.uint64(e)])
+                elif op == B_GTE:
+                    x = np.int64(in0[np.uint64(v0), np.uint64(e)] >= in1[np.uint64(v1), np.uint64(e)])
+                elif op == B_LE:
+                    x = np.int64(in0[np.uint64(v0), np.uint64(e)] <= in1[np.uint64(v1), np.uint64(e)])
+                elif op == B_LT:
+                    x = np.int64(in0[np.uint64(v0), np.uint64(e)] < in1[np.uint64(v1), np.uint64(e)])
+                elif op == B_AND:
+                    x = np.int64(in0[np.uint64(v0), np.uint64(e)] != 0 and in1[np.uint64(v1), np.uint64(e)] != 0)
+                elif op == B_OR:
+                    x = np.int64(in0[np.uint64(v0), np.uint64(e)] != 0 or in1[np.uint64(v1), np.uint64(e)] != 0)
+                elif op == B_NOT:
+                    x = np.int64(in0[np.uint64(v0), np.uint64(e)] == 0)
+                else:  # ops over strings: argument 0 is a string
+                    slo = of0[np.uint64(v0 * E + e)]
+                    shi = of0[np.uint64(v0 * E + e + 1)]
+                    if op == I_LEN:
+                        x = shi - slo
+                    elif op == I_TO_INT:
+                        x = -1
+                        if slo < shi:
+                            x = 0
+                            for q in range(slo, shi):
+                                c = el0[q]
+                                if c < 48 or c > 57:
+                                    x = -1
+                                    break
+                                x = x * 10 + (c - 48) if x < _HUGE // 10 else _HUGE
+                    else:
+                        tlo = of1[np.uint64(v1 * E + e)]
+                        thi = of1[np.uint64(v1 * E + e + 1)]
+                        if op == B_EQ_STR:
+                            x = np.int64(_same(el0, slo, shi, el1, tlo, thi))
+                        elif op == B_PREFIXOF:  # str.prefixof(p, s): s starts with p
+                            lp = shi - slo
+                            x = np.int64(thi - tlo >= lp and _same(el0, slo, shi, el1, tlo, tlo + lp))
+                        elif op == B_SUFFIXOF:
+                            lp = shi - slo
+                            x = np.int64(thi - tlo >= lp and _same(el0, slo, shi, el1, thi - lp, thi))
+                        else:  # the find family: one search, hay.find(needle, start)
+                            start = np.int64(0)
+                            if op == I_FIND or op == I_FIND_FROM:  # FIND(needle, within[, start])
+                                hay, hlo, hhi, nd_, nlo, nhi = el1, tlo, thi, el0, slo, shi
+                                if op == I_FIND_FROM:
+                                    start = in2[np.uint64(v2), np.uint64(e)] - 1
+                                    if start < 0:
+                                        good = False
+                            else:  # str.indexof(s, t, i), str.contains(s, t): t in s
+                                hay, hlo, hhi, nd_, nlo, nhi = el0, slo, shi, el1, tlo, thi
+                                if op == I_INDEXOF:
+                                    start = in2[np.uint64(v2), np.uint64(e)]
+                                    if start < 0 or start > shi - slo:
+                                        start = -1
+                                elif op != B_CONTAINS:
+                                    good = False
+                            if good:
+                                i = _find(hay, hlo, hhi, nd_, nlo, nhi, start) if start >= 0 else -1
+                                if op == I_FIND or op == I_FIND_FROM:
+                                    good = i >= 0
+                                    x = i + 1
+                                elif op == I_INDEXOF:
+                                    x = i
+                                else:
+                                    x = np.int64(i >= 0)
+                if not good or (maxabs > 0 and (x >= maxabs or x <= -maxabs)):
+                    ok = False
+                    break
+                rints[np.uint64(n), np.uint64(e)] = x
+        if ok and same != 0 and B.equals_an_argument(kind, E, el, of, rints, n, same, v0, v1, v2, v3):
+            ok = False
+        if ok:
+            if flags & T.F_CONCAT:
+                vsize[np.uint64(n)] = B.program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3)
+            status = T.commit_value(kind, E, el, of, rints, table, vsize, state, flags,
+                                    tel, tof, tints, rec, lo, hi, maskseen, p)
+            if status != T.DUP:
+                vsize[np.uint64(n)] = B.program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3)
+                B.set_provenance(prov, n, prod, v0, v1, v2, v3)
+                if status == T.SOLVED:
+                    return SOLVED, p
+                fits = not B.bank_full(kind, E, of, state, 0)
+        p += 1
+        if k == 2:  # the most frequent arity: d2 and d3 stay 0
+            d1 += 1
+            if d1 == m1:
+                d1 = 0
+                d0 += 1
+        else:
+            d0, d1, d2, d3 = B.next_digits(d0, d1, d2, d3, m1, m2, m3)
+    return DONE, end
+
+
 # ------------------------------------------------------------------------------ batch driver
 _SEGMENTS = -4  # an op's result is given as segments, to be copied (internal to run_block)
 
@@ -521,15 +689,19 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, vsize, prov, 
                                  d0, d1, d2, d3, ids0, ids1, ids2, ids3, el0, el1, el2, of0, of1,
                                  of2, in3, sz0, sz1, sz2, sz3, el, of, rints, table, vsize, prov,
                                  state, tel, tof, tints, rec, lo, hi, maskseen)
+    if kind == T.SCALAR and op != OP_COMMIT:
+        return _scalar_block(op, k, E, maxabs, same, flags, prod, kind, pos, end, m1, m2, m3, d0,
+                             d1, d2, d3, ids0, ids1, ids2, ids3, el0, el1, el2, el3, of0, of1, of2,
+                             of3, in0, in1, in2, in3, sz0, sz1, sz2, sz3, el, of, rints, table,
+                             vsize, prov, state, tel, tof, tints, rec, lo, hi, maskseen)
     if op == S_CONCAT:
         return _concat_block(E, limit, same, flags, prod, kind, pos, end, m1, d0, d1,
                              ids2[np.uint64(d2)], ids3[np.uint64(d3)], ids0, ids1, el0, el1, of0,
                              of1, sz0, sz1, el, of, rints, table, vsize, prov, state, tel, tof,
                              tints, rec, lo, hi, maskseen)
-    # ops where a pattern absent from a string makes every tuple that shares the first two
-    # arguments give nothing new: with SUBSTITUTE absent on every example, the string unchanged
-    # (a kept value); with FIND(needle, within, start) absent on any example, an error
-    group_skip = op == S_STR_REPLACE and (same & 1) or op == I_FIND_FROM
+    # str.replace(s, t, u) with t absent from s on every example gives s back (a kept value)
+    # for every u: the run of tuples sharing (s, t) is skipped
+    group_skip = op == S_STR_REPLACE and (same & 1)
     # room for one more candidate: the bank changes only when a value is kept
     fits = op == OP_COMMIT or not B.bank_full(kind, E, of, state, limit)
     p = pos
@@ -537,24 +709,13 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, vsize, prov, 
         if group_skip and ((d2 == 0 and d3 == 0) or p == pos):
             v0 = ids0[np.uint64(d0)]
             v1 = ids1[np.uint64(d1)]
-            if op == I_FIND_FROM:  # the needle absent from within on some example
-                absent = False
-                for e in range(E):
-                    nlo, nhi = of0[np.uint64(v0 * E + e)], of0[np.uint64(v0 * E + e + 1)]
-                    if nlo != nhi and _find(el1, of1[np.uint64(v1 * E + e)], of1[np.uint64(v1 * E + e + 1)],
-                                            el0, nlo, nhi, 0) < 0:
-                        absent = True
-                        break
-            else:  # SUBSTITUTE(s, old, ...): old absent from s on every example
-                absent = True
-                for e in range(E):
-                    nlo, nhi = of1[np.uint64(v1 * E + e)], of1[np.uint64(v1 * E + e + 1)]
-                    if nlo == nhi and op != S_STR_REPLACE:
-                        continue  # an empty pattern leaves the string unchanged
-                    if nlo == nhi or _find(el0, of0[np.uint64(v0 * E + e)], of0[np.uint64(v0 * E + e + 1)],
-                                           el1, nlo, nhi, 0) >= 0:
-                        absent = False
-                        break
+            absent = True  # t absent from s on every example (an empty t occurs everywhere)
+            for e in range(E):
+                nlo, nhi = of1[np.uint64(v1 * E + e)], of1[np.uint64(v1 * E + e + 1)]
+                if nlo == nhi or _find(el0, of0[np.uint64(v0 * E + e)], of0[np.uint64(v0 * E + e + 1)],
+                                       el1, nlo, nhi, 0) >= 0:
+                    absent = False
+                    break
             if absent:  # skip to the next (first, second) argument pair
                 p += m2 * m3 - (d2 * m3 + d3)
                 d2 = 0
@@ -663,25 +824,6 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, vsize, prov, 
                 of[r0 + e] = w
                 slo = shi
                 tlo = thi
-        elif op == I_FIND:
-            # FIND(needle, within): one search per example, its own loop (the generic one tests
-            # the op per example), unsigned indices
-            uE = np.uint64(E)
-            a0 = np.uint64(v0) * uE
-            b0 = np.uint64(v1) * uE
-            un = np.uint64(n)
-            nlo = of0[a0]
-            hlo = of1[b0]
-            for e in range(uE):
-                nhi = of0[a0 + e + _U1]
-                hhi = of1[b0 + e + _U1]
-                x = _find(el1, hlo, hhi, el0, nlo, nhi, 0) + 1
-                if x == 0 or (maxabs > 0 and x >= maxabs):
-                    ok = False
-                    break
-                rints[un, e] = x
-                nlo = nhi
-                hlo = hhi
         elif kind == T.SEQ:
             w = of[n * E]
             # While every example's result is one argument's value unchanged (argument idarg),
@@ -939,92 +1081,6 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, vsize, prov, 
                 elif _catch_up(idarg, E, E, v0, v1, v2, v3, el0, el1, el2, el3, of0, of1, of2, of3,
                                el, of, n, limit) < 0:
                     ok = False
-        else:
-            for e in range(E):
-                # --- an int- or bool-valued op on example e: x, or good = False on an error
-                good = True
-                x = np.int64(0)
-                if op == I_ADD:
-                    x = in0[np.uint64(v0), np.uint64(e)] + in1[np.uint64(v1), np.uint64(e)]
-                elif op == I_SUB:
-                    x = in0[np.uint64(v0), np.uint64(e)] - in1[np.uint64(v1), np.uint64(e)]
-                elif op == I_NEG:
-                    x = -in0[np.uint64(v0), np.uint64(e)]
-                elif op == I_MUL:
-                    x = in0[np.uint64(v0), np.uint64(e)] * in1[np.uint64(v1), np.uint64(e)]
-                elif op == I_ITE:
-                    x = in1[np.uint64(v1), np.uint64(e)] if in0[np.uint64(v0), np.uint64(e)] != 0 else in2[np.uint64(v2), np.uint64(e)]
-                elif op == B_EQ:
-                    x = np.int64(in0[np.uint64(v0), np.uint64(e)] == in1[np.uint64(v1), np.uint64(e)])
-                elif op == B_GT:
-                    x = np.int64(in0[np.uint64(v0), np.uint64(e)] > in1[np.uint64(v1), np.uint64(e)])
-                elif op == B_GTE:
-                    x = np.int64(in0[np.uint64(v0), np.uint64(e)] >= in1[np.uint64(v1), np.uint64(e)])
-                elif op == B_LE:
-                    x = np.int64(in0[np.uint64(v0), np.uint64(e)] <= in1[np.uint64(v1), np.uint64(e)])
-                elif op == B_LT:
-                    x = np.int64(in0[np.uint64(v0), np.uint64(e)] < in1[np.uint64(v1), np.uint64(e)])
-                elif op == B_AND:
-                    x = np.int64(in0[np.uint64(v0), np.uint64(e)] != 0 and in1[np.uint64(v1), np.uint64(e)] != 0)
-                elif op == B_OR:
-                    x = np.int64(in0[np.uint64(v0), np.uint64(e)] != 0 or in1[np.uint64(v1), np.uint64(e)] != 0)
-                elif op == B_NOT:
-                    x = np.int64(in0[np.uint64(v0), np.uint64(e)] == 0)
-                else:  # ops over strings: argument 0 is a string
-                    slo = of0[np.uint64(v0 * E + e)]
-                    shi = of0[np.uint64(v0 * E + e + 1)]
-                    if op == I_LEN:
-                        x = shi - slo
-                    elif op == I_TO_INT:
-                        x = -1
-                        if slo < shi:
-                            x = 0
-                            for q in range(slo, shi):
-                                c = el0[q]
-                                if c < 48 or c > 57:
-                                    x = -1
-                                    break
-                                x = x * 10 + (c - 48) if x < _HUGE // 10 else _HUGE
-                    else:
-                        tlo = of1[np.uint64(v1 * E + e)]
-                        thi = of1[np.uint64(v1 * E + e + 1)]
-                        if op == B_EQ_STR:
-                            x = np.int64(_same(el0, slo, shi, el1, tlo, thi))
-                        elif op == B_PREFIXOF:  # str.prefixof(p, s): s starts with p
-                            lp = shi - slo
-                            x = np.int64(thi - tlo >= lp and _same(el0, slo, shi, el1, tlo, tlo + lp))
-                        elif op == B_SUFFIXOF:
-                            lp = shi - slo
-                            x = np.int64(thi - tlo >= lp and _same(el0, slo, shi, el1, thi - lp, thi))
-                        else:  # the find family: one search, hay.find(needle, start)
-                            start = np.int64(0)
-                            if op == I_FIND or op == I_FIND_FROM:  # FIND(needle, within[, start])
-                                hay, hlo, hhi, nd_, nlo, nhi = el1, tlo, thi, el0, slo, shi
-                                if op == I_FIND_FROM:
-                                    start = in2[np.uint64(v2), np.uint64(e)] - 1
-                                    if start < 0:
-                                        good = False
-                            else:  # str.indexof(s, t, i), str.contains(s, t): t in s
-                                hay, hlo, hhi, nd_, nlo, nhi = el0, slo, shi, el1, tlo, thi
-                                if op == I_INDEXOF:
-                                    start = in2[np.uint64(v2), np.uint64(e)]
-                                    if start < 0 or start > shi - slo:
-                                        start = -1
-                                elif op != B_CONTAINS:
-                                    good = False
-                            if good:
-                                i = _find(hay, hlo, hhi, nd_, nlo, nhi, start) if start >= 0 else -1
-                                if op == I_FIND or op == I_FIND_FROM:
-                                    good = i >= 0
-                                    x = i + 1
-                                elif op == I_INDEXOF:
-                                    x = i
-                                else:
-                                    x = np.int64(i >= 0)
-                if not good or (maxabs > 0 and (x >= maxabs or x <= -maxabs)):
-                    ok = False
-                    break
-                rints[np.uint64(n), np.uint64(e)] = x
         if ok and same != 0 and op != OP_COMMIT and not compared and \
                 B.equals_an_argument(kind, E, el, of, rints, n, same, v0, v1, v2, v3):
             ok = False
