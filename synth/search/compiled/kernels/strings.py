@@ -660,83 +660,26 @@ def _scalar_block(op, k, E, maxabs, same, flags, prod, kind, pos, end, m1, m2, m
     return DONE, end
 
 
-# ------------------------------------------------------------------------------ batch driver
-_SEGMENTS = -4  # an op's result is given as segments, to be copied (internal to run_block)
-
-
 @kernel
-def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, vsize, prov, state,
-              tel, tof, tints, rec, lo, hi, maskseen):
-    """Apply one op to argument tuples ``P_POS..P_END`` of the product of ``ids[0..k-1]``
-    (itertools.product order), keeping each new value in the result bank.
-
-    Returns (DONE, end), (FULL, p) when the bank must grow before tuple p, (DEFERRED, p) when
-    tuple p must be evaluated in Python, or (SOLVED, p) when tuple p produced the target. With
-    ``P[P_OP] == OP_COMMIT`` it only commits the value the caller wrote at the free slot.
-
-    The ops are written out here, in one function, rather than in helpers: numba inlines a
-    helper by copying its IR, which for large helpers costs minutes of compile time, and a
-    helper that is not inlined costs a call with dozens of arguments per example."""
-    op, k, E, kind, limit, maxabs, prod, flags, same, pos, end, m0, m1, m2, m3 = B.block_params(P)
-    d0, d1, d2, d3 = B.tuple_digits(pos, m0, m1, m2, m3)  # (0, 0, 0, 0) for a commit
-    ids0, ids1, ids2, ids3 = ids
-    el0, el1, el2, el3 = els
-    of0, of1, of2, of3 = ofs
-    in0, in1, in2, in3 = ints
-    sz0, sz1, sz2, sz3 = sizes
-    if op == S_SUBSTITUTE or op == S_SUBSTITUTE_NTH:
-        return _substitute_block(op, k, E, limit, same, flags, prod, kind, pos, end, m1, m2, m3,
-                                 d0, d1, d2, d3, ids0, ids1, ids2, ids3, el0, el1, el2, of0, of1,
-                                 of2, in3, sz0, sz1, sz2, sz3, el, of, rints, table, vsize, prov,
-                                 state, tel, tof, tints, rec, lo, hi, maskseen)
-    if kind == T.SCALAR and op != OP_COMMIT:
-        return _scalar_block(op, k, E, maxabs, same, flags, prod, kind, pos, end, m1, m2, m3, d0,
-                             d1, d2, d3, ids0, ids1, ids2, ids3, el0, el1, el2, el3, of0, of1, of2,
-                             of3, in0, in1, in2, in3, sz0, sz1, sz2, sz3, el, of, rints, table,
-                             vsize, prov, state, tel, tof, tints, rec, lo, hi, maskseen)
-    if op == S_CONCAT:
-        return _concat_block(E, limit, same, flags, prod, kind, pos, end, m1, d0, d1,
-                             ids2[np.uint64(d2)], ids3[np.uint64(d3)], ids0, ids1, el0, el1, of0,
-                             of1, sz0, sz1, el, of, rints, table, vsize, prov, state, tel, tof,
-                             tints, rec, lo, hi, maskseen)
-    # str.replace(s, t, u) with t absent from s on every example gives s back (a kept value)
-    # for every u: the run of tuples sharing (s, t) is skipped
-    group_skip = op == S_STR_REPLACE and (same & 1)
-    # room for one more candidate: the bank changes only when a value is kept
-    fits = op == OP_COMMIT or not B.bank_full(kind, E, of, state, limit)
+def _piece_block(op, k, E, limit, same, flags, prod, kind, pos, end, m1, m2, m3, d0, d1, d2, d3,
+                 ids0, ids1, ids2, ids3, el0, el1, el2, el3, of0, of1, of2, of3, in1, in2, sz0,
+                 sz1, sz2, sz3, el, of, rints, table, vsize, prov, state, tel, tof, tints, rec,
+                 lo, hi, maskseen):
+    """``run_block`` for LEFT, RIGHT, MID, str.substr (a piece of s) and REPLACE (s's head, t,
+    s's tail) in a loop of their own (see ``_concat_block``). Same tuples, same values, same
+    order."""
+    fits = not B.bank_full(kind, E, of, state, limit)
     p = pos
     while p < end:
-        if group_skip and ((d2 == 0 and d3 == 0) or p == pos):
-            v0 = ids0[np.uint64(d0)]
-            v1 = ids1[np.uint64(d1)]
-            absent = True  # t absent from s on every example (an empty t occurs everywhere)
-            for e in range(E):
-                nlo, nhi = of1[np.uint64(v1 * E + e)], of1[np.uint64(v1 * E + e + 1)]
-                if nlo == nhi or _find(el0, of0[np.uint64(v0 * E + e)], of0[np.uint64(v0 * E + e + 1)],
-                                       el1, nlo, nhi, 0) >= 0:
-                    absent = False
-                    break
-            if absent:  # skip to the next (first, second) argument pair
-                p += m2 * m3 - (d2 * m3 + d3)
-                d2 = 0
-                d3 = 0
-                d1 += 1
-                if d1 == m1:
-                    d1 = 0
-                    d0 += 1
-                continue
-        n = state[T.N]
         if not fits:
             return FULL, p
+        n = state[T.N]
         v0 = ids0[np.uint64(d0)]
         v1 = ids1[np.uint64(d1)]
         v2 = ids2[np.uint64(d2)]
         v3 = ids3[np.uint64(d3)]
         ok = True
-        compared = False  # whether the op's own loop already told if it equals an argument
-        if op == OP_COMMIT:
-            pass
-        elif op == S_LEFT or op == S_RIGHT or op == S_MID or op == S_SUBSTR:
+        if op == S_LEFT or op == S_RIGHT or op == S_MID or op == S_SUBSTR:
             # a piece of argument 0 per example: its own loop (the generic one's bookkeeping
             # for up to three segments costs more than the piece), unsigned indices
             uE = np.uint64(E)
@@ -793,7 +736,7 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, vsize, prov, 
                     w = _copy_segment(el, w, 0, plo, phi, el0, el1, el2, el3)
                     of[r0 + e] = w
                     slo = shi
-        elif op == S_REPLACE:
+        else:  # REPLACE
             # REPLACE(s, i, n, t): s's head, t, s's tail per example: its own loop
             uE = np.uint64(E)
             a0 = np.uint64(v0) * uE
@@ -824,6 +767,111 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, vsize, prov, 
                 of[r0 + e] = w
                 slo = shi
                 tlo = thi
+        if ok and same != 0 and B.equals_an_argument(kind, E, el, of, rints, n, same, v0, v1, v2, v3):
+            ok = False
+        if ok:
+            if flags & T.F_CONCAT:
+                vsize[np.uint64(n)] = B.program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3)
+            status = T.commit_value(kind, E, el, of, rints, table, vsize, state, flags,
+                                    tel, tof, tints, rec, lo, hi, maskseen, p)
+            if status != T.DUP:
+                vsize[np.uint64(n)] = B.program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3)
+                B.set_provenance(prov, n, prod, v0, v1, v2, v3)
+                if status == T.SOLVED:
+                    return SOLVED, p
+                fits = not B.bank_full(kind, E, of, state, limit)
+        p += 1
+        if k == 2:  # LEFT, RIGHT: d2 and d3 stay 0
+            d1 += 1
+            if d1 == m1:
+                d1 = 0
+                d0 += 1
+        else:
+            d0, d1, d2, d3 = B.next_digits(d0, d1, d2, d3, m1, m2, m3)
+    return DONE, end
+
+
+# ------------------------------------------------------------------------------ batch driver
+_SEGMENTS = -4  # an op's result is given as segments, to be copied (internal to run_block)
+
+
+@kernel
+def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, vsize, prov, state,
+              tel, tof, tints, rec, lo, hi, maskseen):
+    """Apply one op to argument tuples ``P_POS..P_END`` of the product of ``ids[0..k-1]``
+    (itertools.product order), keeping each new value in the result bank.
+
+    Returns (DONE, end), (FULL, p) when the bank must grow before tuple p, (DEFERRED, p) when
+    tuple p must be evaluated in Python, or (SOLVED, p) when tuple p produced the target. With
+    ``P[P_OP] == OP_COMMIT`` it only commits the value the caller wrote at the free slot.
+
+    The ops are written out here, in one function, rather than in helpers: numba inlines a
+    helper by copying its IR, which for large helpers costs minutes of compile time, and a
+    helper that is not inlined costs a call with dozens of arguments per example."""
+    op, k, E, kind, limit, maxabs, prod, flags, same, pos, end, m0, m1, m2, m3 = B.block_params(P)
+    d0, d1, d2, d3 = B.tuple_digits(pos, m0, m1, m2, m3)  # (0, 0, 0, 0) for a commit
+    ids0, ids1, ids2, ids3 = ids
+    el0, el1, el2, el3 = els
+    of0, of1, of2, of3 = ofs
+    in0, in1, in2, in3 = ints
+    sz0, sz1, sz2, sz3 = sizes
+    if op == S_SUBSTITUTE or op == S_SUBSTITUTE_NTH:
+        return _substitute_block(op, k, E, limit, same, flags, prod, kind, pos, end, m1, m2, m3,
+                                 d0, d1, d2, d3, ids0, ids1, ids2, ids3, el0, el1, el2, of0, of1,
+                                 of2, in3, sz0, sz1, sz2, sz3, el, of, rints, table, vsize, prov,
+                                 state, tel, tof, tints, rec, lo, hi, maskseen)
+    if kind == T.SCALAR and op != OP_COMMIT:
+        return _scalar_block(op, k, E, maxabs, same, flags, prod, kind, pos, end, m1, m2, m3, d0,
+                             d1, d2, d3, ids0, ids1, ids2, ids3, el0, el1, el2, el3, of0, of1, of2,
+                             of3, in0, in1, in2, in3, sz0, sz1, sz2, sz3, el, of, rints, table,
+                             vsize, prov, state, tel, tof, tints, rec, lo, hi, maskseen)
+    if op == S_LEFT or op == S_RIGHT or op == S_MID or op == S_SUBSTR or op == S_REPLACE:
+        return _piece_block(op, k, E, limit, same, flags, prod, kind, pos, end, m1, m2, m3, d0, d1,
+                            d2, d3, ids0, ids1, ids2, ids3, el0, el1, el2, el3, of0, of1, of2, of3,
+                            in1, in2, sz0, sz1, sz2, sz3, el, of, rints, table, vsize, prov, state,
+                            tel, tof, tints, rec, lo, hi, maskseen)
+    if op == S_CONCAT:
+        return _concat_block(E, limit, same, flags, prod, kind, pos, end, m1, d0, d1,
+                             ids2[np.uint64(d2)], ids3[np.uint64(d3)], ids0, ids1, el0, el1, of0,
+                             of1, sz0, sz1, el, of, rints, table, vsize, prov, state, tel, tof,
+                             tints, rec, lo, hi, maskseen)
+    # str.replace(s, t, u) with t absent from s on every example gives s back (a kept value)
+    # for every u: the run of tuples sharing (s, t) is skipped
+    group_skip = op == S_STR_REPLACE and (same & 1)
+    # room for one more candidate: the bank changes only when a value is kept
+    fits = op == OP_COMMIT or not B.bank_full(kind, E, of, state, limit)
+    p = pos
+    while p < end:
+        if group_skip and ((d2 == 0 and d3 == 0) or p == pos):
+            v0 = ids0[np.uint64(d0)]
+            v1 = ids1[np.uint64(d1)]
+            absent = True  # t absent from s on every example (an empty t occurs everywhere)
+            for e in range(E):
+                nlo, nhi = of1[np.uint64(v1 * E + e)], of1[np.uint64(v1 * E + e + 1)]
+                if nlo == nhi or _find(el0, of0[np.uint64(v0 * E + e)], of0[np.uint64(v0 * E + e + 1)],
+                                       el1, nlo, nhi, 0) >= 0:
+                    absent = False
+                    break
+            if absent:  # skip to the next (first, second) argument pair
+                p += m2 * m3 - (d2 * m3 + d3)
+                d2 = 0
+                d3 = 0
+                d1 += 1
+                if d1 == m1:
+                    d1 = 0
+                    d0 += 1
+                continue
+        n = state[T.N]
+        if not fits:
+            return FULL, p
+        v0 = ids0[np.uint64(d0)]
+        v1 = ids1[np.uint64(d1)]
+        v2 = ids2[np.uint64(d2)]
+        v3 = ids3[np.uint64(d3)]
+        ok = True
+        compared = False  # whether the op's own loop already told if it equals an argument
+        if op == OP_COMMIT:
+            pass
         elif kind == T.SEQ:
             w = of[n * E]
             # While every example's result is one argument's value unchanged (argument idarg),
