@@ -289,7 +289,10 @@ def _copy_segment(out, w, a, lo, hi, a0, a1, a2, a3):
     src = _pick(a, a0, a1, a2, a3)
     s = np.uint64(lo)
     wd = T.per_word(out)
-    j = np.uint64(0)
+    # the first word unconditionally (most segments fit in one; an empty one writes a word of
+    # free space past the result, which the next segment or value overwrites)
+    T.store_u64(out, d, T.load_u64(src, s))
+    j = wd
     while j < m:
         T.store_u64(out, d + j, T.load_u64(src, s + j))
         j += wd
