@@ -808,9 +808,12 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, vsize, prov, 
     tuple p must be evaluated in Python, or (SOLVED, p) when tuple p produced the target. With
     ``P[P_OP] == OP_COMMIT`` it only commits the value the caller wrote at the free slot.
 
-    The ops are written out here, in one function, rather than in helpers: numba inlines a
-    helper by copying its IR, which for large helpers costs minutes of compile time, and a
-    helper that is not inlined costs a call with dozens of arguments per example."""
+    The most frequent ops run in loops of their own (``_concat_block``, ``_substitute_block``,
+    ``_piece_block``, ``_scalar_block``: one call per block, not per tuple), where only their
+    own values are live across tuples; the other string ops share the loop here. An op's code
+    is written out in its loop rather than in helpers: numba inlines a helper by copying its
+    IR, which for large helpers costs minutes of compile time, and a helper that is not inlined
+    costs a call with dozens of arguments per example."""
     op, k, E, kind, limit, maxabs, prod, flags, same, pos, end, m0, m1, m2, m3 = B.block_params(P)
     d0, d1, d2, d3 = B.tuple_digits(pos, m0, m1, m2, m3)  # (0, 0, 0, 0) for a commit
     ids0, ids1, ids2, ids3 = ids
