@@ -553,6 +553,21 @@ def _scalar_block(op, k, E, maxabs, same, flags, prod, kind, pos, end, m1, m2, m
                 rints[un, e] = x
                 nlo = nhi
                 hlo = hhi
+        elif op == B_EQ_STR:
+            # EXACT / = on strings: one word compare per example, its own loop (the generic one
+            # tests the op per example), unsigned indices; a Bool is never out of the caps
+            uE = np.uint64(E)
+            a0 = np.uint64(v0) * uE
+            b0 = np.uint64(v1) * uE
+            un = np.uint64(n)
+            slo = of0[a0]
+            tlo = of1[b0]
+            for e in range(uE):
+                shi = of0[a0 + e + _U1]
+                thi = of1[b0 + e + _U1]
+                rints[un, e] = np.int64(_same(el0, slo, shi, el1, tlo, thi))
+                slo = shi
+                tlo = thi
         else:
             for e in range(E):
                 # --- an int- or bool-valued op on example e: x, or good = False on an error
