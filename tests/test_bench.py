@@ -124,6 +124,19 @@ def _synth(*args, **kw):
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL), **kw)
 
 
+def _synth_with_two_workers(*args):
+    """``_synth``, returned once the driver and its two workers exist (or, on a slow start, after
+    10 minutes, or once the driver has ended)."""
+    p = _synth(*args)
+    deadline = time.monotonic() + 600
+    while p.poll() is None and time.monotonic() < deadline:
+        out = subprocess.run(["pgrep", "-g", str(p.pid)], capture_output=True, text=True).stdout.split()
+        if len(out) >= 3:
+            break
+        time.sleep(0.05)
+    return p
+
+
 def _wait(p, timeout):
     """``p.communicate``; if it has not ended by then, fail with its threads' stacks and the
     processes left in its group."""
@@ -171,14 +184,8 @@ def test_bench_ctrl_c_stops_cleanly_and_a_rerun_resumes(tmp_path):
 def test_solve_jobs_ctrl_c_stops_cleanly(tmp_path):
     suite = tmp_path / "suite.json"
     suite.write_text(json.dumps({"tasks": [hard(1), hard(2), hard(3)]}))
-    p = _synth("solve", str(suite), "--timeout", "30", "--jobs", "2", "--format", "json")
-    # no record to wait for: interrupt once the workers exist (or, on a slow start, earlier)
-    deadline = time.monotonic() + 600
-    while p.poll() is None and time.monotonic() < deadline:
-        out = subprocess.run(["pgrep", "-g", str(p.pid)], capture_output=True, text=True).stdout.split()
-        if len(out) >= 3:  # the parent and two workers
-            break
-        time.sleep(0.05)
+    p = _synth_with_two_workers("solve", str(suite), "--timeout", "30", "--jobs", "2", "--format", "json")
+    # no record to wait for: interrupt once the workers exist
     os.killpg(p.pid, signal.SIGINT)
     stdout, stderr = _wait(p, 120)
     assert "Traceback" not in stderr and p.returncode == 130, stderr
@@ -287,13 +294,7 @@ def test_deferred_ctrl_c_waits_for_check_and_a_second_one_does_not():
 def test_workers_die_with_a_driver_killed_outright(tmp_path):
     suite = tmp_path / "suite.json"
     suite.write_text(json.dumps({"tasks": [hard(1), hard(2), hard(3)]}))
-    p = _synth("solve", str(suite), "--timeout", "120", "--jobs", "2", "--format", "json")
-    deadline = time.monotonic() + 600
-    while p.poll() is None and time.monotonic() < deadline:
-        out = subprocess.run(["pgrep", "-g", str(p.pid)], capture_output=True, text=True).stdout.split()
-        if len(out) >= 3:  # the driver and two workers
-            break
-        time.sleep(0.05)
+    p = _synth_with_two_workers("solve", str(suite), "--timeout", "120", "--jobs", "2", "--format", "json")
     time.sleep(3)  # the workers have taken their tasks and search (idle ones end on their own)
     os.kill(p.pid, signal.SIGKILL)  # the driver only
     p.wait()

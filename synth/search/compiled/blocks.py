@@ -81,15 +81,45 @@ def equals_an_argument(kind, E, el, of, rints, n, same, v0, v1, v2, v3):
 
 @kernel(inline=True)
 def program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3):
-    """1 + the sizes of the first ``k`` arguments' programs."""
-    size = 1 + sz0[v0]
+    """1 + the sizes of the first ``k`` arguments' programs (unsigned indices)."""
+    size = 1 + sz0[np.uint64(v0)]
     if k > 1:
-        size += sz1[v1]
+        size += sz1[np.uint64(v1)]
     if k > 2:
-        size += sz2[v2]
+        size += sz2[np.uint64(v2)]
     if k > 3:
-        size += sz3[v3]
+        size += sz3[np.uint64(v3)]
     return size
+
+
+@kernel(inline=True)
+def skip_run(p, d0, d1, d2, d3, m1, m2, m3):
+    """Tuple position and digits after the run of tuples that share the first two arguments
+    (d0, d1) with tuple p: a kernel skips a run that can give nothing new."""
+    p += m2 * m3 - (d2 * m3 + d3)
+    d1 += 1
+    if d1 == m1:
+        d1 = 0
+        d0 += 1
+    return p, d0, d1, 0, 0
+
+
+@kernel(inline=True)
+def keep_value(k, kind, E, el, of, rints, table, vsize, prov, state, flags, tel, tof, tints,
+               rec, lo, hi, maskseen, p, prod, sz0, sz1, sz2, sz3, v0, v1, v2, v3):
+    """Keep the candidate at the free slot (defined, within the caps, not one of its arguments)
+    unless an equal value is kept: ``table.commit_value``, with its program's size written
+    before (the concatenation shortcut reads it there) and after, and its provenance when it
+    is new. Returns commit_value's status."""
+    n = np.uint64(state[T.N])
+    if flags & T.F_CONCAT:
+        vsize[n] = program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3)
+    status = T.commit_value(kind, E, el, of, rints, table, vsize, state, flags,
+                            tel, tof, tints, rec, lo, hi, maskseen, p)
+    if status != T.DUP:
+        vsize[n] = program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3)
+        set_provenance(prov, n, prod, v0, v1, v2, v3)
+    return status
 
 
 @kernel(inline=True)

@@ -363,17 +363,12 @@ def _concat_block(E, limit, same, flags, prod, kind, pos, end, m1, d0, d1, v2, v
                 alo = ahi
                 blo = bhi
         if ok:
-            # the size of a kept value's program (the concatenation shortcut reads a new
-            # value's inside commit_value)
-            if flags & T.F_CONCAT:
-                vsize[np.uint64(n)] = 1 + sz0[np.uint64(v0)] + sz1[np.uint64(v1)]
-            status = T.commit_value(kind, E, el, of, rints, table, vsize, state, flags,
-                                    tel, tof, tints, rec, lo, hi, maskseen, p)
+            status = B.keep_value(2, kind, E, el, of, rints, table, vsize, prov, state, flags, tel,
+                                  tof, tints, rec, lo, hi, maskseen, p, prod, sz0, sz1, sz0, sz1,
+                                  v0, v1, v2, v3)
+            if status == T.SOLVED:
+                return SOLVED, p
             if status != T.DUP:
-                vsize[np.uint64(n)] = 1 + sz0[np.uint64(v0)] + sz1[np.uint64(v1)]
-                B.set_provenance(prov, n, prod, v0, v1, v2, v3)
-                if status == T.SOLVED:
-                    return SOLVED, p
                 fits = not B.bank_full(kind, E, of, state, limit)
         p += 1
         d1 += 1
@@ -414,13 +409,7 @@ def _substitute_block(op, k, E, limit, same, flags, prod, kind, pos, end, m1, m2
                 if at >= 0:
                     absent = False
             if absent and same & 1 and (d2 == 0 and d3 == 0 or p == pos):  # skip to the next (s, old)
-                p += m2 * m3 - (d2 * m3 + d3)
-                d2 = 0
-                d3 = 0
-                d1 += 1
-                if d1 == m1:
-                    d1 = 0
-                    d0 += 1
+                p, d0, d1, d2, d3 = B.skip_run(p, d0, d1, d2, d3, m1, m2, m3)
                 continue
         if not fits:
             return FULL, p
@@ -479,15 +468,12 @@ def _substitute_block(op, k, E, limit, same, flags, prod, kind, pos, end, m1, m2
                                                             v0, v1, v2, v3):
             ok = False
         if ok:
-            if flags & T.F_CONCAT:
-                vsize[np.uint64(n)] = B.program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3)
-            status = T.commit_value(kind, E, el, of, rints, table, vsize, state, flags,
-                                    tel, tof, tints, rec, lo, hi, maskseen, p)
+            status = B.keep_value(k, kind, E, el, of, rints, table, vsize, prov, state, flags, tel,
+                                  tof, tints, rec, lo, hi, maskseen, p, prod, sz0, sz1, sz2, sz3,
+                                  v0, v1, v2, v3)
+            if status == T.SOLVED:
+                return SOLVED, p
             if status != T.DUP:
-                vsize[np.uint64(n)] = B.program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3)
-                B.set_provenance(prov, n, prod, v0, v1, v2, v3)
-                if status == T.SOLVED:
-                    return SOLVED, p
                 fits = not B.bank_full(kind, E, of, state, limit)
                 stale = flags & T.F_CONCAT != 0  # the concatenation shortcut writes ``hi``
         p += 1
@@ -518,13 +504,7 @@ def _scalar_block(op, k, E, maxabs, same, flags, prod, kind, pos, end, m1, m2, m
                     absent = True
                     break
             if absent:  # skip to the next (needle, within)
-                p += m2 * m3 - (d2 * m3 + d3)
-                d2 = 0
-                d3 = 0
-                d1 += 1
-                if d1 == m1:
-                    d1 = 0
-                    d0 += 1
+                p, d0, d1, d2, d3 = B.skip_run(p, d0, d1, d2, d3, m1, m2, m3)
                 continue
         if not fits:
             return FULL, p
@@ -657,15 +637,12 @@ def _scalar_block(op, k, E, maxabs, same, flags, prod, kind, pos, end, m1, m2, m
         if ok and same != 0 and B.equals_an_argument(kind, E, el, of, rints, n, same, v0, v1, v2, v3):
             ok = False
         if ok:
-            if flags & T.F_CONCAT:
-                vsize[np.uint64(n)] = B.program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3)
-            status = T.commit_value(kind, E, el, of, rints, table, vsize, state, flags,
-                                    tel, tof, tints, rec, lo, hi, maskseen, p)
+            status = B.keep_value(k, kind, E, el, of, rints, table, vsize, prov, state, flags, tel,
+                                  tof, tints, rec, lo, hi, maskseen, p, prod, sz0, sz1, sz2, sz3,
+                                  v0, v1, v2, v3)
+            if status == T.SOLVED:
+                return SOLVED, p
             if status != T.DUP:
-                vsize[np.uint64(n)] = B.program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3)
-                B.set_provenance(prov, n, prod, v0, v1, v2, v3)
-                if status == T.SOLVED:
-                    return SOLVED, p
                 fits = not B.bank_full(kind, E, of, state, 0)
         p += 1
         if k == 2:  # the most frequent arity: d2 and d3 stay 0
@@ -788,15 +765,12 @@ def _piece_block(op, k, E, limit, same, flags, prod, kind, pos, end, m1, m2, m3,
         if ok and same != 0 and B.equals_an_argument(kind, E, el, of, rints, n, same, v0, v1, v2, v3):
             ok = False
         if ok:
-            if flags & T.F_CONCAT:
-                vsize[np.uint64(n)] = B.program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3)
-            status = T.commit_value(kind, E, el, of, rints, table, vsize, state, flags,
-                                    tel, tof, tints, rec, lo, hi, maskseen, p)
+            status = B.keep_value(k, kind, E, el, of, rints, table, vsize, prov, state, flags, tel,
+                                  tof, tints, rec, lo, hi, maskseen, p, prod, sz0, sz1, sz2, sz3,
+                                  v0, v1, v2, v3)
+            if status == T.SOLVED:
+                return SOLVED, p
             if status != T.DUP:
-                vsize[np.uint64(n)] = B.program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3)
-                B.set_provenance(prov, n, prod, v0, v1, v2, v3)
-                if status == T.SOLVED:
-                    return SOLVED, p
                 fits = not B.bank_full(kind, E, of, state, limit)
         p += 1
         if k == 2:  # LEFT, RIGHT: d2 and d3 stay 0
@@ -874,13 +848,7 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, vsize, prov, 
                     absent = False
                     break
             if absent:  # skip to the next (first, second) argument pair
-                p += m2 * m3 - (d2 * m3 + d3)
-                d2 = 0
-                d3 = 0
-                d1 += 1
-                if d1 == m1:
-                    d1 = 0
-                    d0 += 1
+                p, d0, d1, d2, d3 = B.skip_run(p, d0, d1, d2, d3, m1, m2, m3)
                 continue
         n = state[T.N]
         if not fits:
@@ -1154,19 +1122,15 @@ def run_block(P, ids, els, ofs, ints, sizes, el, of, rints, table, vsize, prov, 
                 B.equals_an_argument(kind, E, el, of, rints, n, same, v0, v1, v2, v3):
             ok = False
         if ok:
-            # the size of a kept value's program (a duplicate's is never read; the concatenation
-            # shortcut reads a new value's inside commit_value)
-            if op != OP_COMMIT and flags & T.F_CONCAT:
-                vsize[n] = B.program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3)
-            status = T.commit_value(kind, E, el, of, rints, table, vsize, state, flags,
-                                    tel, tof, tints, rec, lo, hi, maskseen, p)
-            if op == OP_COMMIT:
-                return status, p
+            if op == OP_COMMIT:  # the caller wrote the value's size
+                return T.commit_value(kind, E, el, of, rints, table, vsize, state, flags,
+                                      tel, tof, tints, rec, lo, hi, maskseen, p), p
+            status = B.keep_value(k, kind, E, el, of, rints, table, vsize, prov, state, flags, tel,
+                                  tof, tints, rec, lo, hi, maskseen, p, prod, sz0, sz1, sz2, sz3,
+                                  v0, v1, v2, v3)
+            if status == T.SOLVED:
+                return SOLVED, p
             if status != T.DUP:
-                vsize[n] = B.program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3)
-                B.set_provenance(prov, n, prod, v0, v1, v2, v3)
-                if status == T.SOLVED:
-                    return SOLVED, p
                 fits = not B.bank_full(kind, E, of, state, limit)
         p += 1
         if k == 2:  # the most frequent arity: d2 and d3 stay 0
