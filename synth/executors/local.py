@@ -42,6 +42,8 @@ from synth.executors import interrupt
 from synth.executors.base import Executor, Outcome, died_reason
 from synth.executors.wire import Warmup, solve_wire, tune_gc, warm_kernels, warm_worker
 
+#: ``prctl`` option: the signal a process gets when its parent (the forking thread) ends
+PR_SET_PDEATHSIG = 1
 #: tasks a worker process runs before pebble replaces it with a fresh fork (0: no limit)
 TASKS_PER_WORKER = 0
 #: how often the driver looks at its futures while it waits (pebble's own loops tick at 0.1 s)
@@ -77,9 +79,6 @@ def _die_with_parent() -> None:
                 and os.getppid() != driver.pid:
             os._exit(1)  # the driver died before the request was made
 
-
-#: ``prctl`` option: the signal a process gets when its parent (the forking thread) ends
-PR_SET_PDEATHSIG = 1
 
 
 @dataclass

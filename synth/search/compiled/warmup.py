@@ -126,8 +126,12 @@ def _compile_lock(blocking: bool = True):
 
 
 def _about(seconds: float) -> str:
-    return f"about {seconds:.0f} s" if seconds < 45 else f"about {seconds / 60:.0f} min" \
-        if seconds >= 90 else "about a minute"
+    """How long compiling takes, in words."""
+    if seconds < 45:
+        return f"about {seconds:.0f} s"
+    if seconds < 90:
+        return "about a minute"
+    return f"about {seconds / 60:.0f} min"
 
 
 def ensure_compiled(domains: Iterable[str], progress: Callable[[str], None] | None = None,
