@@ -25,6 +25,7 @@ from synth.dsl.base import ERROR, Domain, Node, ValueLimits, node_size
 from synth.search import bottom_up as _B
 from synth.search.bottom_up import BottomUpSearch, SearchOutcome, compositions
 from synth.search.budget import Clock
+from synth.search.compiled import protocol as Q
 from synth.search.grammar import SearchGrammar
 
 #: argument tuples per kernel call, in the Python engine's chunks (``BottomUpSearch.chunk``), so
@@ -190,7 +191,8 @@ class CompiledBottomUpSearch(BottomUpSearch):
         self._gatherer = None  # see encoded_values
         self._nodes: dict[str, dict[int, Node]] = {nt: {} for nt in self.nts}
         self._py_values: dict[str, dict[int, tuple]] = {nt: {} for nt in self.nts}
-        self._P = np.zeros(16, np.int64)
+        self._block_cache: dict[int, tuple] = {}  # see _block_args
+        self._VB = ValueBank
         self._P_commit = np.zeros(16, np.int64)
         self._dummy_ids = np.zeros(1, np.int64)
         self._dummy_el = np.zeros(1, dtype)
@@ -340,9 +342,7 @@ class CompiledBottomUpSearch(BottomUpSearch):
     def _commit_slot(self, nt: str, pos: int) -> int:
         """``table.commit_value`` (through the kernel module's ``run_block``) on the value
         written at the free slot of ``nt``'s bank: DUP, NEW or SOLVED."""
-        from synth.search.compiled import protocol as Q
-
-        bank, t, P = self.banks[nt], self.tbank, self._P_commit  # not _P: a block may be under way
+        bank, t, P = self.banks[nt], self.tbank, self._P_commit  # not a block's: one may be under way
         P[Q.P_OP] = Q.OP_COMMIT
         P[Q.P_E] = self.E
         P[Q.P_KIND] = bank.kind
@@ -466,32 +466,48 @@ class CompiledBottomUpSearch(BottomUpSearch):
         self._grow_rate = rate if self._grow_rate is None else max(rate, self._grow_rate)
         return True
 
-    def _kernel_block(self, pi: int, prod, code: int, lists, pos: int, end: int, base: int, N: int):
-        from synth.search.compiled import protocol as Q
-
-        K = self.K
+    def _block_args(self, pi: int, prod, code: int):
+        """``run_block``'s parameter array for production ``pi`` (its fixed slots filled) and its
+        argument banks' arrays, four of each (unused slots: dummies). Built once per production
+        and rebuilt only after a bank replaced an array (``ValueBank.replaced``): a search runs
+        a block per composition, thousands, and building these took more time than small blocks."""
+        hit = self._block_cache.get(pi)
+        if hit is not None and hit[0] == self._VB.replaced:
+            return hit[1], hit[2]
         nt = prod.result
-        bank = self.banks[nt]
-        k = len(lists)
-        P = self._P
+        k = len(prod.args)
+        P = hit[1] if hit is not None else np.zeros(16, np.int64)
         P[Q.P_OP] = code
         P[Q.P_K] = k
         P[Q.P_E] = self.E
-        P[Q.P_KIND] = bank.kind
+        P[Q.P_KIND] = self.banks[nt].kind
         P[Q.P_LIMIT], P[Q.P_MAXABS] = self.caps[nt]
         P[Q.P_PROD] = pi
         P[Q.P_FLAGS] = self.flags[nt]
         P[Q.P_SAME] = sum(1 << i for i, a in enumerate(prod.args) if a == nt)
-        for i in range(4):
-            P[Q.P_M + i] = len(lists[i]) if i < k else 1
+        argb = [self.banks[a] for a in prod.args]
+        arrays = (tuple(argb[i].el if i < k else self._dummy_el for i in range(4)),
+                  tuple(argb[i].of if i < k else self._dummy_of for i in range(4)),
+                  tuple(argb[i].ints if i < k else self._dummy_ints for i in range(4)),
+                  tuple(argb[i].vsize if i < k else self._dummy_sizes for i in range(4)))
+        self._block_cache[pi] = (self._VB.replaced, P, arrays)
+        return P, arrays
+
+    def _kernel_block(self, pi: int, prod, code: int, lists, pos: int, end: int, base: int, N: int):
+        K = self.K
+        nt = prod.result
+        bank = self.banks[nt]
+        k = len(lists)
         t = self.tbank
-        ids = tuple(lists[i] if i < k else self._dummy_ids for i in range(4))
+        dummy = self._dummy_ids
+        ids = (lists[0], lists[1] if k > 1 else dummy, lists[2] if k > 2 else dummy,
+               lists[3] if k > 3 else dummy)
         while True:
-            argb = [self.banks[a] for a in prod.args]
-            els = tuple(argb[i].el if i < k else self._dummy_el for i in range(4))
-            ofs = tuple(argb[i].of if i < k else self._dummy_of for i in range(4))
-            ints = tuple(argb[i].ints if i < k else self._dummy_ints for i in range(4))
-            sizes = tuple(argb[i].vsize if i < k else self._dummy_sizes for i in range(4))
+            P, (els, ofs, ints, sizes) = self._block_args(pi, prod, code)
+            P[Q.P_M] = len(ids[0])
+            P[Q.P_M + 1] = len(ids[1])
+            P[Q.P_M + 2] = len(ids[2])
+            P[Q.P_M + 3] = len(ids[3])
             P[Q.P_POS] = pos
             P[Q.P_END] = end
             first = bank.n

@@ -30,6 +30,10 @@ class ValueBank:
     """Values of one nonterminal. ``kind`` is ``table.SEQ`` or ``table.SCALAR``; ``E`` the number
     of examples; ``max_len`` the longest sequence a value may hold (the domain's cap minus one)."""
 
+    #: grows by one whenever any bank replaces one of its arrays (a growth): whoever keeps a
+    #: bank's arrays (the engine's per-production kernel arguments) knows when to read them anew
+    replaced = 0
+
     def __init__(self, kind: int, E: int, max_len: int = 0, capacity: int = 1024,
                  dtype=np.int32):
         self.kind = kind
@@ -123,6 +127,7 @@ class ValueBank:
             s[T.MASK] = tsize - 1
             T.rehash(old, self.table, s[T.MASK])
             give_back(old)
+        ValueBank.replaced += 1
         if self.kind == T.SEQ:
             need = int(self.of[n * E]) + E * self.max_len
             if need > s[T.CAP_ELEMS]:
@@ -141,6 +146,7 @@ class ValueBank:
                         2 * (n + 1) <= self.state[T.MASK] + 1:
                     break
                 if need > self.state[T.CAP_ELEMS]:
+                    ValueBank.replaced += 1
                     self.el = _resized(self.el, max(2 * len(self.el), need + 16 + SLACK))
                     self.state[T.CAP_ELEMS] = len(self.el) - SLACK
                     continue
