@@ -233,10 +233,10 @@ def test_a_value_hashes_the_same_wherever_it_sits(dtype, parts, gaps, after):
 @settings(max_examples=60, deadline=None)
 @given(text=st.text(st.sampled_from("abc xyz-"), max_size=20), start=st.integers(0, 5),
        at=st.integers(0, 5))
-def test_a_segment_copy_writes_the_segment_and_at_most_a_word_after_it(dtype, text, start, at):
-    """Segments are copied a word at a time, unchecked (bank arrays keep a word to spare past
-    their capacity): the last word may spill into the free space after the segment, never
-    further, and nothing before it is touched."""
+def test_a_segment_copy_writes_the_segment_and_at_most_32_bytes_after_it(dtype, text, start, at):
+    """Segments are copied 32 bytes at a time, unchecked (bank arrays keep 32 bytes to spare
+    past their capacity): the last block may spill into the free space after the segment,
+    never further, and nothing before it is touched."""
     src = np.array([0] * start + [ord(c) for c in text] + [1] * VB.SLACK, dtype)
     m = len(text)
     out = np.full(at + m + VB.SLACK, 3, dtype)
@@ -244,8 +244,8 @@ def test_a_segment_copy_writes_the_segment_and_at_most_a_word_after_it(dtype, te
     assert int(end) == at + m
     assert out[at:at + m].tolist() == [ord(c) for c in text]
     assert out[:at].tolist() == [3] * at  # nothing before the segment
-    word = 8 // np.dtype(dtype).itemsize
-    assert all(x == 3 for x in out[at + m + word:])  # at most a word's worth after it
+    block = 32 // np.dtype(dtype).itemsize
+    assert all(x == 3 for x in out[at + m + block:])  # at most 32 bytes' worth after it
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.int32])
@@ -269,10 +269,11 @@ def test_find_is_str_find(dtype, hay, needle, start, at):
 @given(values=st.lists(st.lists(st.text(st.sampled_from("ab"), max_size=30), min_size=2, max_size=2),
                        min_size=1, max_size=40))
 @settings(max_examples=30, deadline=None)
-def test_a_bank_keeps_a_word_to_spare_past_its_capacity(reserve, values):
-    """What lets the kernels copy whole words unchecked: however the element array grows (by
-    writes or by ``grow``), it is at least ``SLACK`` elements longer than the capacity the
-    kernels fill up to."""
+def test_a_bank_keeps_32_bytes_to_spare_past_its_capacity(reserve, values):
+    """What lets the kernels copy whole words and 32-byte blocks unchecked: however the element
+    array grows (by writes or by ``grow``), it is at least ``SLACK`` elements (32 bytes or more)
+    longer than the capacity the kernels fill up to."""
+    assert VB.SLACK * np.dtype(np.uint8).itemsize >= 32
     with mock.patch.object(VB, "can_reserve", lambda: reserve):
         bank = ValueBank(T.SEQ, 2, max_len=30, capacity=2, dtype=np.uint8)
     for vals in values:
@@ -305,3 +306,26 @@ def test_case_and_trim_ops_across_word_boundaries_and_into_the_next_example(op_n
     examples = [(t,) for t in texts]
     assert run_kernel(op_name, examples, dtype=np.uint8) == reference(op_name, examples)
     assert run_kernel(op_name, examples[::-1], dtype=np.uint8) == reference(op_name, examples[::-1])
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int32])
+@settings(max_examples=150, deadline=None)
+@given(a=st.lists(st.text(st.sampled_from("ab"), max_size=80), min_size=2, max_size=2),
+       flip=st.one_of(st.none(), st.integers(0, 159)), move=st.booleans())
+def test_values_equal_is_equality_of_long_values(dtype, a, flip, move):
+    """The dedup comparison (32 bytes a step, then words, then elements) says two kept values
+    are equal exactly when their strings are, example by example: a value against itself,
+    against a copy with one character changed anywhere, or with one character moved from the
+    first example to the second (the same elements in a row, other lengths)."""
+    b = list(a)
+    if flip is not None and flip < len(a[0]) + len(a[1]):
+        e, i = (0, flip) if flip < len(a[0]) else (1, flip - len(a[0]))
+        b[e] = b[e][:i] + ("a" if b[e][i] == "b" else "b") + b[e][i + 1:]
+    elif move and a[0]:
+        b = [a[0][:-1], a[0][-1] + a[1]]
+    bank = ValueBank(T.SEQ, 2, max_len=81, capacity=4, dtype=dtype)
+    for vals in (a, b):
+        bank.write([K.encode("String", s).astype(dtype) for s in vals])
+        bank.state[T.N] += 1
+    got = T.values_equal(T.SEQ, 2, bank.el, bank.of, bank.ints, 0, 1)
+    assert bool(got) == (a == b)

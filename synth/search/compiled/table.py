@@ -109,6 +109,56 @@ def store_u64(typingctx, arr, idx, val):
 
 
 @intrinsic
+def copy_32(typingctx, out, d, src, s):
+    """Copy the 32 bytes at element ``s`` of ``src`` to element ``d`` of ``out`` (one unaligned
+    256-bit load and store; both arrays must have the bytes, ``valuebank.SLACK``)."""
+    if not (isinstance(out, types.Array) and isinstance(src, types.Array) and out.ndim == 1
+            and src.ndim == 1 and out.dtype == src.dtype):
+        return None
+
+    def codegen(context, builder, signature, args):
+        vec = ir.VectorType(ir.IntType(64), 4).as_pointer()
+        o = context.make_array(signature.args[0])(context, builder, args[0])
+        i = context.make_array(signature.args[2])(context, builder, args[2])
+        val = builder.load(builder.bitcast(builder.gep(i.data, [args[3]]), vec), align=1)
+        builder.store(val, builder.bitcast(builder.gep(o.data, [args[1]]), vec), align=1)
+        return context.get_dummy_value()
+
+    return types.none(out, d, src, s), codegen
+
+
+@intrinsic
+def equal_32(typingctx, arr, a, b):
+    """Whether the 32 bytes at elements ``a`` and ``b`` of a 1-D array are equal (two unaligned
+    256-bit loads, one compare)."""
+    if not isinstance(arr, types.Array) or arr.ndim != 1:
+        return None
+
+    def codegen(context, builder, signature, args):
+        vec = ir.VectorType(ir.IntType(64), 4)
+        ary = context.make_array(signature.args[0])(context, builder, args[0])
+        x = builder.load(builder.bitcast(builder.gep(ary.data, [args[1]]), vec.as_pointer()), align=1)
+        y = builder.load(builder.bitcast(builder.gep(ary.data, [args[2]]), vec.as_pointer()), align=1)
+        both = builder.bitcast(builder.xor(x, y), ir.IntType(256))
+        return builder.icmp_unsigned("==", both, ir.Constant(ir.IntType(256), 0))
+
+    return types.boolean(arr, a, b), codegen
+
+
+@intrinsic
+def per_32(typingctx, arr):
+    """How many elements of a 1-D array 32 bytes hold (32 or 8), as a constant."""
+    if not isinstance(arr, types.Array):
+        return None
+    n = 32 // (arr.dtype.bitwidth // 8)
+
+    def codegen(context, builder, signature, args):
+        return context.get_constant(types.uint64, n)
+
+    return types.uint64(arr), codegen
+
+
+@intrinsic
 def trailing_zeros(typingctx, x):
     """The number of trailing zero bits of a nonzero uint64 (one instruction)."""
     if not isinstance(x, types.Integer):
@@ -244,7 +294,12 @@ def values_equal(kind, E, el, of, ints, a, b):
                 return False
         m = np.uint64(of[ba + uE]) - pa
         w = per_word(el)  # elements per 64-bit word
+        w32 = per_32(el)
         j = np.uint64(0)
+        while j + w32 <= m:  # 32 bytes per step, then words, then elements
+            if not equal_32(el, pa + j, pb + j):
+                return False
+            j += w32
         while j + w <= m:
             if load_u64(el, pa + j) != load_u64(el, pb + j):
                 return False

@@ -19,9 +19,10 @@ from synth.search.compiled import table as T
 from synth.search.compiled.memory import RESERVED_BYTES, RESERVED_VALUES, can_reserve, give_back, reserve, zeros
 
 MAX_ARITY = 4
-#: elements every element array keeps past its capacity (``state[CAP_ELEMS]``): a 64-bit word's
-#: worth, so that the kernels may copy and load whole words at any value's end unchecked
-SLACK = 8
+#: elements every element array keeps past its capacity (``state[CAP_ELEMS]``): 32 bytes' worth
+#: at least, so that the kernels may copy and load whole 64-bit words and 32-byte blocks at any
+#: value's end unchecked
+SLACK = 32
 _EMPTY_I64 = np.zeros(1, np.int64)
 _EMPTY_2D = np.zeros((1, 1), np.int64)
 

@@ -278,23 +278,23 @@ def _pick(i, a0, a1, a2, a3):
 
 @kernel(inline=True)
 def _copy_segment(out, w, a, lo, hi, a0, a1, a2, a3):
-    """Copy elements lo..hi of argument ``a``'s element array to out[w:], a 64-bit word at a
-    time; the new end (uint64 indices throughout: no negative-index wraparound code).
+    """Copy elements lo..hi of argument ``a``'s element array to out[w:], 32 bytes at a time;
+    the new end (uint64 indices throughout: no negative-index wraparound code).
 
-    Every array here is a bank's element array, which keeps a word to spare past its capacity
+    Every array here is a bank's element array, which keeps 32 bytes to spare past its capacity
     (``valuebank.SLACK``), and a segment lies within the capacity (a kept value, or the result
     being written, which ``blocks.bank_full`` kept within it): so no bound is checked."""
     m = np.uint64(hi - lo)
     d = np.uint64(w)
     src = _pick(a, a0, a1, a2, a3)
     s = np.uint64(lo)
-    wd = T.per_word(out)
-    # the first word unconditionally (most segments fit in one; an empty one writes a word of
+    wd = T.per_32(out)
+    # the first 32 bytes unconditionally (most segments fit; an empty one writes 32 bytes of
     # free space past the result, which the next segment or value overwrites)
-    T.store_u64(out, d, T.load_u64(src, s))
+    T.copy_32(out, d, src, s)
     j = wd
     while j < m:
-        T.store_u64(out, d + j, T.load_u64(src, s + j))
+        T.copy_32(out, d + j, src, s + j)
         j += wd
     return d + m
 
