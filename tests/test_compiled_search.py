@@ -77,6 +77,25 @@ def test_same_candidate_count_when_the_budget_stops_it():
     assert a.status == "timeout" and a.stopped_by == "candidates"
 
 
+def test_banks_that_grow_by_copying_agree_with_the_python_engine(monkeypatch):
+    """Where address space cannot be reserved, a bank grows by replacing its arrays with larger
+    copies, many times in a search that starts small: the engine must then hand the kernels the
+    new arrays, never ones it kept from before (it caches each production's argument arrays)."""
+    from synth.search.compiled import engine as E
+    from synth.search.compiled import valuebank as VB
+
+    monkeypatch.setattr(VB, "can_reserve", lambda: False)
+    monkeypatch.setattr(E, "_FIRST_CAPACITY", 16)
+    task = Task.from_examples([({"s": "ab-cd e"}, "a completely unreachable output string 123"),
+                               ({"s": "X.y z"}, "another unreachable output")])
+    py, cc = engines(task, Budget(timeout=None, max_candidates=60_000))
+    before = VB.ValueBank.replaced
+    a, _ = assert_same_run(py, cc)
+    assert a.stopped_by == "candidates"
+    assert VB.ValueBank.replaced - before >= 5  # the arrays were replaced, again and again
+    assert len(cc.banks["String"].el) < VB.RESERVED_BYTES  # a grown copy, not a reservation
+
+
 def test_shortcuts_replay_identically():
     """Tasks solved through the concatenation, decomposition and conditional shortcuts."""
     for pairs in (
