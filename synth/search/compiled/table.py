@@ -146,19 +146,6 @@ def equal_32(typingctx, arr, a, b):
 
 
 @intrinsic
-def per_32(typingctx, arr):
-    """How many elements of a 1-D array 32 bytes hold (32 or 8), as a constant."""
-    if not isinstance(arr, types.Array):
-        return None
-    n = 32 // (arr.dtype.bitwidth // 8)
-
-    def codegen(context, builder, signature, args):
-        return context.get_constant(types.uint64, n)
-
-    return types.uint64(arr), codegen
-
-
-@intrinsic
 def trailing_zeros(typingctx, x):
     """The number of trailing zero bits of a nonzero uint64 (one instruction)."""
     if not isinstance(x, types.Integer):
@@ -171,18 +158,27 @@ def trailing_zeros(typingctx, x):
     return types.uint64(x), codegen
 
 
-@intrinsic
-def per_word(typingctx, arr):
-    """How many elements of a 1-D array one 64-bit word holds (8 or 2), as a constant of the
-    array's type (``8 // arr.itemsize`` would be a division at run time)."""
-    if not isinstance(arr, types.Array):
-        return None
-    n = 8 // (arr.dtype.bitwidth // 8)
+def _elements_in(nbytes: int):
+    """An intrinsic: how many elements of a 1-D array ``nbytes`` bytes hold, as a uint64
+    constant of the array's type (``nbytes // arr.itemsize`` would be a division at run time)."""
 
-    def codegen(context, builder, signature, args):
-        return context.get_constant(types.uint64, n)
+    @intrinsic
+    def elements(typingctx, arr):
+        if not isinstance(arr, types.Array):
+            return None
+        n = nbytes // (arr.dtype.bitwidth // 8)
 
-    return types.uint64(arr), codegen
+        def codegen(context, builder, signature, args):
+            return context.get_constant(types.uint64, n)
+
+        return types.uint64(arr), codegen
+
+    return elements
+
+
+#: elements per 64-bit word (8 one-byte or 2 four-byte ones), and per 32 bytes (32 or 8)
+per_word = _elements_in(8)
+per_32 = _elements_in(32)
 
 
 @kernel(inline=True)
