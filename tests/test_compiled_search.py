@@ -96,6 +96,23 @@ def test_banks_that_grow_by_copying_agree_with_the_python_engine(monkeypatch):
     assert len(cc.banks["String"].el) < VB.RESERVED_BYTES  # a grown copy, not a reservation
 
 
+@pytest.mark.parametrize("target", [None, "http://www.example.org/a/b/c.html--http://www.example.org/a/b/c.html"])
+def test_long_concatenations_agree_with_the_python_engine(target):
+    """The concatenation kernel commits each candidate only after writing (and hashing) the next
+    one, written after it and moved down when it was a duplicate: long values (several 32-byte
+    steps per move), many duplicates, bank growth with a candidate awaiting its commit, and a
+    solution found at the candidate awaiting its commit must all go exactly as in the Python
+    engine."""
+    urls = ["http://www.example.org/a/b/c.html", "https://docs.python.org/3/library/mmap.html",
+            "ftp://files.example.com/pub/some/long/path/archive.tar.gz"]
+    outs = [u[::-1] if target is None else target.replace(urls[0], u) for u in urls]  # None: unreachable
+    task = Task.from_examples([({"s": u, "t": "--"}, o) for u, o in zip(urls, outs)])
+    py, cc = engines(task, Budget(timeout=None, max_candidates=150_000), concat_shortcut=False,
+                     cond_shortcut=False, decompose=False)
+    a, _ = assert_same_run(py, cc)
+    assert a.status == ("timeout" if target is None else "solved")
+
+
 def test_shortcuts_replay_identically():
     """Tasks solved through the concatenation, decomposition and conditional shortcuts."""
     for pairs in (

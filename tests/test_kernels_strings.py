@@ -5,6 +5,7 @@ empty strings, negative and out-of-range positions, bools) for several examples 
 result must equal the reference function's, and where the reference errs or the caps reject the
 value the kernel must keep nothing. The hash table is checked to compare values on a hash hit.
 """
+import os
 from unittest import mock
 
 import numpy as np
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from synth.dsl import get_domain
 from synth.dsl.base import ERROR, ValueLimits
 
-pytest.importorskip("numba")
+numba = pytest.importorskip("numba")
 
 from synth.search.compiled.kernels import strings as K  # noqa: E402
 from synth.search.compiled import protocol as Q  # noqa: E402
@@ -227,6 +228,63 @@ def test_a_value_hashes_the_same_wherever_it_sits(dtype, parts, gaps, after):
     scattered = np.concatenate(pieces + [np.full(gaps[-1], 6, dtype)])
     hashes.add(int(T.hash_ranges(E, scattered, np.array(lo, np.int64), np.array(hi, np.int64))))
     assert len(hashes) == 1
+
+
+@numba.njit
+def _run_hashes(el, lo, hi, lens):
+    return T._aes_run(el, lo, hi, lens), T._hash_run(el, lo, hi, lens)
+
+
+@pytest.mark.skipif(not T.NATIVE_AES, reason="numba does not target an x86 CPU with AES-NI here")
+@pytest.mark.parametrize("dtype", [np.uint8, np.int32, np.int64])
+@settings(max_examples=150, deadline=None)
+@given(elements=st.lists(st.integers(0, 0x10FFFF), max_size=60), start=st.integers(0, 20),
+       stop=st.integers(0, 60), lens=st.integers(0, 2**64 - 1))
+def test_the_vector_run_hash_is_the_portable_one(dtype, elements, start, stop, lens):
+    """Where AES-NI is present a value's run is hashed by LLVM IR written by hand (``_aes_run``:
+    the states stay in vector registers); it must give exactly the hash of the numba version
+    (``_hash_run``, which ``hash_ranges`` follows) for every length, start and element size, also
+    where the run ends at the array's end (the last partial block is then copied, not loaded)."""
+    el = np.array(elements, dtype) if dtype != np.uint8 else np.array([x % 256 for x in elements], dtype)
+    lo = min(start, len(el))
+    hi = max(lo, min(stop, len(el)))
+    a, b = _run_hashes(el, np.uint64(lo), np.uint64(hi), np.uint64(lens))
+    assert a == b
+
+
+_PORTABLE_CHECK = """
+import numpy as np
+from synth.search.compiled import table as T
+assert not T.NATIVE_AES
+parts = [np.frombuffer(p.encode(), np.uint8) for p in ("http://a.example.com/x", "", "ab", "0123456789abcdefXYZ")]
+el = np.concatenate(parts + [np.zeros(40, np.uint8)])
+of = np.cumsum([0] + [len(p) for p in parts]).astype(np.int64)
+ints = np.zeros((1, 1), np.int64)
+h = T.hash_value(T.SEQ, len(parts), el, of, ints, 0)
+assert h == T.hash_ranges(len(parts), el, of[:-1].copy(), of[1:].copy())
+other = el.copy(); other[30] ^= 1
+assert h != T.hash_value(T.SEQ, len(parts), other, of, ints, 0)
+print("portable ok")
+"""
+
+
+@pytest.mark.skipif(not T.NATIVE_AES, reason="already the portable hash here")
+def test_the_portable_hash_works_where_aes_is_missing(tmp_path):
+    """Numba told to target a CPU without AES-NI (``$NUMBA_CPU_FEATURES``) compiles the portable
+    hash: a value still hashes the same as one run and as ranges."""
+    import subprocess
+    import sys
+
+    from numba.core.codegen import get_host_cpu_features
+
+    features = ",".join("-aes" if f == "+aes" else "-vaes" if f == "+vaes" else f
+                        for f in str(get_host_cpu_features()).split(","))
+    env = dict(os.environ, NUMBA_CPU_FEATURES=features, NUMBA_CACHE_DIR=str(tmp_path),
+               SYNTH_NUMBA_CACHE_DIR=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", _PORTABLE_CHECK], env=env, capture_output=True,
+                         text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "portable ok" in out.stdout
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.int32])

@@ -58,6 +58,15 @@ def next_digits(d0, d1, d2, d3, m1, m2, m3):
 
 
 @kernel(inline=True)
+def slot_full(E, of, state, limit, m):
+    """``bank_full`` of a SEQ bank for a candidate written at slot ``m``: the free slot, or the
+    one after it while the candidate at the free slot awaits its commit (``of[m * E]`` is then
+    that candidate's end, and the table must have room for both)."""
+    return (m >= state[T.CAP_VALS] or 2 * (m + 1) > state[T.MASK] + 1 or state[T.NREC] >= T.REC_CAP
+            or of[np.uint64(m * E)] + E * limit > state[T.CAP_ELEMS])
+
+
+@kernel(inline=True)
 def bank_full(kind, E, of, state, limit):
     """Whether the result bank must grow before one more candidate can be written at its free
     slot (value arrays, hash table at most half full, shortcut records, elements)."""
@@ -116,6 +125,21 @@ def keep_value(k, kind, E, el, of, rints, table, vsize, prov, state, flags, tel,
         vsize[n] = program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3)
     status = T.commit_value(kind, E, el, of, rints, table, vsize, state, flags,
                             tel, tof, tints, rec, lo, hi, maskseen, p)
+    if status != T.DUP:
+        vsize[n] = program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3)
+        set_provenance(prov, n, prod, v0, v1, v2, v3)
+    return status
+
+
+@kernel(inline=True)
+def keep_hashed(h, k, kind, E, el, of, rints, table, vsize, prov, state, flags, tel, tof, tints,
+                rec, lo, hi, maskseen, p, prod, sz0, sz1, sz2, sz3, v0, v1, v2, v3):
+    """``keep_value`` of a candidate whose hash ``h`` is known (``table.commit_hashed``)."""
+    n = np.uint64(state[T.N])
+    if flags & T.F_CONCAT:
+        vsize[n] = program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3)
+    status = T.commit_hashed(h, kind, E, el, of, rints, table, vsize, state, flags,
+                             tel, tof, tints, rec, lo, hi, maskseen, p)
     if status != T.DUP:
         vsize[n] = program_size(k, sz0, sz1, sz2, sz3, v0, v1, v2, v3)
         set_provenance(prov, n, prod, v0, v1, v2, v3)

@@ -13,9 +13,12 @@ Hash collisions never merge values: a hash hit is confirmed by comparing the val
 """
 from __future__ import annotations
 
+import platform
+
 import numpy as np
 from llvmlite import ir
 from numba import types
+from numba.core import cgutils
 from numba.extending import intrinsic
 
 from synth.search.compiled.jit import kernel
@@ -146,6 +149,25 @@ def equal_32(typingctx, arr, a, b):
 
 
 @intrinsic
+def prefetch(typingctx, arr, idx):
+    """Ask the CPU to bring element ``idx`` of a 1-D array into its caches (no fault, no result):
+    issued one candidate ahead, a hash table slot read at random arrives while other work runs."""
+    if not isinstance(arr, types.Array) or arr.ndim != 1 or not isinstance(idx, types.Integer):
+        return None
+
+    def codegen(context, builder, signature, args):
+        i8p, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
+        ary = context.make_array(signature.args[0])(context, builder, args[0])
+        ptr = builder.bitcast(builder.gep(ary.data, [args[1]]), i8p)
+        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]),
+                                            "llvm.prefetch.p0")
+        builder.call(fn, [ptr, ir.Constant(i32, 0), ir.Constant(i32, 3), ir.Constant(i32, 1)])
+        return context.get_dummy_value()
+
+    return types.none(arr, idx), codegen
+
+
+@intrinsic
 def trailing_zeros(typingctx, x):
     """The number of trailing zero bits of a nonzero uint64 (one instruction)."""
     if not isinstance(x, types.Integer):
@@ -176,56 +198,259 @@ def _elements_in(nbytes: int):
     return elements
 
 
-#: elements per 64-bit word (8 one-byte or 2 four-byte ones), and per 32 bytes (32 or 8)
+#: elements per 64-bit word (8 one-byte or 2 four-byte ones), per 16 bytes and per 32 bytes
 per_word = _elements_in(8)
+per_16 = _elements_in(16)
 per_32 = _elements_in(32)
 
 
+def _targets_x86_aes() -> bool:
+    """Whether numba compiles for an x86 CPU with AES-NI: the features it targets
+    (``$NUMBA_CPU_FEATURES``, else the host's; a cached kernel is keyed by the same features)."""
+    from numba.core import config
+    from numba.core.codegen import get_host_cpu_features
+
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        return False
+    features = config.CPU_FEATURES if config.CPU_FEATURES is not None else get_host_cpu_features()
+    return "+aes" in str(features).split(",")
+
+
+def _mixer(native_aes: bool):
+    """An intrinsic ``mix(s0, s1, d0, d1)``: the 128-bit hash state (s0, s1) after absorbing the
+    16 bytes (d0, d1). With AES-NI, one AES encryption round with the data as its round key
+    (one instruction: the state's bytes are substituted and mixed, then the data xored in), which
+    absorbs twice the bytes per step of a multiply chain at a third of its instructions;
+    otherwise two independent multiply lanes (``(s ^ d) * prime``), as portable code."""
+
+    @intrinsic
+    def mix(typingctx, s0, s1, d0, d1):
+        u = types.uint64
+        sig = types.UniTuple(u, 2)(u, u, u, u)
+
+        def codegen(context, builder, signature, args):
+            i64 = ir.IntType(64)
+            if native_aes:
+                v2 = ir.VectorType(i64, 2)
+
+                def vec(lo, hi):
+                    x = builder.insert_element(ir.Constant(v2, ir.Undefined), lo, ir.Constant(ir.IntType(32), 0))
+                    return builder.insert_element(x, hi, ir.Constant(ir.IntType(32), 1))
+
+                fn = builder.module.declare_intrinsic("llvm.x86.aesni.aesenc", fnty=ir.FunctionType(v2, [v2, v2]))
+                r = builder.call(fn, [vec(args[0], args[1]), vec(args[2], args[3])])
+                out = [builder.extract_element(r, ir.Constant(ir.IntType(32), k)) for k in (0, 1)]
+            else:
+                out = [builder.mul(builder.xor(args[0], args[2]), ir.Constant(i64, int(_PRIME))),
+                       builder.mul(builder.xor(args[1], args[3]), ir.Constant(i64, int(_PRIME2)))]
+            return context.make_tuple(builder, signature.return_type, out)
+
+        return sig, codegen
+
+    return mix
+
+
+#: AES rounds where numba's target CPU has them (see ``_mixer``)
+NATIVE_AES = _targets_x86_aes()
+mix = _mixer(NATIVE_AES)
+
+
 @kernel(inline=True)
-def _hash_part(h1, h2, el, lo, hi):
-    """Fold one example's elements into two independent hash lanes, eight bytes per lane and
-    step (one unaligned 64-bit load: eight one-byte or two four-byte elements); the last partial
-    word (fewer elements than a word) is folded as one word, its missing elements zero."""
-    j = np.uint64(lo)  # unsigned indices: no negative-index wraparound code
-    end = np.uint64(hi)
-    w = per_word(el)  # elements per 64-bit word
-    w2 = w + w
-    while j + w2 <= end:
-        h1 = (h1 ^ load_u64(el, j)) * _PRIME
-        h2 = (h2 ^ load_u64(el, j + w)) * _PRIME
-        j += w2
-    if j + w <= end:
-        h1 = (h1 ^ load_u64(el, j)) * _PRIME
-        j += w
-    if j < end:
-        bits = np.uint64(64) // w  # bits per element
-        if j + w <= np.uint64(len(el)):  # one load, the elements past ``end`` masked off
-            x = load_u64(el, j) & ((_U1 << ((end - j) * bits)) - _U1)
-        else:  # the same word, element by element (at the array's end)
-            x = np.uint64(0)
-            shift = np.uint64(0)
-            while j < end:
-                x |= np.uint64(el[j]) << shift
-                shift += bits
-                j += _U1
-        h2 = (h2 ^ x) * _PRIME
-    return h1, h2
+def _partial_word(el, j, cnt):
+    """The ``cnt`` (fewer than a word's) elements at ``el[j:]`` as one word, the rest zero: one
+    masked load where the array has a word from ``j`` on, else assembled element by element."""
+    w = per_word(el)
+    bits = np.uint64(64) // w
+    if j + w <= np.uint64(len(el)):
+        return load_u64(el, j) & ((_U1 << (cnt * bits)) - _U1)
+    x = np.uint64(0)
+    shift = np.uint64(0)
+    for k in range(cnt):
+        x |= np.uint64(el[j + np.uint64(k)]) << shift
+        shift += bits
+    return x
+
+
+@kernel(inline=True)
+def _tail_block(el, j, cnt):
+    """The ``cnt`` elements (fewer than 16 bytes' worth) at ``el[j:]`` as two words, zero-padded."""
+    w = per_word(el)
+    if cnt < w:
+        return _partial_word(el, j, cnt), np.uint64(0)
+    if cnt == w:
+        return load_u64(el, j), np.uint64(0)
+    return load_u64(el, j), _partial_word(el, j + w, cnt - w)
 
 
 @kernel(inline=True)
 def _fold_length(lens, m):
     """The E lengths of a value, folded into one word (rotated 9 bits and xored per example:
     one-to-one for up to 7 lengths under 512; a multiply per length cost 10 instructions an
-    example, this 4). The word is then hashed like an element word."""
+    example, this 4). The word seeds the hash state."""
     return ((lens << _U9) | (lens >> _U55)) ^ np.uint64(m)
 
 
 @kernel(inline=True)
+def _finish(a0, a1, b0, b1):
+    """The hash from the two lanes' states: lane B absorbed into lane A and two more rounds with
+    constants (after three rounds every output bit depends on every state bit), then the 128
+    bits folded to 64 (the multiply lanes of the portable ``mix`` never meet: ``_fmix`` too)."""
+    a0, a1 = mix(a0, a1, b0, b1)
+    a0, a1 = mix(a0, a1, _SEED2, _SEED)
+    a0, a1 = mix(a0, a1, _PRIME, _PRIME2)
+    if NATIVE_AES:
+        return np.int64(a0 ^ a1)
+    return _fmix(a0 ^ (a1 * _PRIME2))
+
+
+@kernel(inline=True)
+def _hash_run(el, lo, hi, lens):
+    """The hash of the elements ``el[lo:hi]`` seeded with the folded lengths ``lens``, 16 bytes
+    per ``mix``: whole block k to lane k % 2 (two independent chains overlap), then what is left
+    (fewer than 16 bytes) to the next lane as the run's last 16 bytes (overlapping the block
+    before: no masking), or, in a run shorter than 16 bytes, zero-padded. ``_aes_run`` computes
+    the same in one piece of vector code; this is the portable version and its reference."""
+    a0, a1 = _SEED ^ lens, _SEED2
+    b0, b1 = _SEED2, _SEED ^ lens
+    j = np.uint64(lo)  # unsigned indices: no negative-index wraparound code
+    end = np.uint64(hi)
+    w = per_word(el)
+    b = per_16(el)  # elements per 16-byte block
+    b2 = b + b
+    while j + b2 <= end:
+        a0, a1 = mix(a0, a1, load_u64(el, j), load_u64(el, j + w))
+        b0, b1 = mix(b0, b1, load_u64(el, j + b), load_u64(el, j + b + w))
+        j += b2
+    if j + b <= end:
+        a0, a1 = mix(a0, a1, load_u64(el, j), load_u64(el, j + w))
+        j += b
+        if j < end:
+            b0, b1 = mix(b0, b1, load_u64(el, end - b), load_u64(el, end - b + w))
+    elif j < end:
+        if end - np.uint64(lo) >= b:
+            x0, x1 = load_u64(el, end - b), load_u64(el, end - b + w)
+        else:
+            x0, x1 = _tail_block(el, j, end - j)
+        a0, a1 = mix(a0, a1, x0, x1)
+    return _finish(a0, a1, b0, b1)
+
+
+@intrinsic
+def _aes_run(typingctx, arr, lo, hi, lens):
+    """``_hash_run`` with AES-NI, written as LLVM IR so that the two lanes' 128-bit states stay in
+    vector registers from the first block to the last (as numba values they are pairs of
+    words, and every round would move them to a vector register and back)."""
+    if not isinstance(arr, types.Array) or arr.ndim != 1:
+        return None
+    u = types.uint64
+
+    def codegen(context, builder, signature, args):
+        i8, i64 = ir.IntType(8), ir.IntType(64)
+        v2, v16 = ir.VectorType(i64, 2), ir.VectorType(i8, 16)
+        aes = builder.module.declare_intrinsic("llvm.x86.aesni.aesenc", fnty=ir.FunctionType(v2, [v2, v2]))
+        size = ir.Constant(i64, context.get_abi_sizeof(context.get_data_type(signature.args[0].dtype)))
+        ary = context.make_array(signature.args[0])(context, builder, args[0])
+        base = builder.bitcast(ary.data, i8.as_pointer())
+        start, stop = builder.mul(args[1], size), builder.mul(args[2], size)  # in bytes
+        total = builder.mul(ary.nitems, size)
+        c = lambda x: ir.Constant(i64, (int(x) + 2**63) % 2**64 - 2**63)  # noqa: E731 (as signed)
+
+        def vec(x0, x1):
+            v = builder.insert_element(ir.Constant(v2, ir.Undefined), x0, ir.Constant(ir.IntType(32), 0))
+            return builder.insert_element(v, x1, ir.Constant(ir.IntType(32), 1))
+
+        def load(off):
+            return builder.load(builder.bitcast(builder.gep(base, [off]), v2.as_pointer()), align=1)
+
+        seeded = builder.xor(args[3], c(_SEED))
+        a_in, b_in = vec(seeded, c(_SEED2)), vec(c(_SEED2), seeded)
+        # pairs of blocks: lane A, lane B
+        pre = builder.block
+        head = builder.append_basic_block("run.pairs")
+        body = builder.append_basic_block("run.pair")
+        done = builder.append_basic_block("run.pairs_done")
+        builder.branch(head)
+        builder.position_at_end(head)
+        off, a, b = builder.phi(i64), builder.phi(v2), builder.phi(v2)
+        builder.cbranch(builder.icmp_unsigned("<=", builder.add(off, c(32)), stop), body, done)
+        builder.position_at_end(body)
+        a_next = builder.call(aes, [a, load(off)])
+        b_next = builder.call(aes, [b, load(builder.add(off, c(16)))])
+        for phi, first, nxt in ((off, start, builder.add(off, c(32))), (a, a_in, a_next), (b, b_in, b_next)):
+            phi.add_incoming(first, pre)
+            phi.add_incoming(nxt, body)
+        builder.branch(head)
+        builder.position_at_end(done)
+        # one more whole block goes to lane A, and then the rest to lane B; else the rest to lane A
+        off16 = builder.add(off, c(16))
+        with builder.if_then(builder.icmp_unsigned("<=", off16, stop)):
+            a_one = builder.call(aes, [a, load(off)])
+            one = builder.block
+        off2, a2 = builder.phi(i64), builder.phi(v2)
+        off2.add_incoming(off, done)
+        off2.add_incoming(off16, one)
+        a2.add_incoming(a, done)
+        a2.add_incoming(a_one, one)
+        to_b = builder.icmp_unsigned("!=", off2, off)
+        n = builder.sub(stop, off2)  # bytes left: fewer than 16
+        merge_from = builder.block
+        with builder.if_then(builder.icmp_unsigned("!=", n, c(0))):
+            long_run = builder.icmp_unsigned(">=", builder.sub(stop, start), c(16))
+            in_array = builder.icmp_unsigned("<=", builder.add(off2, c(16)), total)
+            with builder.if_else(builder.or_(long_run, in_array)) as (loaded, copied):
+                with loaded:  # the run's last 16 bytes; or, in a short run, 16 bytes masked to n
+                    at = builder.select(long_run, builder.sub(stop, c(16)), off2)
+                    keep = builder.icmp_unsigned("<", ir.Constant(v16, list(range(16))),
+                                                 _splat8(builder, builder.select(long_run, c(16), n)))
+                    x_loaded = builder.and_(load(at), builder.bitcast(builder.sext(keep, v16), v2))
+                    from_loaded = builder.block
+                with copied:  # a short run at the array's end: its bytes copied into a zeroed block
+                    slot = cgutils.alloca_once(builder, v2)
+                    builder.store(ir.Constant(v2, None), slot)
+                    cgutils.raw_memcpy(builder, builder.bitcast(slot, i8.as_pointer()),
+                                       builder.gep(base, [off2]), n, 1)
+                    x_copied = builder.load(slot)
+                    from_copied = builder.block
+            x = builder.phi(v2)
+            x.add_incoming(x_loaded, from_loaded)
+            x.add_incoming(x_copied, from_copied)
+            lane = builder.select(to_b, b, a2)
+            mixed = builder.call(aes, [lane, x])
+            a3_tail = builder.select(to_b, a2, mixed)
+            b3_tail = builder.select(to_b, mixed, b)
+            tail_end = builder.block
+        a3, b3 = builder.phi(v2), builder.phi(v2)
+        a3.add_incoming(a2, merge_from)
+        a3.add_incoming(a3_tail, tail_end)
+        b3.add_incoming(b, merge_from)
+        b3.add_incoming(b3_tail, tail_end)
+        # _finish (native: three rounds, then the halves xored)
+        f = builder.call(aes, [a3, b3])
+        f = builder.call(aes, [f, vec(c(_SEED2), c(_SEED))])
+        f = builder.call(aes, [f, vec(c(_PRIME), c(_PRIME2))])
+        return builder.xor(builder.extract_element(f, ir.Constant(ir.IntType(32), 0)),
+                           builder.extract_element(f, ir.Constant(ir.IntType(32), 1)))
+
+    return types.int64(arr, u, u, u), codegen
+
+
+def _splat8(builder, x):
+    """A 16-byte vector of the low byte of the i64 ``x``."""
+    v16 = ir.VectorType(ir.IntType(8), 16)
+    one = builder.insert_element(ir.Constant(v16, ir.Undefined), builder.trunc(x, ir.IntType(8)),
+                                 ir.Constant(ir.IntType(32), 0))
+    return builder.shuffle_vector(one, ir.Constant(v16, ir.Undefined), ir.Constant(ir.VectorType(ir.IntType(32), 16), [0] * 16))
+
+
+#: the run hash this CPU computes fastest (both give the same hashes where AES-NI is present)
+run_hash = _aes_run if NATIVE_AES else _hash_run
+
+
+@kernel(inline=True)
 def hash_value(kind, E, el, of, ints, v):
-    """The functional hash of value ``v``: its E lengths, then its elements as one run (a SEQ
-    value's parts are contiguous, and the lengths tell where each ends), a word at a time."""
-    h1 = _SEED
-    h2 = _SEED2
+    """The functional hash of value ``v``: its E lengths seed the state, then its elements are
+    hashed as one run (a SEQ value's parts are contiguous, and the lengths tell where each
+    ends), 16 bytes at a step (``_hash_run``)."""
     if kind == SEQ:
         base = np.uint64(v) * np.uint64(E)
         lo = of[base]
@@ -235,46 +460,61 @@ def hash_value(kind, E, el, of, ints, v):
             end = of[base + e + _U1]
             lens = _fold_length(lens, end - hi)
             hi = end
-        h1 = (h1 ^ lens) * _PRIME
-        h1, h2 = _hash_part(h1, h2, el, lo, hi)
-    else:
-        for e in range(E):
-            h1 = (h1 ^ np.uint64(ints[v, e])) * _PRIME
-    return _fmix(h1 ^ (h2 * _PRIME2))
+        return run_hash(el, np.uint64(lo), np.uint64(hi), lens)
+    h1 = _SEED
+    for e in range(E):
+        h1 = (h1 ^ np.uint64(ints[v, e])) * _PRIME
+    return _fmix(h1)
 
 
 @kernel(inline=True)
 def hash_ranges(E, el, lo, hi):
     """The hash of a SEQ value given as E ranges ``el[lo[e]:hi[e]]``, anywhere (equal to
     ``hash_value`` of the same value stored in a bank): the ranges' elements are gathered into
-    words as ``_hash_part`` reads them from one run (word k to lane k % 2, a last partial word
-    to the second lane). Element by element: only the concatenation shortcut asks."""
-    h1 = _SEED
-    h2 = _SEED2
+    16-byte blocks as ``_hash_run`` reads them from one run, the run's last 16 bytes too.
+    Element by element: only the concatenation shortcut asks."""
     lens = np.uint64(0)
+    total = np.uint64(0)
     for e in range(E):
         lens = _fold_length(lens, hi[e] - lo[e])
-    h1 = (h1 ^ lens) * _PRIME
+        total += np.uint64(hi[e] - lo[e])
+    a0, a1 = _SEED ^ lens, _SEED2
+    b0, b1 = _SEED2, _SEED ^ lens
     w = per_word(el)
+    b = per_16(el)
     bits = np.uint64(64) // w
-    word = np.uint64(0)
-    filled = np.uint64(0)
-    k = 0
+    whole = total - total % b  # elements in whole blocks
+    last = total - b if total > b else np.uint64(0)  # where the last 16 bytes start
+    x0 = x1 = y0 = y1 = np.uint64(0)  # the block being gathered; the last 16 bytes
+    g = np.uint64(0)  # the element's position in the run
     for e in range(E):
         for j in range(lo[e], hi[e]):
-            word |= np.uint64(el[j]) << (filled * bits)
-            filled += _U1
-            if filled == w:
-                if k & 1 == 0:
-                    h1 = (h1 ^ word) * _PRIME
+            x = np.uint64(el[j])
+            if g >= last:
+                s = g - last
+                if s < w:
+                    y0 |= x << (s * bits)
                 else:
-                    h2 = (h2 ^ word) * _PRIME
-                k += 1
-                word = np.uint64(0)
-                filled = np.uint64(0)
-    if filled > 0:
-        h2 = (h2 ^ word) * _PRIME
-    return _fmix(h1 ^ (h2 * _PRIME2))
+                    y1 |= x << ((s - w) * bits)
+            if g < whole:
+                s = g % b
+                if s < w:
+                    x0 |= x << (s * bits)
+                else:
+                    x1 |= x << ((s - w) * bits)
+                if s == b - _U1:
+                    if (g // b) & _U1 == 0:
+                        a0, a1 = mix(a0, a1, x0, x1)
+                    else:
+                        b0, b1 = mix(b0, b1, x0, x1)
+                    x0 = x1 = np.uint64(0)
+            g += _U1
+    if whole < total:  # the rest, to the next lane
+        if (whole // b) & _U1 == 0:
+            a0, a1 = mix(a0, a1, y0, y1)
+        else:
+            b0, b1 = mix(b0, b1, y0, y1)
+    return _finish(a0, a1, b0, b1)
 
 
 @kernel(inline=True)
@@ -564,6 +804,16 @@ def commit_value(kind, E, el, of, ints, table, vsize, state, flags, tel, tof, ti
             return DUP
         maskseen[m] |= _KEPT_MASK
     h = hash_value(kind, E, el, of, ints, n)
+    return commit_hashed(h, kind, E, el, of, ints, table, vsize, state, flags, tel, tof, tints,
+                         rec, lo, hi, maskseen, pos)
+
+
+@kernel(inline=True)
+def commit_hashed(h, kind, E, el, of, ints, table, vsize, state, flags, tel, tof, tints,
+                  rec, lo, hi, maskseen, pos):
+    """``commit_value`` of the candidate at ``state[N]`` whose hash ``h`` is known (a kernel that
+    hashed it early, to prefetch its table slot); not for ``F_BOOL`` values."""
+    n = state[N]
     if find_or_insert(kind, E, el, of, ints, table, state[MASK], h, n) >= 0:
         return DUP
     state[N] = n + 1

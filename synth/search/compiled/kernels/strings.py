@@ -321,6 +321,25 @@ def _catch_up(a, upto, E, v0, v1, v2, v3, el0, el1, el2, el3, of0, of1, of2, of3
 
 
 
+@kernel(inline=True)
+def _move_down(E, el, of, n):
+    """Move the candidate at slot ``n + 1`` to slot ``n`` (its elements forward, 32 bytes a step:
+    each step loads before it stores, and the target lies before the source; its offsets
+    shifted): the candidate at slot ``n`` was a duplicate."""
+    uE = np.uint64(E)
+    src = np.uint64(of[(np.uint64(n) + _U1) * uE])
+    dst = np.uint64(of[np.uint64(n) * uE])
+    m = np.uint64(of[(np.uint64(n) + np.uint64(2)) * uE]) - src
+    wd = T.per_32(el)
+    j = np.uint64(0)
+    while j < m:
+        T.copy_32(el, dst + j, el, src + j)
+        j += wd
+    base = np.uint64(n) * uE
+    for e in range(_U1, uE + _U1):
+        of[base + e] = of[base + uE + e] - (src - dst)
+
+
 @kernel
 def _concat_block(E, limit, same, flags, prod, kind, pos, end, m1, d0, d1, v2, v3, ids0, ids1,
                   el0, el1, of0, of1, sz0, sz1, el, of, rints, table, vsize, prov, state,
@@ -328,54 +347,76 @@ def _concat_block(E, limit, same, flags, prod, kind, pos, end, m1, d0, d1, v2, v
     """``run_block`` for CONCAT (binary, the most frequent op producing new values) in a loop of
     its own: in the one loop over every op, the values that any op's branch keeps across
     tuples live through all of them, and the compiled loop spends its instructions moving them
-    between registers and the stack. Same tuples, same values, same order."""
+    between registers and the stack. Same tuples, same values, same order.
+
+    Software-pipelined by one candidate: a candidate is written and hashed, its hash table slot
+    prefetched, and only then is the candidate before it committed (its slot, prefetched one
+    candidate earlier, is in cache by now: a table much larger than the caches is read at
+    random, and the commit's branches on that read otherwise stall the CPU). A candidate is
+    written after the one awaiting its commit, and moved down if that one was a duplicate."""
     uE = np.uint64(E)
-    fits = not B.bank_full(kind, E, of, state, limit)
+    um = np.uint64(state[T.MASK])  # the table is not replaced within a block
     p = pos
-    while p < end:
-        if not fits:
-            return FULL, p
+    pend = False  # a candidate awaits its commit at the free slot
+    pp, ph, pv0, pv1 = pos, np.int64(0), 0, 0  # its tuple position, hash and arguments
+    while True:
         n = state[T.N]
-        v0 = ids0[np.uint64(d0)]
-        v1 = ids1[np.uint64(d1)]
-        ok = True
-        # unsigned indices throughout (no negative-index wraparound code)
-        a0 = np.uint64(v0) * uE
-        b0 = np.uint64(v1) * uE
-        r0 = np.uint64(n) * uE + _U1
-        w = np.uint64(of[r0 - _U1])
-        alo = of0[a0]
-        blo = of1[b0]
-        # a ++ b is b exactly when a is empty on every example (its total length is 0), and a
-        # when b is: equal to an argument of the result's nonterminal, a kept value
-        if (same & 1 and of1[b0 + uE] == blo) or (same & 2 and of0[a0 + uE] == alo):
-            ok = False
-        else:
-            for e in range(uE):
-                ahi = of0[a0 + e + _U1]
-                bhi = of1[b0 + e + _U1]
-                if (ahi - alo) + (bhi - blo) > limit:
-                    ok = False
-                    break
-                w = _copy_segment(el, w, 0, alo, ahi, el0, el1, el0, el1)
-                w = _copy_segment(el, w, 1, blo, bhi, el0, el1, el0, el1)
-                of[r0 + e] = w
-                alo = ahi
-                blo = bhi
+        slot = n + 1 if pend else n
+        last = p >= end
+        full = not last and B.slot_full(E, of, state, limit, slot)
+        ok = not last and not full
         if ok:
-            status = B.keep_value(2, kind, E, el, of, rints, table, vsize, prov, state, flags, tel,
-                                  tof, tints, rec, lo, hi, maskseen, p, prod, sz0, sz1, sz0, sz1,
-                                  v0, v1, v2, v3)
+            v0 = ids0[np.uint64(d0)]
+            v1 = ids1[np.uint64(d1)]
+            # unsigned indices throughout (no negative-index wraparound code)
+            a0 = np.uint64(v0) * uE
+            b0 = np.uint64(v1) * uE
+            r0 = np.uint64(slot) * uE + _U1
+            w = np.uint64(of[r0 - _U1])
+            alo = of0[a0]
+            blo = of1[b0]
+            # a ++ b is b exactly when a is empty on every example (its total length is 0), and
+            # a when b is: equal to an argument of the result's nonterminal, a kept value
+            if (same & 1 and of1[b0 + uE] == blo) or (same & 2 and of0[a0 + uE] == alo):
+                ok = False
+            else:
+                for e in range(uE):
+                    ahi = of0[a0 + e + _U1]
+                    bhi = of1[b0 + e + _U1]
+                    if (ahi - alo) + (bhi - blo) > limit:
+                        ok = False
+                        break
+                    w = _copy_segment(el, w, 0, alo, ahi, el0, el1, el0, el1)
+                    w = _copy_segment(el, w, 1, blo, bhi, el0, el1, el0, el1)
+                    of[r0 + e] = w
+                    alo = ahi
+                    blo = bhi
+            if ok:
+                h = T.hash_value(kind, E, el, of, rints, slot)
+                T.prefetch(table, T._home(h, um))
+        if pend:  # commit the candidate before this one (one copy of the commit: compile time)
+            pend = False
+            status = B.keep_hashed(ph, 2, kind, E, el, of, rints, table, vsize, prov, state, flags,
+                                   tel, tof, tints, rec, lo, hi, maskseen, pp, prod, sz0, sz1,
+                                   sz0, sz1, pv0, pv1, v2, v3)
             if status == T.SOLVED:
-                return SOLVED, p
-            if status != T.DUP:
-                fits = not B.bank_full(kind, E, of, state, limit)
+                return SOLVED, pp
+            if ok and status == T.DUP:
+                _move_down(E, el, of, n)
+            if full:  # there may be room now
+                continue
+        if last:
+            return DONE, end
+        if full:
+            return FULL, p
+        if ok:
+            pend = True
+            pp, ph, pv0, pv1 = p, h, v0, v1
         p += 1
         d1 += 1
         if d1 == m1:
             d1 = 0
             d0 += 1
-    return DONE, end
 
 
 @kernel
