@@ -233,6 +233,9 @@ class _SelfInterruptingExecutor(Executor):
         self.finished_submits += 1
 
     def wait(self):
+        self.waits = getattr(self, "waits", 0) + 1
+        # the deferred Ctrl-C must end the run at the driver's next check: never wait forever
+        assert self.waits < 1000, "the deferred Ctrl-C did not stop the run"
         time.sleep(0.01)
         return []
 
@@ -244,7 +247,19 @@ class _SelfInterruptingExecutor(Executor):
         self.inflight.clear()
 
 
-def test_ctrl_c_is_taken_between_executor_calls_not_inside_them():
+@pytest.fixture
+def python_sigint():
+    """Ctrl-C handled by Python (``KeyboardInterrupt``) during the test, as in a terminal, even
+    where pytest was started with SIGINT ignored (a background job of a shell without job
+    control): the tests below send SIGINT to this process."""
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+def test_ctrl_c_is_taken_between_executor_calls_not_inside_them(python_sigint):
     """As in a driver with numpy's or numba's threads: the main thread blocks SIGINT while it
     submits, the kernel hands the signal to another thread (here: sends it there), and Python
     would raise in the main thread anyway, inside ``submit``."""
@@ -264,7 +279,7 @@ def test_ctrl_c_is_taken_between_executor_calls_not_inside_them():
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
 
 
-def test_deferred_ctrl_c_waits_for_check_and_a_second_one_does_not():
+def test_deferred_ctrl_c_waits_for_check_and_a_second_one_does_not(python_sigint):
     from synth.executors import interrupt
 
     with pytest.raises(KeyboardInterrupt):

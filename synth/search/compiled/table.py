@@ -362,6 +362,12 @@ def _aes_run(typingctx, arr, lo, hi, lens):
         def load(off):
             return builder.load(builder.bitcast(builder.gep(base, [off]), v2.as_pointer()), align=1)
 
+        def phi(ty, *incoming):  # a value from whichever (value, block) the code came from
+            node = builder.phi(ty)
+            for value, block in incoming:
+                node.add_incoming(value, block)
+            return node
+
         seeded = builder.xor(args[3], c(_SEED))
         a_in, b_in = vec(seeded, c(_SEED2)), vec(c(_SEED2), seeded)
         # pairs of blocks: lane A, lane B
@@ -376,9 +382,9 @@ def _aes_run(typingctx, arr, lo, hi, lens):
         builder.position_at_end(body)
         a_next = builder.call(aes, [a, load(off)])
         b_next = builder.call(aes, [b, load(builder.add(off, c(16)))])
-        for phi, first, nxt in ((off, start, builder.add(off, c(32))), (a, a_in, a_next), (b, b_in, b_next)):
-            phi.add_incoming(first, pre)
-            phi.add_incoming(nxt, body)
+        for node, first, nxt in ((off, start, builder.add(off, c(32))), (a, a_in, a_next), (b, b_in, b_next)):
+            node.add_incoming(first, pre)
+            node.add_incoming(nxt, body)
         builder.branch(head)
         builder.position_at_end(done)
         # one more whole block goes to lane A, and then the rest to lane B; else the rest to lane A
@@ -386,11 +392,7 @@ def _aes_run(typingctx, arr, lo, hi, lens):
         with builder.if_then(builder.icmp_unsigned("<=", off16, stop)):
             a_one = builder.call(aes, [a, load(off)])
             one = builder.block
-        off2, a2 = builder.phi(i64), builder.phi(v2)
-        off2.add_incoming(off, done)
-        off2.add_incoming(off16, one)
-        a2.add_incoming(a, done)
-        a2.add_incoming(a_one, one)
+        off2, a2 = phi(i64, (off, done), (off16, one)), phi(v2, (a, done), (a_one, one))
         to_b = builder.icmp_unsigned("!=", off2, off)
         n = builder.sub(stop, off2)  # bytes left: fewer than 16
         merge_from = builder.block
@@ -411,19 +413,12 @@ def _aes_run(typingctx, arr, lo, hi, lens):
                                        builder.gep(base, [off2]), n, 1)
                     x_copied = builder.load(slot)
                     from_copied = builder.block
-            x = builder.phi(v2)
-            x.add_incoming(x_loaded, from_loaded)
-            x.add_incoming(x_copied, from_copied)
-            lane = builder.select(to_b, b, a2)
-            mixed = builder.call(aes, [lane, x])
+            x = phi(v2, (x_loaded, from_loaded), (x_copied, from_copied))
+            mixed = builder.call(aes, [builder.select(to_b, b, a2), x])
             a3_tail = builder.select(to_b, a2, mixed)
             b3_tail = builder.select(to_b, mixed, b)
             tail_end = builder.block
-        a3, b3 = builder.phi(v2), builder.phi(v2)
-        a3.add_incoming(a2, merge_from)
-        a3.add_incoming(a3_tail, tail_end)
-        b3.add_incoming(b, merge_from)
-        b3.add_incoming(b3_tail, tail_end)
+        a3, b3 = phi(v2, (a2, merge_from), (a3_tail, tail_end)), phi(v2, (b, merge_from), (b3_tail, tail_end))
         # _finish (native: three rounds, then the halves xored)
         f = builder.call(aes, [a3, b3])
         f = builder.call(aes, [f, vec(c(_SEED2), c(_SEED))])
