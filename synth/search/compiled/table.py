@@ -47,6 +47,9 @@ EV_BRANCH = 1  # a branch-nonterminal value right on a set of examples no earlie
 EV_TEST = 2    # a test-nonterminal value splitting the examples in a new way
 EV_USEFUL = 3  # a start value that is a substring of the target on every example
 REC_CAP = 256
+#: rows past REC_CAP: one commit may write up to four records (concatenation, useful, branch,
+#: test) after the check that fewer than REC_CAP are there
+REC_SLACK = 4
 REC_COLS = 6
 
 # commit_value flags

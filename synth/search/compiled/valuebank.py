@@ -46,7 +46,7 @@ class ValueBank:
         tsize = 2 * capacity
         self.state[T.MASK] = tsize - 1
         self.table = zeros(tsize, np.int64)
-        self.rec = np.zeros((T.REC_CAP, T.REC_COLS), np.int64)
+        self.rec = np.zeros((T.REC_CAP + T.REC_SLACK, T.REC_COLS), np.int64)
         #: masks seen: the conditional shortcut's (bit 1: as a branch, bit 2: as a test), and
         #: the masks of kept values where they are 0/1 (bit 4, ``table.F_BOOL``)
         self.maskseen = np.zeros(1 << E if E <= T.MAX_BOOL_EXAMPLES else 1, np.uint8)

@@ -396,6 +396,8 @@ def _concat_block(E, limit, same, flags, prod, kind, pos, end, m1, d0, d1, v2, v
                 T.prefetch(table, T._home(h, um))
         if pend:  # commit the candidate before this one (one copy of the commit: compile time)
             pend = False
+            if state[T.NREC] >= T.REC_CAP:  # (the previous commit's records, or the full slot's
+                return FULL, pp             # reason): the engine drains them, then redoes pp on
             status = B.keep_hashed(ph, 2, kind, E, el, of, rints, table, vsize, prov, state, flags,
                                    tel, tof, tints, rec, lo, hi, maskseen, pp, prod, sz0, sz1,
                                    sz0, sz1, pv0, pv1, v2, v3)
