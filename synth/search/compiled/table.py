@@ -66,10 +66,7 @@ _SEED = np.uint64(14695981039346656037)
 _SEED2 = np.uint64(0x9E3779B97F4A7C15)
 _PRIME = np.uint64(1099511628211)
 _PRIME2 = np.uint64(0xC2B2AE3D27D4EB4F)
-_U1, _U2, _U3, _U4, _U32 = np.uint64(1), np.uint64(2), np.uint64(3), np.uint64(4), np.uint64(32)
-_U5, _U6, _U7, _U8 = np.uint64(5), np.uint64(6), np.uint64(7), np.uint64(8)
-_U16, _U24 = np.uint64(16), np.uint64(24)
-_U9, _U55 = np.uint64(9), np.uint64(55)
+_U1, _U9, _U32, _U55 = np.uint64(1), np.uint64(9), np.uint64(32), np.uint64(55)
 
 
 @kernel(inline=True)
